@@ -1,0 +1,26 @@
+"""Small exceptions that the command line turns into messages naming the fix."""
+
+from __future__ import annotations
+
+
+class ConfigError(ValueError):
+    """A config file is malformed: names the file, the key and what was expected."""
+
+    def __init__(self, path: str, key: str, expected: str, got: object = None) -> None:
+        self.path, self.key, self.expected, self.got = path, key, expected, got
+        detail = f"{path}: {key}: expected {expected}"
+        if got is not None:
+            detail += f", got {got!r}"
+        super().__init__(detail)
+
+
+class SchemaOutOfDate(RuntimeError):
+    """The database was written by a newer replyaudit than this one."""
+
+    def __init__(self, current: int, required: int) -> None:
+        self.current, self.required = current, required
+        super().__init__(f"database schema {current} is newer than this version's {required}")
+
+
+class NoCrawlYet(LookupError):
+    """Metrics were asked of a database that holds no finished crawl."""

@@ -1,0 +1,97 @@
+-- brand_metrics: one row per (brand, platform) the brand has accounts on, plus platform 'all'.
+-- response_rate = answered / (answered + ignored); pending posts are too recent to judge and
+-- count in neither. Wilson 95 % interval. Response times are over answered posts only.
+-- Rates are NULL (not 0) when nothing could be judged.
+create or replace macro brand_metrics_at(
+    window_start, window_end, sla_seconds, ignore_after_seconds, as_of
+) as table
+with judged as (
+    select *
+    from customer_posts_at(window_start, window_end, sla_seconds, ignore_after_seconds, as_of)
+),
+
+brand_platforms as (
+    select distinct brand_id, platform
+    from accounts
+    where brand_id is not null
+    union all
+    select brand_id, 'all' as platform
+    from brands
+),
+
+counted as (
+    select
+        brand_id,
+        coalesce(platform, 'all') as platform,
+        count(*) as customer_posts,
+        count(*) filter (where status = 'on_time') as on_time,
+        count(*) filter (where status = 'late') as late,
+        count(*) filter (where status = 'ignored') as ignored,
+        count(*) filter (where status = 'pending') as pending,
+        quantile_cont(response_seconds, 0.5) as median_response_seconds,
+        quantile_cont(response_seconds, 0.9) as p90_response_seconds
+    from judged
+    group by grouping sets ((brand_id, platform), (brand_id))
+),
+
+rates as (
+    select
+        brand_platforms.brand_id,
+        brand_platforms.platform,
+        coalesce(counted.customer_posts, 0) as customer_posts,
+        coalesce(counted.on_time, 0) as on_time,
+        coalesce(counted.late, 0) as late,
+        coalesce(counted.ignored, 0) as ignored,
+        coalesce(counted.pending, 0) as pending,
+        coalesce(counted.on_time + counted.late, 0) as answered,
+        coalesce(counted.on_time + counted.late + counted.ignored, 0) as judged,
+        counted.median_response_seconds,
+        counted.p90_response_seconds
+    from brand_platforms
+    left join counted
+        on counted.brand_id = brand_platforms.brand_id
+        and counted.platform = brand_platforms.platform
+),
+
+final as (
+    select
+        brand_id,
+        platform,
+        customer_posts,
+        on_time,
+        late,
+        ignored,
+        pending,
+        answered,
+        answered / nullif(judged, 0) as response_rate,
+        -- Wilson score interval, z = 1.959964 (95 %)
+        (answered / judged + 1.959964 ^ 2 / (2 * judged)
+            - 1.959964 * sqrt(answered / judged * (1 - answered / judged) / judged
+                + 1.959964 ^ 2 / (4 * judged ^ 2)))
+            / (1 + 1.959964 ^ 2 / judged) as response_rate_low,
+        (answered / judged + 1.959964 ^ 2 / (2 * judged)
+            + 1.959964 * sqrt(answered / judged * (1 - answered / judged) / judged
+                + 1.959964 ^ 2 / (4 * judged ^ 2)))
+            / (1 + 1.959964 ^ 2 / judged) as response_rate_high,
+        median_response_seconds,
+        p90_response_seconds,
+        on_time / nullif(judged, 0) as within_sla_rate
+    from (
+        select * replace (
+            case when judged = 0 then null else judged::double end as judged
+        )
+        from rates
+    )
+)
+
+select * from final;
+
+create or replace view brand_metrics as
+select *
+from brand_metrics_at(
+    (select window_start from audit_params),
+    (select window_end from audit_params),
+    (select sla_seconds from audit_params),
+    (select ignore_after_seconds from audit_params),
+    (select as_of from audit_params)
+);

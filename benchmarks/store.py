@@ -1,0 +1,220 @@
+"""The DuckDB store: connect, migrate in place, upsert in batches, record runs.
+
+Schema changes are numbered files in `schema/`, applied in order and recorded in
+`_migrations` in the same transaction. The metric views in `sql/` are derived, so they are
+recreated on every writable connection. See docs/dataset.md for the contract.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from benchmarks.errors import SchemaOutOfDate
+
+_PACKAGE = resources.files("benchmarks")
+_VIEW_FILES = ("sql/staging/audit_params.sql", "sql/metrics/customer_posts.sql",
+               "sql/metrics/brand_metrics.sql")
+
+POST_COLUMNS = (
+    "platform", "post_id", "url", "author_id", "created_at", "text", "parent_id", "root_id",
+    "brand_id", "by_brand", "like_count", "reply_count", "repost_count", "language",
+    "fetched_at", "run_id",
+)
+ACCOUNT_COLUMNS = (
+    "platform", "account_id", "handle", "display_name", "followers", "brand_id", "url",
+    "fetched_at", "run_id",
+)
+FAILURE_COLUMNS = ("run_id", "platform", "brand_id", "url", "status", "reason", "occurred_at")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) for every schema file, in order."""
+    found = []
+    for entry in _PACKAGE.joinpath("schema").iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text()))
+    return sorted(found)
+
+
+def required_version() -> int:
+    return migrations()[-1][0]
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = '_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("select coalesce(max(version), 0) from _migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to date in place and recreate the views; returns the version."""
+    con.execute(
+        "create table if not exists _migrations "
+        "(version integer primary key, name varchar not null, applied_at timestamptz not null)"
+    )
+    current = schema_version(con)
+    if current > required_version():
+        raise SchemaOutOfDate(current, required_version())
+    for version, name, sql in migrations():
+        if version <= current:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(sql)
+            con.execute(
+                "insert into _migrations values (?, ?, ?)", [version, name, datetime.now(UTC)]
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    for path in _VIEW_FILES:
+        con.execute(_PACKAGE.joinpath(path).read_text())
+    return required_version()
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the dataset; a writable connection migrates it first.
+
+    A read-only connection refuses a file from an older version (it cannot upgrade it) or
+    one without a dataset at all, with SchemaOutOfDate.
+    """
+    if read_only:
+        if not Path(path).exists():
+            raise FileNotFoundError(path)
+        con = duckdb.connect(str(path), read_only=True)
+        current = schema_version(con)
+        if current != required_version():
+            con.close()
+            raise SchemaOutOfDate(current, required_version())
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+        migrate(con)
+    con.execute("set timezone = 'UTC'")
+    return con
+
+
+@dataclass(frozen=True)
+class RunWindow:
+    """What a run measures: the window, the thresholds and the instant of judgement."""
+
+    config_name: str
+    client_id: str | None
+    window_start: datetime
+    window_end: datetime | None
+    sla_seconds: int
+    ignore_after_seconds: int
+    as_of: datetime | None = None
+
+
+def start_run(con: duckdb.DuckDBPyConnection, window: RunWindow, brands: Iterable[tuple[str, str]],
+              started_at: datetime | None = None) -> int:
+    """Record a new run and the brands it measures; returns its run_id."""
+    started_at = started_at or datetime.now(UTC)
+    row = con.execute(
+        "insert into runs (started_at, config_name, client_id, status, window_start, window_end,"
+        " sla_seconds, ignore_after_seconds, as_of) values (?, ?, ?, 'running', ?, ?, ?, ?, ?)"
+        " returning run_id",
+        [started_at, window.config_name, window.client_id, window.window_start,
+         window.window_end, window.sla_seconds, window.ignore_after_seconds, window.as_of],
+    ).fetchone()
+    assert row is not None
+    con.executemany(
+        "insert into brands values (?, ?) on conflict (brand_id) do update set name = excluded.name",
+        [list(b) for b in brands],
+    )
+    return int(row[0])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str,
+               stats: dict[str, Any]) -> None:
+    con.execute(
+        "update runs set finished_at = ?, status = ?, stats = ? where run_id = ?",
+        [datetime.now(UTC), status, json.dumps(stats, sort_keys=True, default=str), run_id],
+    )
+
+
+def upsert_posts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]],
+                 mentions: Sequence[Sequence[Any]] = ()) -> None:
+    """Insert or update posts keyed by (platform, post_id), with their mentions.
+
+    Known thread links and counts are never replaced by unknown ones, so a post seen first
+    in a thread and later in a timeline page keeps its parent.
+    """
+    _bulk_upsert(con, "posts", POST_COLUMNS, ("platform", "post_id"), rows, """
+            url = coalesce(excluded.url, posts.url),
+            text = coalesce(excluded.text, posts.text),
+            parent_id = coalesce(excluded.parent_id, posts.parent_id),
+            root_id = coalesce(excluded.root_id, posts.root_id),
+            brand_id = coalesce(posts.brand_id, excluded.brand_id),
+            by_brand = excluded.by_brand or posts.by_brand,
+            like_count = coalesce(excluded.like_count, posts.like_count),
+            reply_count = coalesce(excluded.reply_count, posts.reply_count),
+            repost_count = coalesce(excluded.repost_count, posts.repost_count),
+            language = coalesce(excluded.language, posts.language),
+            fetched_at = excluded.fetched_at,
+            run_id = excluded.run_id""")
+    _bulk_upsert(con, "post_mentions", ("platform", "post_id", "account_id"),
+                 ("platform", "post_id", "account_id"), mentions, None)
+
+
+def upsert_accounts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert or update accounts; a brand assignment or follower count is never lost."""
+    _bulk_upsert(con, "accounts", ACCOUNT_COLUMNS, ("platform", "account_id"), rows, """
+        handle = coalesce(excluded.handle, accounts.handle),
+        display_name = coalesce(excluded.display_name, accounts.display_name),
+        followers = coalesce(excluded.followers, accounts.followers),
+        brand_id = coalesce(excluded.brand_id, accounts.brand_id),
+        url = coalesce(excluded.url, accounts.url),
+        fetched_at = excluded.fetched_at,
+        run_id = excluded.run_id""")
+
+
+def record_failures(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]]) -> None:
+    if rows:
+        placeholders = ", ".join("?" for _ in FAILURE_COLUMNS)
+        con.executemany(
+            f"insert into fetch_failures ({', '.join(FAILURE_COLUMNS)}) values ({placeholders})",
+            [list(r) for r in rows],
+        )
+
+
+def _bulk_upsert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str],
+                 key: Sequence[str], rows: Sequence[Sequence[Any]], update: str | None) -> None:
+    """One INSERT … ON CONFLICT for the whole batch.
+
+    Later rows win over earlier ones with the same key, since one statement may not touch a
+    row twice.
+    """
+    if not rows:
+        return
+    latest: dict[tuple[Any, ...], Sequence[Any]] = {}
+    positions = [columns.index(k) for k in key]
+    for row in rows:
+        latest[tuple(row[i] for i in positions)] = row
+    types = dict(con.execute(
+        "select column_name, data_type from information_schema.columns where table_name = ?",
+        [table],
+    ).fetchall())
+    # One list per column, unnested server-side: far faster than executemany row by row.
+    select = ", ".join(f"unnest(${i + 1}::{types[c]}[]) as {c}" for i, c in enumerate(columns))
+    values = [list(column) for column in zip(*latest.values(), strict=True)]
+    col_list = ", ".join(columns)
+    conflict = f"do update set {update}" if update else "do nothing"
+    con.execute(
+        f"insert into {table} ({col_list}) select {select} on conflict ({', '.join(key)}) {conflict}",
+        values,
+    )

@@ -1,0 +1,3 @@
+"""The collecting stage: the Scrapy project (spiders, parsers, pipelines), the simulator, the CLI."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,141 @@
+"""Downloader middlewares that make the crawl wait when a platform asks it to.
+
+- RetryAfterMiddleware retries 429 and 5xx answers, waiting as long as `Retry-After` says
+  (or an exponential back-off without one), without blocking other platforms.
+- RateLimitHeadersMiddleware reads the rate-limit headers platforms send on every answer
+  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`) and holds that platform's requests until
+  the window resets once the remaining budget is spent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.utils.response import response_status_message
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def reset_epoch(value: str | None) -> float | None:
+    """A rate-limit reset as a Unix time: epoch seconds (Bluesky) or ISO 8601 (Mastodon)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Retries like Scrapy's RetryMiddleware, but first waits what the server asked for."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        mw = super().from_crawler(crawler)
+        mw.max_wait = crawler.settings.getfloat("AUDIT_MAX_WAIT_SECONDS")
+        mw.backoff = crawler.settings.getfloat("AUDIT_RETRY_BACKOFF_SECONDS")
+        return mw
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        stats = self.crawler.stats
+        assert stats is not None
+        attempt = request.meta.get("retry_times", 0)
+        wait = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1"))
+        if wait is None:
+            wait = self.backoff * (2**attempt)
+        else:
+            stats.inc_value("audit/retry_after/honoured")
+        if wait > self.max_wait:
+            logger.warning("%s asks to wait %.0f s, more than the %.0f s allowed; giving up on %s",
+                           request.meta.get("platform", "server"), wait, self.max_wait, request.url)
+            stats.inc_value("audit/retry_after/too_long")
+            return response
+        retry = get_retry_request(
+            request,
+            reason=response_status_message(response.status),
+            spider=self.crawler.spider,
+            max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
+            priority_adjust=self.priority_adjust,
+        )
+        if retry is None:
+            return response
+        stats.inc_value("audit/retry/waited_seconds", wait)
+        await asyncio.sleep(wait)
+        return retry
+
+
+class RateLimitHeadersMiddleware:
+    """Holds a platform's requests until its rate-limit window resets once it is spent."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_wait = crawler.settings.getfloat("AUDIT_MAX_WAIT_SECONDS")
+        self.paused_until: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RateLimitHeadersMiddleware:
+        return cls(crawler)
+
+    def _slot(self, request: Request) -> str:
+        return str(request.meta.get("download_slot") or request.url.split("/")[2])
+
+    async def process_request(self, request: Request) -> None:
+        until = self.paused_until.get(self._slot(request), 0.0)
+        wait = until - time.time()
+        if wait > 0:
+            await asyncio.sleep(min(wait, self.max_wait))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        headers = response.headers
+        remaining = (headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining"))
+        if remaining is None:
+            return response
+        try:
+            left = int(float(remaining.decode("latin-1")))
+        except ValueError:
+            return response
+        if left <= 0:
+            reset = reset_epoch(
+                (headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset") or b"")
+                .decode("latin-1")
+            )
+            if reset is not None and reset > time.time():
+                self.paused_until[self._slot(request)] = reset
+                assert self.crawler.stats is not None
+                self.crawler.stats.inc_value("audit/ratelimit/paused")
+                logger.info("rate limit spent for %s; pausing until %s", self._slot(request),
+                            datetime.fromtimestamp(reset, UTC).isoformat())
+        return response

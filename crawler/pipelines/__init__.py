@@ -1,0 +1,1 @@
+"""Item pipelines: validate, then write to DuckDB in batches."""

@@ -1,0 +1,67 @@
+"""Scrapy settings for replyaudit: polite by default, tuned per platform by the audit config.
+
+Only this module and cli.py read the environment. See README.md, "Crawling politely".
+"""
+
+from __future__ import annotations
+
+import os
+
+from crawler import __version__
+
+BOT_NAME = "replyaudit"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# Honest and overridable: the config's [crawl] user_agent or REPLYAUDIT_USER_AGENT win.
+USER_AGENT = os.environ.get(
+    "REPLYAUDIT_USER_AGENT",
+    f"replyaudit/{__version__} (+https://github.com/replyaudit/replyaudit; audit crawler)",
+)
+# HTML sites are crawled only where robots.txt allows; API spiders say why they differ.
+ROBOTSTXT_OBEY = True
+
+# Adapts the delay to each server's latency; per-platform rates are the floor (DOWNLOAD_SLOTS).
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 30
+
+# Retries: 429 and 5xx are retried, honouring Retry-After (see middlewares.py).
+RETRY_ENABLED = True
+RETRY_TIMES = 4
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.RetryAfterMiddleware": 550,
+    "crawler.middlewares.RateLimitHeadersMiddleware": 560,
+}
+# Error responses reach the spiders' errbacks, which record them as fetch failures.
+HTTPERROR_ALLOW_ALL = False
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.validate.ValidatePipeline": 100,
+    "crawler.pipelines.duckdb_writer.DuckDBWriterPipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.extensions.ProgressExtension": 500,
+}
+
+# The longest a Retry-After or rate-limit reset may hold a request, in seconds; longer waits
+# fail the page (recorded) instead of stalling the audit.
+AUDIT_MAX_WAIT_SECONDS = float(os.environ.get("REPLYAUDIT_MAX_WAIT_SECONDS", "300"))
+# First back-off for a retry without Retry-After, doubled per attempt.
+AUDIT_RETRY_BACKOFF_SECONDS = float(os.environ.get("REPLYAUDIT_RETRY_BACKOFF_SECONDS", "1"))
+# Rows per DuckDB write; one transaction per batch keeps a long crawl fast and crash-safe.
+AUDIT_BATCH_SIZE = 500
+# Where the writer stores items and which run they belong to; set by the CLI per crawl.
+AUDIT_DB_PATH = None
+AUDIT_RUN_ID = None
+# Seconds between progress lines on the terminal; 0 switches progress off.
+AUDIT_PROGRESS_INTERVAL = 5.0
+
+LOG_LEVEL = os.environ.get("REPLYAUDIT_LOG_LEVEL", "WARNING")
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
