@@ -49,13 +49,14 @@ def required_version() -> int:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and refuses the next query.
+    [(exists,)] = con.execute(
         "select count(*) from information_schema.tables where table_name = '_migrations'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    ).fetchall()
+    if not exists:
         return 0
-    row = con.execute("select coalesce(max(version), 0) from _migrations").fetchone()
-    return int(row[0]) if row else 0
+    [(version,)] = con.execute("select coalesce(max(version), 0) from _migrations").fetchall()
+    return int(version)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
@@ -124,19 +125,18 @@ def start_run(con: duckdb.DuckDBPyConnection, window: RunWindow, brands: Iterabl
               started_at: datetime | None = None) -> int:
     """Record a new run and the brands it measures; returns its run_id."""
     started_at = started_at or datetime.now(UTC)
-    row = con.execute(
+    [(run_id,)] = con.execute(
         "insert into runs (started_at, config_name, client_id, status, window_start, window_end,"
         " sla_seconds, ignore_after_seconds, as_of) values (?, ?, ?, 'running', ?, ?, ?, ?, ?)"
         " returning run_id",
         [started_at, window.config_name, window.client_id, window.window_start,
          window.window_end, window.sla_seconds, window.ignore_after_seconds, window.as_of],
-    ).fetchone()
-    assert row is not None
+    ).fetchall()
     con.executemany(
         "insert into brands values (?, ?) on conflict (brand_id) do update set name = excluded.name",
         [list(b) for b in brands],
     )
-    return int(row[0])
+    return int(run_id)
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str,

@@ -25,6 +25,7 @@ ROBOTSTXT_OBEY = True
 # Adapts the delay to each server's latency; per-platform rates are the floor (DOWNLOAD_SLOTS).
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+AUTOTHROTTLE_START_DELAY = 1.0
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_TIMEOUT = 30
@@ -46,6 +47,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.duckdb_writer.DuckDBWriterPipeline": 800,
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.extensions.PlatformAutoThrottle": 0,
     "crawler.extensions.ProgressExtension": 500,
 }
 

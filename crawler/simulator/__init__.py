@@ -1,0 +1,35 @@
+"""The platform simulator: a seeded world served over local HTTP in each platform's real shapes.
+
+`start_simulator()` builds the world and serves it on 127.0.0.1; every platform module in
+PLATFORM_MODULES contributes its id scheme (`IDS`), its routes (`routes()`) and its section of
+the written config (`config_section(base_url)`). See README.md, "The simulator".
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from crawler.simulator import bluesky, mastodon
+from crawler.simulator.server import Faults, SimServer
+from crawler.simulator.world import WorldSettings, generate_world
+
+PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon}
+
+# Credentials the simulator accepts; the demo and the tests put them in the environment
+# variables the written config names, exactly as a user would with real ones.
+SIM_CREDENTIALS = {
+    "bluesky": ("auditor.bsky.social", "sim-app-password"),
+    "mastodon": ("mastodon.social", "sim-mastodon-token"),
+}
+
+
+def start_simulator(seed: int = 1, now: datetime | None = None, faults: Faults | None = None,
+                    port: int = 0, settings: WorldSettings | None = None,
+                    session_seconds: float = 7200.0) -> SimServer:
+    """Generate the world for `seed` at `now` (default: this instant) and start serving it."""
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+    world = generate_world(seed, now, {p: m.IDS for p, m in PLATFORM_MODULES.items()}, settings)
+    routes = [route for module in PLATFORM_MODULES.values() for route in module.routes()]
+    server = SimServer(world, routes, faults, port, SIM_CREDENTIALS, session_seconds)
+    return server.start()

@@ -1,0 +1,41 @@
+"""Writes an audit config that matches a running simulator's world."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tomli_w
+
+from crawler.simulator.server import SimServer
+from crawler.simulator.world import DEMO_BRANDS
+
+
+def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, object]:
+    """The config document: the demo brands, the world's window and thresholds, local URLs."""
+    from crawler.simulator import PLATFORM_MODULES
+
+    world = server.world
+    brands = []
+    for brand_id, name, handles, _, _ in DEMO_BRANDS:
+        brand: dict[str, object] = {"id": brand_id, "name": name}
+        brand.update({p: list(h) for p, h in handles.items() if p in world.accounts})
+        brands.append(brand)
+    return {
+        "audit": {
+            "name": f"Simulated airlines (seed {world.seed})",
+            "client": DEMO_BRANDS[0][0],
+            "since": world.window_start.date().isoformat(),
+            "sla_minutes": world.settings.sla_minutes,
+            "ignore_after_hours": world.settings.ignore_after_hours,
+            "db": db,
+        },
+        "crawl": {"user_agent": "replyaudit-demo (+https://github.com/replyaudit/replyaudit)"},
+        "brands": brands,
+        "platforms": {p: m.config_section(server.base_url) for p, m in PLATFORM_MODULES.items()},
+    }
+
+
+def write_simulator_config(server: SimServer, path: Path, db: str = "audit.duckdb") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(simulator_config(server, db)), encoding="utf-8")
+    return path

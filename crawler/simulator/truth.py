@@ -1,0 +1,125 @@
+"""Ground truth: every customer post in the world judged with the documented definitions.
+
+Written independently of the metric SQL so that the end-to-end tests compare two
+implementations. A post is in the audit's sample when the crawl can reach it: it lies in the
+reply tree under a brand post published in the window, or (only when mention search works)
+it mentions a brand account and was published in the window, or lies under such a post.
+`needs_search` marks the posts that only the second route reaches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from crawler.simulator.world import Post, World
+
+
+@dataclass(frozen=True)
+class TruthRow:
+    platform: str
+    post_id: str
+    brand_id: str
+    status: str
+    response_seconds: float | None
+    needs_search: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "platform": self.platform,
+            "post_id": self.post_id,
+            "brand_id": self.brand_id,
+            "status": self.status,
+            "response_seconds": self.response_seconds,
+            "needs_search": self.needs_search,
+        }
+
+
+def addressed_brands(post: Post) -> set[str]:
+    """Brands this post is addressed to: it replies to one of theirs or mentions one."""
+    brands = {m.brand_id for m in post.mentions if m.brand_id}
+    if post.parent is not None and post.parent.author.brand_id:
+        brands.add(post.parent.author.brand_id)
+    brands.discard(post.author.brand_id)  # a brand's own posts are not addressed to it
+    return {b for b in brands if b}
+
+
+def first_response(post: Post, brand_id: str, as_of: datetime) -> datetime | None:
+    """The earliest post by the brand anywhere below `post`, after it, up to `as_of`."""
+    best: datetime | None = None
+    stack = list(post.children)
+    while stack:
+        child = stack.pop()
+        stack.extend(child.children)
+        if (child.author.brand_id == brand_id and post.created_at < child.created_at <= as_of
+                and (best is None or child.created_at < best)):
+            best = child.created_at
+    return best
+
+
+def judge(world: World, as_of: datetime | None = None, since: datetime | None = None,
+          until: datetime | None = None) -> list[TruthRow]:
+    """Every (customer post, brand) in the sample, with status and response seconds."""
+    as_of = as_of or world.now
+    since = since or world.window_start
+    sla = timedelta(minutes=world.settings.sla_minutes).total_seconds()
+    ignore_after = timedelta(hours=world.settings.ignore_after_hours).total_seconds()
+    rows = []
+    for platform, posts in sorted(world.posts.items()):
+        tree_reached = _under_brand_posts(posts, since)
+        search_reached = _under_mentions(posts, since, until)
+        for post in posts:
+            if post.created_at > as_of or post.created_at < since:
+                continue
+            if until is not None and post.created_at >= until:
+                continue
+            if id(post) not in tree_reached and id(post) not in search_reached:
+                continue
+            for brand_id in sorted(addressed_brands(post)):
+                answered_at = first_response(post, brand_id, as_of)
+                seconds = (answered_at - post.created_at).total_seconds() if answered_at else None
+                if seconds is not None:
+                    status = "on_time" if seconds <= sla else "late"
+                elif (as_of - post.created_at).total_seconds() > ignore_after:
+                    status = "ignored"
+                else:
+                    status = "pending"
+                rows.append(TruthRow(platform, post.post_id, brand_id, status, seconds,
+                                     needs_search=id(post) not in tree_reached))
+    return rows
+
+
+def _under_brand_posts(posts: list[Post], since: datetime) -> set[int]:
+    roots = [p for p in posts if p.author.brand_id and p.created_at >= since]
+    return _subtrees(roots)
+
+
+def _under_mentions(posts: list[Post], since: datetime, until: datetime | None) -> set[int]:
+    roots = [p for p in posts
+             if any(m.brand_id for m in p.mentions) and not p.author.brand_id
+             and p.created_at >= since and (until is None or p.created_at < until)]
+    return _subtrees(roots)
+
+
+def _subtrees(roots: list[Post]) -> set[int]:
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        post = stack.pop()
+        if id(post) in seen:
+            continue
+        seen.add(id(post))
+        stack.extend(post.children)
+    return seen
+
+
+def truth_document(world: World) -> dict[str, object]:
+    """The JSON written by `replyaudit simulate --truth`."""
+    return {
+        "seed": world.seed,
+        "as_of": world.now.isoformat(),
+        "sla_minutes": world.settings.sla_minutes,
+        "ignore_after_hours": world.settings.ignore_after_hours,
+        "window_start": world.window_start.isoformat(),
+        "customer_posts": [row.as_dict() for row in judge(world)],
+    }

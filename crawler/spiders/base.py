@@ -1,0 +1,125 @@
+"""What every platform spider shares: requests tagged by platform, failures recorded, JSON
+checked, and the sample frame every platform follows.
+
+The sample frame (README, "What is crawled"): for each brand account, every post it published
+in the window (its timeline, paged back to the window start), the whole reply tree below
+every one of those posts that has replies, and, where the platform allows, the posts in the
+window that mention the account together with the reply trees below them. Ancestors of those
+posts are never stored: a customer post reached only because a brand answered it would bias
+the response rate upwards.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.items import FetchFailure
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+    from benchmarks.config import AuditConfig, Brand, PlatformSettings
+
+
+def json_callback(method: Callable[..., Iterable[Any]]) -> Callable[..., Iterator[Any]]:
+    """Decode the response body before `method(self, response, data, **kwargs)` runs.
+
+    A body that is not JSON is retried (servers under load send truncated bodies) and,
+    once retries are spent, recorded as a fetch failure; the crawl goes on.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: PlatformSpider, response: Response, **kwargs: Any) -> Iterator[Any]:
+        try:
+            data = json.loads(response.body)
+        except ValueError:
+            yield from self.malformed(response)
+            return
+        yield from method(self, response, data, **kwargs)
+
+    return wrapper
+
+
+class PlatformSpider(scrapy.Spider):
+    """Base class: subclasses set `name` (= platform id) and implement `start_account`."""
+
+    # The platforms' documented public APIs are not HTML pages for robots.txt; their own rate
+    # limits (honoured by the middlewares) are the rules that apply.
+    custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": False}
+
+    def __init__(self, config: AuditConfig, window_start: datetime,
+                 window_end: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.config = config
+        self.window_start = window_start
+        self.window_end = window_end
+        self.platform_settings: PlatformSettings = config.platforms[self.name]
+        self.notes: list[str] = []  # coverage notes for the report, in plain words
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for brand in self.config.brands:
+            for handle in brand.handles(self.name):
+                for request in self.start_account(brand, handle):
+                    yield request
+
+    def start_account(self, brand: Brand, handle: str) -> Iterable[scrapy.Request]:
+        """The first request(s) for one brand account (usually its profile)."""
+        raise NotImplementedError
+
+    # Requests ------------------------------------------------------------------------------
+
+    def api_request(self, url: str, callback: Callable[..., Any], brand_id: str | None, *,
+                    cb_kwargs: dict[str, Any] | None = None, **kwargs: Any) -> scrapy.Request:
+        """A request in this platform's download slot, whose failure is recorded."""
+        meta = {"download_slot": self.name, "platform": self.name, "brand_id": brand_id}
+        meta.update(kwargs.pop("meta", {}))
+        return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
+                              cb_kwargs=cb_kwargs or {}, **kwargs)
+
+    def now(self) -> datetime:
+        """When a response was fetched (parsers take it as an argument, never read a clock)."""
+        return datetime.now(UTC)
+
+    def note(self, text: str) -> None:
+        """A coverage note the report shows (once), e.g. why mentions were not searched."""
+        if text not in self.notes:
+            self.notes.append(text)
+            self.logger.warning(text)
+
+    # Failures ------------------------------------------------------------------------------
+
+    def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
+        request = failure.request  # type: ignore[attr-defined]
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        else:
+            reason = failure.getErrorMessage() or failure.type.__name__
+        yield from self.record_failure(request, reason, status)
+
+    def record_failure(self, request: scrapy.Request, reason: str,
+                       status: int | None = None) -> Iterator[FetchFailure]:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"audit/failures/{self.name}")
+        self.logger.warning("could not fetch %s: %s", request.url, reason)
+        yield FetchFailure(platform=self.name, url=request.url, reason=reason, status=status,
+                           occurred_at=self.now(), brand_id=request.meta.get("brand_id"))
+
+    def malformed(self, response: Response) -> Iterator[Any]:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("audit/malformed_json")
+        retry = get_retry_request(response.request, spider=self, reason="malformed JSON")
+        if retry is not None:
+            yield retry
+        else:
+            yield from self.record_failure(response.request, "malformed JSON", response.status)
