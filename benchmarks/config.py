@@ -263,16 +263,17 @@ class _Validator:
         return datetime.combine(value, time(0), tzinfo=UTC)
 
     def instant(self, table: dict[str, Any], key: str) -> datetime | None:
-        value = table.get(key.rsplit(".", 1)[-1])
-        if value is None:
+        raw = table.get(key.rsplit(".", 1)[-1])
+        if raw is None:
             return None
-        if isinstance(value, str):
+        value = raw
+        if isinstance(raw, str):
             try:
-                value = datetime.fromisoformat(value)
+                value = datetime.fromisoformat(raw)
             except ValueError:
                 value = None
         if not isinstance(value, datetime) or value.tzinfo is None:
-            raise self.fail(key, "a UTC timestamp like 2026-11-01T00:00:00Z", table.get("as_of"))
+            raise self.fail(key, "a timestamp with a zone like 2026-11-01T00:00:00Z", raw)
         return value.astimezone(UTC)
 
     def brands(self, value: Any) -> tuple[Brand, ...]:

@@ -53,11 +53,13 @@ class DuckDBWriterPipeline:
             ))
             self.mentions.extend((item.platform, item.post_id, m) for m in set(item.mentions))
             self.platforms.add(item.platform)
+            self.stats.inc_value("audit/items/posts")
         elif isinstance(item, Account):
             self.accounts.append((
                 item.platform, item.account_id, item.handle, item.display_name, item.followers,
                 item.brand_id, item.url, item.fetched_at, self.run_id,
             ))
+            self.stats.inc_value("audit/items/accounts")
         elif isinstance(item, FetchFailure):
             self.failures.append((
                 self.run_id, item.platform, item.brand_id, item.url, item.status, item.reason,

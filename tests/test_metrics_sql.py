@@ -1,0 +1,158 @@
+"""The metric SQL against a hand-built thread whose every status was worked out on paper."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from benchmarks import queries, store
+
+AS_OF = datetime(2026, 10, 10, tzinfo=UTC)
+T0 = datetime(2026, 10, 2, 10, 0, tzinfo=UTC)
+
+ACCOUNTS = [
+    # platform, account_id, handle, followers, brand
+    ("bluesky", "did:a1", "acmeair.bsky.social", 50_000, "acme"),
+    ("bluesky", "did:a2", "acmehelp.bsky.social", 900, "acme"),
+    ("bluesky", "did:g1", "globex.com", 70_000, "globex"),
+    ("mastodon", "acme@mastodon.social", "acme@mastodon.social", 10, "acme"),
+    *[("bluesky", f"did:c{i}", f"c{i}.bsky.social", i * 100, None) for i in range(1, 6)],
+]
+
+# post_id, author, created_at, parent, mentions
+POSTS = [
+    ("P0", "did:a1", datetime(2026, 9, 30, 20, 0, tzinfo=UTC), None, []),
+    ("R0", "did:c3", datetime(2026, 9, 30, 23, 0, tzinfo=UTC), "P0", []),  # before the window
+    ("P1", "did:a1", T0, None, []),
+    ("R1", "did:c1", T0 + timedelta(minutes=30), "P1", []),
+    ("A-R1", "did:a2", T0 + timedelta(minutes=60), "R1", []),  # on time: 1800 s
+    ("C", "did:c5", T0 + timedelta(minutes=45), "R1", ["did:a1"]),  # chat that mentions
+    ("A-C", "did:a2", T0 + timedelta(hours=4, minutes=45), "C", []),  # late: 14400 s
+    ("R2", "did:c2", T0 + timedelta(hours=1), "P1", []),
+    ("F", "did:c3", T0 + timedelta(hours=1, minutes=10), "R2", []),  # not addressed
+    ("A-F", "did:a1", T0 + timedelta(hours=3), "F", []),  # answers R2 below F: 7200 s
+    ("SELF", "did:a2", T0 + timedelta(hours=2), "P1", []),  # the brand's own reply
+    ("R3", "did:c4", datetime(2026, 10, 3, 9, 0, tzinfo=UTC), "P1", []),
+    ("G-R3", "did:g1", datetime(2026, 10, 3, 9, 5, tzinfo=UTC), "R3", []),  # other brand
+    ("R4", "did:c5", datetime(2026, 10, 9, 12, 0, tzinfo=UTC), "P1", []),  # pending (12 h)
+    ("M1", "did:c1", datetime(2026, 10, 4, 8, 0, tzinfo=UTC), None, ["did:a1", "did:g1"]),
+    ("G-M1", "did:g1", datetime(2026, 10, 4, 8, 30, tzinfo=UTC), "M1", []),
+    ("R5", "did:c4", datetime(2026, 10, 10, 5, 0, tzinfo=UTC), "P1", []),  # after as_of
+    ("R6", "did:c3", datetime(2026, 10, 8, 0, 0, tzinfo=UTC), "P1", []),
+    ("A-R6", "did:a1", datetime(2026, 10, 10, 6, 0, tzinfo=UTC), "R6", []),  # after as_of
+]
+
+EXPECTED = {
+    ("R1", "acme"): ("on_time", 1800.0),
+    ("C", "acme"): ("late", 14400.0),
+    ("R2", "acme"): ("late", 7200.0),
+    ("R3", "acme"): ("ignored", None),
+    ("R4", "acme"): ("pending", None),
+    ("M1", "acme"): ("ignored", None),
+    ("R6", "acme"): ("pending", None),
+    ("M1", "globex"): ("on_time", 1800.0),
+}
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = store.connect(tmp_path / "hand.duckdb")
+    window = store.RunWindow("hand-built", "acme", datetime(2026, 10, 1, tzinfo=UTC), None,
+                             3600, 72 * 3600, AS_OF)
+    run_id = store.start_run(con, window, [("acme", "Acme"), ("globex", "Globex")])
+    store.upsert_accounts(con, [(p, a, h, h, f, b, None, AS_OF, run_id)
+                                for p, a, h, f, b in ACCOUNTS])
+    brand_of = {a: b for _, a, _, _, b in ACCOUNTS}
+    rows, mentions = [], []
+    for post_id, author, created, parent, mentioned in POSTS:
+        rows.append(("bluesky", post_id, None, author, created, "text", parent, None,
+                     brand_of[author], brand_of[author] is not None, 0, 0, 0, "en", AS_OF,
+                     run_id))
+        mentions += [("bluesky", post_id, m) for m in mentioned]
+    store.upsert_posts(con, rows, mentions)
+    store.finish_run(con, run_id, "finished", {})
+    return con
+
+
+def test_statuses_follow_the_definitions(con: duckdb.DuckDBPyConnection) -> None:
+    got = {(r[0], r[1]): (r[2], r[3]) for r in con.execute(
+        "select post_id, brand_id, status, response_seconds from customer_posts").fetchall()}
+    assert got == EXPECTED
+
+
+def test_first_response_names_the_earliest_brand_post(con: duckdb.DuckDBPyConnection) -> None:
+    got = dict(con.execute("select post_id, first_response_id from customer_posts "
+                           "where brand_id = 'acme' and status in ('on_time', 'late')").fetchall())
+    assert got == {"R1": "A-R1", "C": "A-C", "R2": "A-F"}
+
+
+def wilson(answered: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    p = answered / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def test_brand_metrics(con: duckdb.DuckDBPyConnection) -> None:
+    rows = {(r["brand_id"], r["platform"]): r for r in queries.brand_metrics(con)}
+    acme = rows["acme", "all"]
+    assert acme == rows["acme", "bluesky"] | {"platform": "all"}
+    assert (acme["customer_posts"], acme["on_time"], acme["late"], acme["ignored"],
+            acme["pending"], acme["answered"]) == (7, 1, 2, 2, 2, 3)
+    assert acme["response_rate"] == pytest.approx(3 / 5)
+    assert acme["within_sla_rate"] == pytest.approx(1 / 5)
+    low, high = wilson(3, 5)
+    assert (acme["response_rate_low"], acme["response_rate_high"]) == (
+        pytest.approx(low), pytest.approx(high))
+    times = [1800.0, 7200.0, 14400.0]
+    assert acme["median_response_seconds"] == statistics.median(times)
+    # p90 by linear interpolation between order statistics (numpy's and R's default, type 7)
+    assert acme["p90_response_seconds"] == pytest.approx(
+        statistics.quantiles(times, n=10, method="inclusive")[8])
+    globex = rows["globex", "all"]
+    assert (globex["customer_posts"], globex["on_time"], globex["response_rate"]) == (1, 1, 1.0)
+    # A platform where the brand has an account but nothing to judge: no data, not 0 %.
+    empty = rows["acme", "mastodon"]
+    assert empty["customer_posts"] == 0
+    assert empty["response_rate"] is None and empty["within_sla_rate"] is None
+
+
+def test_rerunning_with_other_thresholds_uses_the_macro(con: duckdb.DuckDBPyConnection) -> None:
+    # A 3-hour SLA turns R2 (2 h) on time; judged a week later, R4 becomes ignored, R6 late.
+    later = AS_OF + timedelta(days=7)
+    got = dict(con.execute(
+        "select post_id, status from customer_posts_at(?, null, 10800, 259200, ?) "
+        "where brand_id = 'acme'", [datetime(2026, 10, 1, tzinfo=UTC), later]).fetchall())
+    assert got["R2"] == "on_time"
+    assert got["R6"] == "late"  # its answer came at 10-10 06:00, 54 h later
+    assert got["R4"] == "ignored"
+    assert got["R5"] == "ignored"  # created after the first as_of, a week old by then
+
+
+def test_upsert_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    before = con.execute("select * from posts order by post_id").fetchall()
+    rows = [r[:16] for r in before]
+    store.upsert_posts(con, rows)
+    after = con.execute("select * from posts order by post_id").fetchall()
+    assert after == before
+    [(count,)] = con.execute("select count(*) from posts").fetchall()
+    assert count == len(POSTS)
+
+
+def test_unknown_parent_never_erases_a_known_one(con: duckdb.DuckDBPyConnection) -> None:
+    [row] = con.execute("select * from posts where post_id = 'R1'").fetchall()
+    store.upsert_posts(con, [row[:6] + (None, None) + row[8:16]])
+    [(parent,)] = con.execute("select parent_id from posts where post_id = 'R1'").fetchall()
+    assert parent == "P1"
+
+
+def test_migrate_twice_does_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "twice.duckdb"
+    store.connect(path).close()
+    con = store.connect(path)
+    assert con.execute("select version from _migrations").fetchall() == [(1,)]
