@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test browser clean
+.PHONY: demo test browser bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,7 @@ test: $(VENV)/.installed-test browser
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
+
+# Speed is measured here, not asserted in tests: the metric views over ~10 M posts.
+bench: $(VENV)/.installed
+	$(BIN)/python -m tests.perf.bench_metrics --posts $${POSTS:-10000000}

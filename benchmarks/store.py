@@ -105,6 +105,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         con = duckdb.connect(str(path))
         migrate(con)
     con.execute("set timezone = 'UTC'")
+    con.execute("set enable_progress_bar = false")  # it would write over our own output
     return con
 
 
@@ -132,10 +133,8 @@ def start_run(con: duckdb.DuckDBPyConnection, window: RunWindow, brands: Iterabl
         [started_at, window.config_name, window.client_id, window.window_start,
          window.window_end, window.sla_seconds, window.ignore_after_seconds, window.as_of],
     ).fetchall()
-    con.executemany(
-        "insert into brands values (?, ?) on conflict (brand_id) do update set name = excluded.name",
-        [list(b) for b in brands],
-    )
+    _bulk_upsert(con, "brands", ("brand_id", "name"), ("brand_id",), list(brands),
+                 "name = excluded.name")
     return int(run_id)
 
 

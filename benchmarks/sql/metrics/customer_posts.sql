@@ -9,10 +9,20 @@ create or replace macro customer_posts_at(
     window_start, window_end, sla_seconds, ignore_after_seconds, as_of
 ) as table
 with recursive
+-- The arguments once, as a row: a scalar subquery passed in is evaluated here only.
+judgement as materialized (
+    select
+        window_start as starts_at,
+        window_end as ends_at,
+        sla_seconds as sla_seconds_,
+        ignore_after_seconds as ignore_after_seconds_,
+        as_of as judged_at
+),
+
 existing_posts as (
-    select *
-    from posts
-    where created_at <= as_of
+    select posts.*
+    from posts, judgement
+    where posts.created_at <= judgement.judged_at
 ),
 
 brand_accounts as (
@@ -52,9 +62,10 @@ addressed as (
     join authored as post
         on post.platform = candidate.platform
         and post.post_id = candidate.post_id
+    cross join judgement
     where post.author_brand_id is distinct from candidate.brand_id
-        and post.created_at >= window_start
-        and (window_end is null or post.created_at < window_end)
+        and post.created_at >= judgement.starts_at
+        and (judgement.ends_at is null or post.created_at < judgement.ends_at)
 ),
 
 -- Every (brand post, ancestor) pair, walking up the reply chain from each brand post.
@@ -101,7 +112,7 @@ judged as (
         first_responses.first_response_at,
         first_responses.first_response_id,
         epoch(first_responses.first_response_at - post.created_at) as response_seconds,
-        epoch(as_of - post.created_at) as age_seconds,
+        epoch(judgement.judged_at - post.created_at) as age_seconds,
         post.url,
         post.text,
         post.parent_id,
@@ -114,6 +125,7 @@ judged as (
         on first_responses.platform = addressed.platform
         and first_responses.post_id = addressed.post_id
         and first_responses.brand_id = addressed.brand_id
+    cross join judgement
 ),
 
 final as (
@@ -129,9 +141,9 @@ final as (
         judged.first_response_id,
         judged.response_seconds,
         case
-            when judged.response_seconds <= sla_seconds then 'on_time'
+            when judged.response_seconds <= judgement.sla_seconds_ then 'on_time'
             when judged.response_seconds is not null then 'late'
-            when judged.age_seconds > ignore_after_seconds then 'ignored'
+            when judged.age_seconds > judgement.ignore_after_seconds_ then 'ignored'
             else 'pending'
         end as status,
         judged.url,
@@ -142,6 +154,7 @@ final as (
     left join accounts as author
         on author.platform = judged.platform
         and author.account_id = judged.author_id
+    cross join judgement
 )
 
 select * from final;

@@ -1,0 +1,167 @@
+"""Simulator → real Scrapy crawl over HTTP → DuckDB → views, compared with the ground truth.
+
+Each crawl runs `replyaudit crawl` in its own process against a simulator on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from crawler.simulator.server import SimServer
+from crawler.simulator.truth import judge
+from tests.conftest import cli
+
+Key = tuple[str, str, str]
+
+
+def truth_rows(server: SimServer, with_search: bool = True,
+               brands: set[str] | None = None) -> dict[Key, tuple[str, float | None]]:
+    return {
+        (r.platform, r.post_id, r.brand_id): (r.status, r.response_seconds)
+        for r in judge(server.world)
+        if (with_search or not r.needs_search) and (brands is None or r.brand_id in brands)
+    }
+
+
+def crawled_rows(db: Path, brands: set[str] | None = None) -> dict[Key, tuple[str, float | None]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = con.execute("select platform, post_id, brand_id, status, response_seconds "
+                            "from customer_posts").fetchall()
+    finally:
+        con.close()
+    return {(p, i, b): (s, r) for p, i, b, s, r in found if brands is None or b in brands}
+
+
+def last_run(db: Path) -> dict[str, Any]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        [(run_id, status, stats)] = con.execute(
+            "select run_id, status, stats from runs order by run_id desc limit 1").fetchall()
+        failures = con.execute("select platform, brand_id, status, reason, url "
+                               "from fetch_failures where run_id = ?", [run_id]).fetchall()
+    finally:
+        con.close()
+    return {"run_id": run_id, "status": status, "stats": json.loads(stats), "failures": failures}
+
+
+def crawl(config: Path, **kwargs: Any) -> None:
+    result = cli("crawl", str(config), **kwargs)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def assert_same(got: dict[Key, Any], want: dict[Key, Any]) -> None:
+    """Equal, with the differences spelled out when not."""
+    missing = sorted(set(want) - set(got))[:5]
+    extra = sorted(set(got) - set(want))[:5]
+    wrong = [(k, got[k], want[k]) for k in sorted(set(got) & set(want)) if got[k] != want[k]][:5]
+    assert not (missing or extra or wrong), f"missing {missing}\nextra {extra}\nwrong {wrong}"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer],
+                                   sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(seed)
+    config = sim_config(server)
+    crawl(config)
+    want = truth_rows(server)
+    assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
+    assert {p for p, _, _ in want} == {"bluesky", "mastodon"}
+    assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
+    run = last_run(config.parent / "audit.duckdb")
+    assert run["status"] == "finished"
+    assert {p: s["mentions"] for p, s in run["stats"].items()} == {
+        "bluesky": "searched", "mastodon": "searched"}
+
+
+def test_without_logins_mentions_are_skipped_and_said(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(3)
+    config = sim_config(server)
+    crawl(config, logins=False)
+    want = truth_rows(server, with_search=False)
+    assert len(want) < len(truth_rows(server))
+    assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
+    stats = last_run(config.parent / "audit.duckdb")["stats"]
+    for platform in ("bluesky", "mastodon"):
+        assert stats[platform]["mentions"] == "skipped"
+        assert any("mention" in note.lower() for note in stats[platform]["notes"])
+
+
+def test_transient_errors_are_retried_and_counted(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(1, faults="429=0.1,500=0.1,badjson=0.05")
+    config = sim_config(server)
+    crawl(config)
+    assert_same(crawled_rows(config.parent / "audit.duckdb"), truth_rows(server))
+    run = last_run(config.parent / "audit.duckdb")
+    assert run["status"] == "finished" and run["failures"] == []
+    responses = {p: s["responses"] for p, s in run["stats"].items()}
+    for platform in ("bluesky", "mastodon"):
+        assert responses[platform].get("429", 0) > 0
+        assert responses[platform].get("500", 0) > 0
+        assert run["stats"][platform]["retries"] > 0
+    assert sum(s["malformed_json"] for s in run["stats"].values()) > 0
+    assert server.count("bluesky", "429") == responses["bluesky"]["429"]
+
+
+def test_a_broken_page_is_recorded_and_the_rest_is_complete(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(2, faults="fail=initech")
+    config = sim_config(server)
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    run = last_run(db)
+    assert run["status"] == "partial"
+    assert run["failures"], "the failing pages are recorded"
+    assert all(status == 500 and "initech" in url for _, _, status, _, url in run["failures"])
+    others = {"acme", "globex"}
+    assert_same(crawled_rows(db, others), truth_rows(server, brands=others))
+
+
+def test_recrawl_adds_nothing_twice(simulator: Callable[..., SimServer],
+                                    sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(4)
+    config = sim_config(server)
+    db = config.parent / "audit.duckdb"
+    crawl(config)
+
+    def snapshot() -> tuple[int, int, int, list[Any]]:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            [(posts, distinct)] = con.execute(
+                "select count(*), count(distinct (platform, post_id)) from posts").fetchall()
+            [(accounts,)] = con.execute("select count(*) from accounts").fetchall()
+            rows = con.execute("select platform, post_id, brand_id, status, response_seconds "
+                               "from customer_posts order by all").fetchall()
+        finally:
+            con.close()
+        assert posts == distinct
+        return posts, accounts, len(rows), rows
+
+    first = snapshot()
+    crawl(config)
+    assert snapshot() == first
+    assert last_run(db)["run_id"] == 2
+
+
+def test_unknown_handle_is_reported_and_the_audit_goes_on(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(5)
+    config = sim_config(server)
+    text = config.read_text()
+    config.write_text(text.replace('"initech.bsky.social"',
+                                   '"initech.bsky.social", "nobody-here.bsky.social"', 1))
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    run = last_run(db)
+    assert run["status"] == "partial"
+    assert any("nobody-here" in url for *_, url in run["failures"])
+    assert any("nobody-here" in note for note in run["stats"]["bluesky"]["notes"])
+    assert_same(crawled_rows(db), truth_rows(server))
