@@ -5,6 +5,7 @@
 -- status: on_time (answered within $sla_seconds) | late (answered later) |
 --         ignored (unanswered, older than $ignore_after_seconds at $as_of) | pending (younger).
 -- Posts and answers created after $as_of do not exist yet for this judgement.
+-- Grain: (platform, post_id, brand_id).
 create or replace macro customer_posts_at(
     window_start, window_end, sla_seconds, ignore_after_seconds, as_of
 ) as table
@@ -19,12 +20,6 @@ judgement as materialized (
         as_of as judged_at
 ),
 
-existing_posts as (
-    select posts.*
-    from posts, judgement
-    where posts.created_at <= judgement.judged_at
-),
-
 brand_accounts as (
     select platform, account_id, brand_id
     from accounts
@@ -32,11 +27,11 @@ brand_accounts as (
 ),
 
 authored as (
-    select existing_posts.*, brand_accounts.brand_id as author_brand_id
-    from existing_posts
+    select posts.*, brand_accounts.brand_id as author_brand_id
+    from posts
     left join brand_accounts
-        on brand_accounts.platform = existing_posts.platform
-        and brand_accounts.account_id = existing_posts.author_id
+        on brand_accounts.platform = posts.platform
+        and brand_accounts.account_id = posts.author_id
 ),
 
 replies_to_brand as (
@@ -66,6 +61,7 @@ addressed as (
     where post.author_brand_id is distinct from candidate.brand_id
         and post.created_at >= judgement.starts_at
         and (judgement.ends_at is null or post.created_at < judgement.ends_at)
+        and post.created_at <= judgement.judged_at
 ),
 
 -- Every (brand post, ancestor) pair, walking up the reply chain from each brand post.
@@ -77,7 +73,7 @@ brand_post_ancestors(platform, reply_id, brand_id, replied_at, ancestor_id, dept
     select walk.platform, walk.reply_id, walk.brand_id, walk.replied_at, parent.parent_id,
         walk.depth + 1
     from brand_post_ancestors as walk
-    join existing_posts as parent
+    join posts as parent
         on parent.platform = walk.platform
         and parent.post_id = walk.ancestor_id
     where parent.parent_id is not null and walk.depth < 1000
@@ -98,7 +94,9 @@ first_responses as (
         on answer.platform = addressed.platform
         and answer.ancestor_id = addressed.post_id
         and answer.brand_id = addressed.brand_id
+    cross join judgement
     where answer.replied_at > post.created_at
+        and answer.replied_at <= judgement.judged_at
     group by all
 ),
 
