@@ -10,7 +10,6 @@ create or replace macro customer_posts_at(
     window_start, window_end, sla_seconds, ignore_after_seconds, as_of
 ) as table
 with recursive
--- The arguments once, as a row: a scalar subquery passed in is evaluated here only.
 judgement as materialized (
     select
         window_start as starts_at,
@@ -26,54 +25,69 @@ brand_accounts as (
     where brand_id is not null
 ),
 
-authored as (
-    select posts.*, brand_accounts.brand_id as author_brand_id
+-- Only the columns the judgement needs: the text and links join back in at the end.
+post_links as (
+    select
+        posts.platform,
+        posts.post_id,
+        posts.author_id,
+        posts.created_at,
+        posts.parent_id,
+        brand_accounts.brand_id as author_brand_id
     from posts
     left join brand_accounts
         on brand_accounts.platform = posts.platform
         and brand_accounts.account_id = posts.author_id
 ),
 
+brand_posts as (
+    select platform, post_id, author_brand_id as brand_id, created_at, parent_id
+    from post_links
+    where author_brand_id is not null
+),
+
 replies_to_brand as (
-    select child.platform, child.post_id, parent.author_brand_id as brand_id
-    from authored as child
-    join authored as parent
+    select child.platform, child.post_id, parent.brand_id, child.author_id, child.created_at,
+        child.author_brand_id
+    from post_links as child
+    join brand_posts as parent
         on parent.platform = child.platform
         and parent.post_id = child.parent_id
-    where parent.author_brand_id is not null
 ),
 
 mentions_of_brand as (
-    select post_mentions.platform, post_mentions.post_id, brand_accounts.brand_id
+    select post.platform, post.post_id, brand_accounts.brand_id, post.author_id,
+        post.created_at, post.author_brand_id
     from post_mentions
     join brand_accounts
         on brand_accounts.platform = post_mentions.platform
         and brand_accounts.account_id = post_mentions.account_id
+    join post_links as post
+        on post.platform = post_mentions.platform
+        and post.post_id = post_mentions.post_id
 ),
 
 addressed as (
-    select distinct candidate.platform, candidate.post_id, candidate.brand_id
+    select distinct candidate.platform, candidate.post_id, candidate.brand_id,
+        candidate.author_id, candidate.created_at
     from (select * from replies_to_brand union all select * from mentions_of_brand) as candidate
-    join authored as post
-        on post.platform = candidate.platform
-        and post.post_id = candidate.post_id
     cross join judgement
-    where post.author_brand_id is distinct from candidate.brand_id
-        and post.created_at >= judgement.starts_at
-        and (judgement.ends_at is null or post.created_at < judgement.ends_at)
-        and post.created_at <= judgement.judged_at
+    where candidate.author_brand_id is distinct from candidate.brand_id
+        and candidate.created_at >= judgement.starts_at
+        and (judgement.ends_at is null or candidate.created_at < judgement.ends_at)
+        and candidate.created_at <= judgement.judged_at
 ),
 
 -- Every (brand post, ancestor) pair, walking up the reply chain from each brand post.
 brand_post_ancestors(platform, reply_id, brand_id, replied_at, ancestor_id, depth) as (
-    select platform, post_id, author_brand_id, created_at, parent_id, 1
-    from authored
-    where author_brand_id is not null and parent_id is not null
+    select platform, post_id, brand_id, created_at, parent_id, 1
+    from brand_posts
+    where parent_id is not null
     union all
     select walk.platform, walk.reply_id, walk.brand_id, walk.replied_at, parent.parent_id,
         walk.depth + 1
     from brand_post_ancestors as walk
-    join posts as parent
+    join post_links as parent
         on parent.platform = walk.platform
         and parent.post_id = walk.ancestor_id
     where parent.parent_id is not null and walk.depth < 1000
@@ -87,72 +101,51 @@ first_responses as (
         min(answer.replied_at) as first_response_at,
         arg_min(answer.reply_id, answer.replied_at) as first_response_id
     from addressed
-    join authored as post
-        on post.platform = addressed.platform
-        and post.post_id = addressed.post_id
     join brand_post_ancestors as answer
         on answer.platform = addressed.platform
         and answer.ancestor_id = addressed.post_id
         and answer.brand_id = addressed.brand_id
     cross join judgement
-    where answer.replied_at > post.created_at
+    where answer.replied_at > addressed.created_at
         and answer.replied_at <= judgement.judged_at
     group by all
 ),
 
-judged as (
+final as (
     select
-        post.platform,
-        post.post_id,
+        addressed.platform,
+        addressed.post_id,
         addressed.brand_id,
-        post.author_id,
-        post.created_at,
+        addressed.author_id,
+        author.handle as author_handle,
+        author.followers as author_followers,
+        addressed.created_at,
         first_responses.first_response_at,
         first_responses.first_response_id,
-        epoch(first_responses.first_response_at - post.created_at) as response_seconds,
-        epoch(judgement.judged_at - post.created_at) as age_seconds,
+        epoch(first_responses.first_response_at - addressed.created_at) as response_seconds,
+        case
+            when response_seconds <= judgement.sla_seconds_ then 'on_time'
+            when response_seconds is not null then 'late'
+            when epoch(judgement.judged_at - addressed.created_at)
+                > judgement.ignore_after_seconds_ then 'ignored'
+            else 'pending'
+        end as status,
         post.url,
         post.text,
         post.parent_id,
         post.root_id
     from addressed
-    join authored as post
+    cross join judgement
+    join posts as post
         on post.platform = addressed.platform
         and post.post_id = addressed.post_id
     left join first_responses
         on first_responses.platform = addressed.platform
         and first_responses.post_id = addressed.post_id
         and first_responses.brand_id = addressed.brand_id
-    cross join judgement
-),
-
-final as (
-    select
-        judged.platform,
-        judged.post_id,
-        judged.brand_id,
-        judged.author_id,
-        author.handle as author_handle,
-        author.followers as author_followers,
-        judged.created_at,
-        judged.first_response_at,
-        judged.first_response_id,
-        judged.response_seconds,
-        case
-            when judged.response_seconds <= judgement.sla_seconds_ then 'on_time'
-            when judged.response_seconds is not null then 'late'
-            when judged.age_seconds > judgement.ignore_after_seconds_ then 'ignored'
-            else 'pending'
-        end as status,
-        judged.url,
-        judged.text,
-        judged.parent_id,
-        judged.root_id
-    from judged
     left join accounts as author
-        on author.platform = judged.platform
-        and author.account_id = judged.author_id
-    cross join judgement
+        on author.platform = addressed.platform
+        and author.account_id = addressed.author_id
 )
 
 select * from final;
