@@ -1,0 +1,65 @@
+"""Render the audit as one self-contained HTML file: styles inline, no scripts, no fetches.
+
+Jinja autoescapes everything and StrictUndefined turns a template typo into an error rather
+than a silently empty cell. See README.md, "What is measured", for what the numbers mean.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from reports.context import build_context
+from reports.filters import FILTERS
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from benchmarks.config import AuditConfig
+    from reports.context import ReportContext
+
+
+@cache
+def environment() -> Environment:
+    """The report's Jinja environment: templates from the package, HTML autoescaped."""
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_html(context: ReportContext) -> str:
+    """The whole report as an HTML document."""
+    return environment().get_template("report.html").render(report=context)
+
+
+def render_report(con: duckdb.DuckDBPyConnection, config: AuditConfig, out_path: str | Path,
+                  generated_at: datetime | None = None, version: str | None = None) -> Path:
+    """Build the context from an open dataset, write the report (UTF-8) and return its path.
+
+    `generated_at` defaults to now (UTC) and `version` to the installed replyaudit's; pass
+    both for a reproducible file. Raises benchmarks.errors.NoCrawlYet before any run finished.
+    """
+    context = build_context(con, config, generated_at or datetime.now(UTC),
+                            version or _installed_version())
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render_html(context), encoding="utf-8")
+    return out
+
+
+def _installed_version() -> str:
+    try:
+        return metadata.version("replyaudit")
+    except metadata.PackageNotFoundError:
+        return "unknown"
