@@ -105,6 +105,10 @@ class PlatformSpider(scrapy.Spider):
             reason = f"HTTP {status}"
         else:
             reason = failure.getErrorMessage() or failure.type.__name__
+        if request.meta.get("account_handle"):
+            self.note(f"Could not look up the {self.name} account "
+                      f"{request.meta['account_handle']} ({reason}): check the handle in the "
+                      "config. The other accounts were crawled.")
         yield from self.record_failure(request, reason, status)
 
     def record_failure(self, request: scrapy.Request, reason: str,
