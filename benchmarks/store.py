@@ -195,15 +195,18 @@ def _bulk_upsert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[s
                  key: Sequence[str], rows: Sequence[Sequence[Any]], update: str | None) -> None:
     """One INSERT … ON CONFLICT for the whole batch.
 
-    Later rows win over earlier ones with the same key, since one statement may not touch a
-    row twice.
+    One statement may not touch a row twice, so rows with the same key are merged first:
+    a later row's known values win, its unknown (None) values keep the earlier ones.
     """
     if not rows:
         return
     latest: dict[tuple[Any, ...], Sequence[Any]] = {}
     positions = [columns.index(k) for k in key]
     for row in rows:
-        latest[tuple(row[i] for i in positions)] = row
+        k = tuple(row[i] for i in positions)
+        earlier = latest.get(k)
+        latest[k] = row if earlier is None else [
+            new if new is not None else old for new, old in zip(row, earlier, strict=True)]
     types = dict(con.execute(
         "select column_name, data_type from information_schema.columns where table_name = ?",
         [table],

@@ -69,8 +69,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     run_id = store.start_run(con, window, [(b.id, b.name) for b in config.brands], started)
     con.close()
 
-    process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides),
-                             install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides))
     crawlers: dict[str, Crawler] = {}
     for platform in config.platforms_in_use():
         crawler = process.create_crawler(SPIDERS[platform])

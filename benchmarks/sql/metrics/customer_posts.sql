@@ -122,12 +122,14 @@ final as (
         addressed.created_at,
         first_responses.first_response_at,
         first_responses.first_response_id,
-        epoch(first_responses.first_response_at - addressed.created_at) as response_seconds,
+        -- whole microseconds divided once: the same double as any other exact computation
+        datediff('microsecond', addressed.created_at, first_responses.first_response_at)
+            / 1e6 as response_seconds,
         case
             when response_seconds <= judgement.sla_seconds_ then 'on_time'
             when response_seconds is not null then 'late'
-            when epoch(judgement.judged_at - addressed.created_at)
-                > judgement.ignore_after_seconds_ then 'ignored'
+            when datediff('microsecond', addressed.created_at, judgement.judged_at)
+                > judgement.ignore_after_seconds_ * 1e6 then 'ignored'
             else 'pending'
         end as status,
         post.url,
