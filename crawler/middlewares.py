@@ -104,6 +104,7 @@ class RateLimitHeadersMiddleware:
         self.crawler = crawler
         self.max_wait = crawler.settings.getfloat("AUDIT_MAX_WAIT_SECONDS")
         self.paused_until: dict[str, float] = {}
+        self.slots = crawler.settings.getdict("DOWNLOAD_SLOTS")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RateLimitHeadersMiddleware:
@@ -127,7 +128,9 @@ class RateLimitHeadersMiddleware:
             left = int(float(remaining.decode("latin-1")))
         except ValueError:
             return response
-        if left <= 0:
+        # Requests already in flight spend the budget too: keep one per concurrent slot.
+        reserve = int(self.slots.get(self._slot(request), {}).get("concurrency", 1))
+        if left <= reserve:
             reset = reset_epoch(
                 (headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset") or b"")
                 .decode("latin-1")

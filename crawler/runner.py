@@ -107,6 +107,7 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
         "items": {"posts": raw.get("audit/items/posts", 0),
                   "accounts": raw.get("audit/items/accounts", 0)},
         "retries": raw.get("retry/count", 0),
+        "rate_limit_pauses": raw.get("audit/ratelimit/paused", 0),
         "failures": raw.get(f"audit/failures/{crawler.spidercls.name}", 0),
         "malformed_json": raw.get("audit/malformed_json", 0),
         "dropped_items": raw.get("item_dropped_count", 0),

@@ -127,7 +127,8 @@ def test_a_broken_page_is_recorded_and_the_rest_is_complete(
 
 def test_recrawl_adds_nothing_twice(simulator: Callable[..., SimServer],
                                     sim_config: Callable[[SimServer], Path]) -> None:
-    server = simulator(4)
+    # Two crawls exceed Mastodon's real 300 requests per 5 minutes; that pause has its own test.
+    server = simulator(4, rate_limits={"mastodon": (3000, 300)})
     config = sim_config(server)
     db = config.parent / "audit.duckdb"
     crawl(config)
@@ -165,3 +166,15 @@ def test_unknown_handle_is_reported_and_the_audit_goes_on(
     assert any("nobody-here" in url for *_, url in run["failures"])
     assert any("nobody-here" in note for note in run["stats"]["bluesky"]["notes"])
     assert_same(crawled_rows(db), truth_rows(server))
+
+
+def test_spent_rate_limit_pauses_until_reset(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(6, rate_limits={"mastodon": (40, 3)})
+    config = sim_config(server)
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    assert_same(crawled_rows(db), truth_rows(server))
+    stats = last_run(db)["stats"]["mastodon"]
+    assert stats["rate_limit_pauses"] > 0
+    assert stats["responses"].get("429", 0) == 0  # it waited instead of being refused

@@ -25,11 +25,17 @@ SIM_CREDENTIALS = {
 
 def start_simulator(seed: int = 1, now: datetime | None = None, faults: Faults | None = None,
                     port: int = 0, settings: WorldSettings | None = None,
-                    session_seconds: float = 7200.0) -> SimServer:
-    """Generate the world for `seed` at `now` (default: this instant) and start serving it."""
+                    session_seconds: float = 7200.0,
+                    rate_limits: dict[str, tuple[int, int]] | None = None) -> SimServer:
+    """Generate the world for `seed` at `now` (default: this instant) and start serving it.
+
+    `rate_limits` overrides a platform's (requests, window seconds); the defaults are the
+    real platforms' (Bluesky 3000 per 300 s, Mastodon 300 per 300 s).
+    """
     now = (now or datetime.now(UTC)).astimezone(UTC)
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)
     world = generate_world(seed, now, {p: m.IDS for p, m in PLATFORM_MODULES.items()}, settings)
     routes = [route for module in PLATFORM_MODULES.values() for route in module.routes()]
     server = SimServer(world, routes, faults, port, SIM_CREDENTIALS, session_seconds)
+    server.state["rate_limits"] = dict(rate_limits or {})
     return server.start()

@@ -249,16 +249,21 @@ def _rate_limited(handler: Any) -> Any:
 
     def wrapped(request: SimRequest) -> SimResponse:
         state = request.server.state
-        window = int(time.time()) // RATE_WINDOW_S
+        limit, seconds = state.get("rate_limits", {}).get("bluesky", (RATE_LIMIT, RATE_WINDOW_S))
+        window = int(time.time()) // seconds
         if state.get("bluesky_window") != window:
             state["bluesky_window"], state["bluesky_used"] = window, 0
         state["bluesky_used"] += 1
-        response = handler(request)
+        if state["bluesky_used"] > limit:  # over budget: refused, as the real servers do
+            response = SimResponse(429, {"error": "RateLimitExceeded", "message": "Too many requests"})
+            response.headers["Retry-After"] = str(max(1, (window + 1) * seconds - int(time.time())))
+        else:
+            response = handler(request)
         response.headers.update({
-            "RateLimit-Limit": str(RATE_LIMIT),
-            "RateLimit-Remaining": str(max(0, RATE_LIMIT - state["bluesky_used"])),
-            "RateLimit-Reset": str((window + 1) * RATE_WINDOW_S),
-            "RateLimit-Policy": f"{RATE_LIMIT};w={RATE_WINDOW_S}",
+            "RateLimit-Limit": str(limit),
+            "RateLimit-Remaining": str(max(0, limit - state["bluesky_used"])),
+            "RateLimit-Reset": str((window + 1) * seconds),
+            "RateLimit-Policy": f"{limit};w={seconds}",
         })
         return response
 

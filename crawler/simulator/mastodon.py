@@ -216,15 +216,20 @@ def _rate_limited(handler: Any) -> Any:
 
     def wrapped(request: SimRequest) -> SimResponse:
         state = request.server.state
-        window = int(time.time()) // RATE_WINDOW_S
+        limit, seconds = state.get("rate_limits", {}).get("mastodon", (RATE_LIMIT, RATE_WINDOW_S))
+        window = int(time.time()) // seconds
         if state.get("mastodon_window") != window:
             state["mastodon_window"], state["mastodon_used"] = window, 0
         state["mastodon_used"] += 1
-        response = handler(request)
-        reset = datetime.fromtimestamp(0, UTC) + timedelta(seconds=(window + 1) * RATE_WINDOW_S)
+        if state["mastodon_used"] > limit:  # over budget: refused, as the real servers do
+            response = SimResponse(429, {"error": "RateLimitExceeded", "message": "Too many requests"})
+            response.headers["Retry-After"] = str(max(1, (window + 1) * seconds - int(time.time())))
+        else:
+            response = handler(request)
+        reset = datetime.fromtimestamp(0, UTC) + timedelta(seconds=(window + 1) * seconds)
         response.headers.update({
-            "X-RateLimit-Limit": str(RATE_LIMIT),
-            "X-RateLimit-Remaining": str(max(0, RATE_LIMIT - state["mastodon_used"])),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(0, limit - state["mastodon_used"])),
             "X-RateLimit-Reset": reset.isoformat().replace("+00:00", "Z"),
         })
         return response
