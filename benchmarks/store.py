@@ -147,8 +147,10 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str,
 
 
 def upsert_posts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]],
-                 mentions: Sequence[Sequence[Any]] = ()) -> None:
-    """Insert or update posts keyed by (platform, post_id), with their mentions.
+                 mentions: Sequence[Sequence[Any]] = (),
+                 addressees: Sequence[Sequence[Any]] = ()) -> None:
+    """Insert or update posts keyed by (platform, post_id), with their mentions and the
+    brands the platform addresses them to ((platform, post_id, brand_id, reason) rows).
 
     Known thread links and counts are never replaced by unknown ones, so a post seen first
     in a thread and later in a timeline page keeps its parent.
@@ -168,6 +170,8 @@ def upsert_posts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]],
             run_id = excluded.run_id""")
     _bulk_upsert(con, "post_mentions", ("platform", "post_id", "account_id"),
                  ("platform", "post_id", "account_id"), mentions, None)
+    _bulk_upsert(con, "post_addressees", ("platform", "post_id", "brand_id", "reason"),
+                 ("platform", "post_id", "brand_id"), addressees, "reason = excluded.reason")
 
 
 def upsert_accounts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]]) -> None:

@@ -44,6 +44,9 @@ class Post:
     repost_count: int | None = None
     language: str | None = None
     mentions: list[str] = field(default_factory=list)
+    # (brand_id, reason) pairs for posts the platform itself addresses to a brand without a
+    # reply or mention: a topic in its community, a review of it (see post_addressees).
+    addressed_to: list[tuple[str, str]] = field(default_factory=list)
     brand_id: str | None = None
     crawl_run_id: int | None = None
 

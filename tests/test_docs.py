@@ -52,8 +52,8 @@ def test_every_command_has_an_example_and_is_in_the_readme(name: str) -> None:
 def test_every_column_and_metric_is_documented(tmp_path: Path) -> None:
     doc = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
     con = store.connect(tmp_path / "doc.duckdb")
-    relations = ["runs", "brands", "accounts", "posts", "post_mentions", "fetch_failures",
-                 "audit_params", "customer_posts", "brand_metrics"]
+    relations = ["runs", "brands", "accounts", "posts", "post_mentions", "post_addressees",
+                 "fetch_failures", "audit_params", "customer_posts", "brand_metrics"]
     for relation in relations:
         assert f"`{relation}`" in doc, relation
         for (column,) in con.execute(

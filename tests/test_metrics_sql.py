@@ -134,6 +134,26 @@ def test_rerunning_with_other_thresholds_uses_the_macro(con: duckdb.DuckDBPyConn
     assert got["R5"] == "ignored"  # created after the first as_of, a week old by then
 
 
+def test_a_post_the_platform_addresses_to_a_brand_counts(
+        con: duckdb.DuckDBPyConnection) -> None:
+    # A review of acme: no parent, no mention, answered below by acme 2 h later; a reply by
+    # another customer under it is not addressed (it answers the customer, not the brand).
+    created = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
+    rows = [("bluesky", post_id, None, author, created + delay, "text", parent, "REV", None,
+             False, 0, 0, 0, "en", AS_OF, 1)
+            for post_id, author, delay, parent in [
+                ("REV", "did:c2", timedelta(0), None),
+                ("REV-C", "did:c3", timedelta(minutes=5), "REV"),
+                ("REV-A", "did:a2", timedelta(hours=2), "REV-C")]]
+    store.upsert_posts(con, rows, addressees=[("bluesky", "REV", "acme", "review")])
+    got = con.execute("select post_id, brand_id, status, response_seconds from customer_posts "
+                      "where post_id like 'REV%'").fetchall()
+    assert got == [("REV", "acme", "late", 7200.0)]
+    store.upsert_posts(con, rows, addressees=[("bluesky", "REV", "acme", "review")])
+    [(count,)] = con.execute("select count(*) from post_addressees").fetchall()
+    assert count == 1
+
+
 def test_upsert_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
     before = con.execute("select * from posts order by post_id").fetchall()
     rows = [r[:16] for r in before]
@@ -155,4 +175,5 @@ def test_migrate_twice_does_nothing(tmp_path: Path) -> None:
     path = tmp_path / "twice.duckdb"
     store.connect(path).close()
     con = store.connect(path)
-    assert con.execute("select version from _migrations").fetchall() == [(1,)]
+    assert con.execute("select version from _migrations order by version").fetchall() == [
+        (v,) for v, _, _ in store.migrations()]

@@ -28,6 +28,7 @@ class DuckDBWriterPipeline:
         self.con: duckdb.DuckDBPyConnection | None = None
         self.posts: list[tuple[Any, ...]] = []
         self.mentions: list[tuple[str, str, str]] = []
+        self.addressees: list[tuple[str, str, str, str]] = []
         self.accounts: list[tuple[Any, ...]] = []
         self.failures: list[tuple[Any, ...]] = []
         self.platforms: set[str] = set()
@@ -52,6 +53,8 @@ class DuckDBWriterPipeline:
                 item.reply_count, item.repost_count, item.language, item.fetched_at, self.run_id,
             ))
             self.mentions.extend((item.platform, item.post_id, m) for m in set(item.mentions))
+            self.addressees.extend((item.platform, item.post_id, brand, reason)
+                                   for brand, reason in set(item.addressed_to))
             self.platforms.add(item.platform)
             self.stats.inc_value("audit/items/posts")
         elif isinstance(item, Account):
@@ -73,11 +76,12 @@ class DuckDBWriterPipeline:
         assert self.con is not None
         self.con.execute("begin transaction")
         store.upsert_accounts(self.con, self.accounts)
-        store.upsert_posts(self.con, self.posts, self.mentions)
+        store.upsert_posts(self.con, self.posts, self.mentions, self.addressees)
         store.record_failures(self.con, self.failures)
         self.con.execute("commit")
         self.stats.inc_value("audit/db/batches")
-        self.posts, self.mentions, self.accounts, self.failures = [], [], [], []
+        self.posts, self.mentions, self.addressees = [], [], []
+        self.accounts, self.failures = [], []
 
     def close_spider(self, spider: Spider | None = None) -> None:
         assert self.con is not None

@@ -1,7 +1,9 @@
 -- customer_posts: one row per (customer post, brand it is addressed to) in the window.
 -- A post is addressed to brand B when it is not written by one of B's accounts and either
--- replies directly to a post by B or mentions one of B's accounts. It is answered when one
--- of B's accounts wrote a post anywhere in the reply subtree below it, after it.
+-- replies directly to a post by B, mentions one of B's accounts, or is one the platform
+-- itself addresses to B (post_addressees: a topic in B's community, a review of B). It is
+-- answered when one of B's accounts wrote a post anywhere in the reply subtree below it,
+-- after it.
 -- status: on_time (answered within $sla_seconds) | late (answered later) |
 --         ignored (unanswered, older than $ignore_after_seconds at $as_of) | pending (younger).
 -- Posts and answers created after $as_of do not exist yet for this judgement.
@@ -67,10 +69,23 @@ mentions_of_brand as (
         and post.post_id = post_mentions.post_id
 ),
 
+posted_in_brand_space as (
+    select post.platform, post.post_id, post_addressees.brand_id, post.author_id,
+        post.created_at, post.author_brand_id
+    from post_addressees
+    join post_links as post
+        on post.platform = post_addressees.platform
+        and post.post_id = post_addressees.post_id
+),
+
 addressed as (
     select distinct candidate.platform, candidate.post_id, candidate.brand_id,
         candidate.author_id, candidate.created_at
-    from (select * from replies_to_brand union all select * from mentions_of_brand) as candidate
+    from (
+        select * from replies_to_brand
+        union all select * from mentions_of_brand
+        union all select * from posted_in_brand_space
+    ) as candidate
     cross join judgement
     where candidate.author_brand_id is distinct from candidate.brand_id
         and candidate.created_at >= judgement.starts_at
