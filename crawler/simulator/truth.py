@@ -3,7 +3,9 @@
 Written independently of the metric SQL so that the end-to-end tests compare two
 implementations. A post is in the audit's sample when the crawl can reach it: it lies in the
 reply tree under a brand post published in the window, or (only when mention search works)
-it mentions a brand account and was published in the window, or lies under such a post.
+it mentions a brand account and was published in the window, or lies under such a post, or
+it was made in a brand's own space (a community topic, a review) in the window, or lies under
+such a post (crawling the space reaches it).
 `needs_search` marks the posts that only the second route reaches.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crawler.simulator.world import Post, World
+from crawler.simulator.world import Post, World, addressed_brands
 
 
 @dataclass(frozen=True)
@@ -33,15 +35,6 @@ class TruthRow:
             "response_seconds": self.response_seconds,
             "needs_search": self.needs_search,
         }
-
-
-def addressed_brands(post: Post) -> set[str]:
-    """Brands this post is addressed to: it replies to one of theirs or mentions one."""
-    brands = {m.brand_id for m in post.mentions if m.brand_id}
-    if post.parent is not None and post.parent.author.brand_id:
-        brands.add(post.parent.author.brand_id)
-    brands.discard(post.author.brand_id)  # a brand's own posts are not addressed to it
-    return {b for b in brands if b}
 
 
 def first_response(post: Post, brand_id: str, as_of: datetime) -> datetime | None:
@@ -66,7 +59,7 @@ def judge(world: World, as_of: datetime | None = None, since: datetime | None = 
     ignore_after = timedelta(hours=world.settings.ignore_after_hours).total_seconds()
     rows = []
     for platform, posts in sorted(world.posts.items()):
-        tree_reached = _under_brand_posts(posts, since)
+        tree_reached = _under_brand_posts(posts, since) | _in_brand_spaces(posts, since, until)
         search_reached = _under_mentions(posts, since, until)
         for post in posts:
             if post.created_at > as_of or post.created_at < since:
@@ -91,6 +84,12 @@ def judge(world: World, as_of: datetime | None = None, since: datetime | None = 
 
 def _under_brand_posts(posts: list[Post], since: datetime) -> set[int]:
     roots = [p for p in posts if p.author.brand_id and p.created_at >= since]
+    return _subtrees(roots)
+
+
+def _in_brand_spaces(posts: list[Post], since: datetime, until: datetime | None) -> set[int]:
+    roots = [p for p in posts if p.addressed_to and p.created_at >= since
+             and (until is None or p.created_at < until)]
     return _subtrees(roots)
 
 

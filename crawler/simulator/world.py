@@ -78,6 +78,9 @@ class Post:
     text: str
     parent: Post | None = None
     mentions: list[Account] = field(default_factory=list)
+    # The brand whose own space this post was made in (a topic in its community, a review
+    # of it): addressed to that brand without a reply or mention. See post_addressees.
+    addressed_to: str | None = None
     children: list[Post] = field(default_factory=list)
     likes: int = 0
     reposts: int = 0
@@ -98,7 +101,10 @@ class Post:
 
 
 class PlatformIds(Protocol):
-    """How a platform names accounts and posts; each simulator platform module provides one."""
+    """How a platform names accounts and posts; each simulator platform module provides one.
+
+    A platform whose conversations are not timelines (forums, reviews, video comments) also
+    defines `populate(builder, settings)` to generate them; the others share `_populate`."""
 
     def account_key(self, handle: str, rng: random.Random) -> tuple[str, str]:
         """(key stored by the crawler, native id) for an account with this handle."""
@@ -167,7 +173,8 @@ class _Builder:
         return account
 
     def post(self, author: Account, at: datetime, text: str, parent: Post | None = None,
-             mentions: list[Account] | None = None) -> Post | None:
+             mentions: list[Account] | None = None, addressed_to: str | None = None,
+             ) -> Post | None:
         at = _ms(at)
         if at > self.world.now:
             return None  # not happened yet
@@ -175,7 +182,7 @@ class _Builder:
             text = " ".join(f"@{m.handle}" for m in mentions) + " " + text
         post_id, native = self.ids.post_id(author, at, self.rng)
         post = Post(self.platform, post_id, native, author, at, text, parent, mentions or [],
-                    likes=self.rng.randint(0, 40), reposts=self.rng.randint(0, 5))
+                    addressed_to, likes=self.rng.randint(0, 40), reposts=self.rng.randint(0, 5))
         if parent is not None:
             parent.children.append(post)
         self.posts.append(post)
@@ -232,7 +239,11 @@ def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
     for platform, ids in sorted(platforms.items()):
         rng = random.Random(f"{seed}:{platform}")
         builder = _Builder(world, platform, ids, rng)
-        _populate(builder, settings)
+        populate = getattr(ids, "populate", None)
+        if populate is not None:
+            populate(builder, settings)
+        else:
+            _populate(builder, settings)
         world.posts[platform] = _drop_boundary_posts(builder.posts, world)
     return world
 
@@ -348,14 +359,24 @@ def _drop_boundary_posts(posts: list[Post], world: World) -> list[Post]:
 
 def _answered_by_all(post: Post) -> bool:
     """Whether every brand that could judge this post has answered it (conservative)."""
-    brands = {m.brand_id for m in post.mentions if m.brand_id}
-    if post.parent is not None and post.parent.author.brand_id:
-        brands.add(post.parent.author.brand_id)
+    brands = addressed_brands(post)
     if not brands:
         return True
     answered = {d.author.brand_id for d in _descendants(post)
                 if d.author.brand_id and d.created_at > post.created_at}
     return brands <= answered
+
+
+def addressed_brands(post: Post) -> set[str]:
+    """Brands this post is addressed to: it replies to one of theirs, mentions one, or was
+    made in a brand's own space; never the author's own brand."""
+    brands = {m.brand_id for m in post.mentions if m.brand_id}
+    if post.parent is not None and post.parent.author.brand_id:
+        brands.add(post.parent.author.brand_id)
+    if post.addressed_to:
+        brands.add(post.addressed_to)
+    brands.discard(post.author.brand_id)
+    return {b for b in brands if b}
 
 
 def _descendants(post: Post) -> list[Post]:
