@@ -51,9 +51,14 @@ class Brand:
     id: str
     name: str
     accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Per platform, the brand's own extra settings (e.g. a forum's staff groups).
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def handles(self, platform: str) -> tuple[str, ...]:
         return self.accounts.get(platform, ())
+
+    def platform_options(self, platform: str) -> dict[str, Any]:
+        return self.options.get(platform, {})
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,9 @@ def normalize_mastodon_handle(value: str) -> str | None:
     return f"{user}@{domain}"
 
 
+# How each platform's key in a [[brands]] table reads. Most are a list of handles; a platform
+# whose brand entry is a table (handles plus options) reads it in _Validator.brands and keeps
+# the options in Brand.options.
 _HANDLE_RULES = {
     "bluesky": (normalize_bluesky_handle, "a Bluesky handle like 'acme.bsky.social' or a DID"),
     "mastodon": (normalize_mastodon_handle, "a Mastodon account like 'acme@mastodon.social'"),
@@ -293,32 +301,40 @@ class _Validator:
             if any(b.id == brand_id for b in brands):
                 raise self.fail(f"{key}.id", "an id no other brand uses", brand_id)
             accounts: dict[str, tuple[str, ...]] = {}
-            for platform, (normalize, expected) in _HANDLE_RULES.items():
-                handles = raw.get(platform, [])
-                if isinstance(handles, str):
-                    handles = [handles]
-                if not isinstance(handles, list):
-                    raise self.fail(f"{key}.{platform}", f"a list of {expected}", handles)
-                normalized = []
-                for j, handle in enumerate(handles):
-                    norm = normalize(handle) if isinstance(handle, str) else None
-                    if norm is None:
-                        raise self.fail(f"{key}.{platform}[{j}]", expected, handle)
+            options: dict[str, dict[str, Any]] = {}
+            for platform in PLATFORMS:
+                if platform not in raw:
+                    continue
+                normalized = self.handle_list(raw[platform], f"{key}.{platform}", platform)
+                for j, norm in enumerate(normalized):
                     if (platform, norm) in owner:
                         raise self.fail(
                             f"{key}.{platform}[{j}]",
                             f"an account no other brand lists (brand {owner[platform, norm]!r} has it)",
-                            handle,
+                            raw[platform][j] if isinstance(raw[platform], list) else norm,
                         )
                     owner[platform, norm] = brand_id
-                    normalized.append(norm)
                 if normalized:
-                    accounts[platform] = tuple(normalized)
+                    accounts[platform] = normalized
             if not accounts:
                 raise self.fail(key, f"at least one account on {' or '.join(PLATFORMS)}")
             name = self.string(raw, f"{key}.name") or brand_id
-            brands.append(Brand(id=brand_id, name=name, accounts=accounts))
+            brands.append(Brand(id=brand_id, name=name, accounts=accounts, options=options))
         return tuple(brands)
+
+    def handle_list(self, value: Any, key: str, platform: str) -> tuple[str, ...]:
+        """A list of handles (or one) in the platform's canonical form."""
+        normalize, expected = _HANDLE_RULES[platform]
+        handles = [value] if isinstance(value, str) else value
+        if not isinstance(handles, list):
+            raise self.fail(key, f"a list of {expected}", value)
+        normalized = []
+        for j, handle in enumerate(handles):
+            norm = normalize(handle) if isinstance(handle, str) else None
+            if norm is None:
+                raise self.fail(f"{key}[{j}]", expected, handle)
+            normalized.append(norm)
+        return tuple(normalized)
 
     def platforms(self, table: dict[str, Any]) -> dict[str, PlatformSettings]:
         self.only_keys(table, "platforms.", set(PLATFORMS))
