@@ -60,7 +60,7 @@ class ProgressExtension:
         self.last = now
         stats = self.crawler.stats
         assert stats is not None
-        print(f"  {spider.name}: {stats.get_value('downloader/request_count', 0)} requests, "
+        print(f"  {spider.name} so far: {stats.get_value('downloader/request_count', 0)} requests, "
               f"{stats.get_value('item_scraped_count', 0)} items, "
               f"{stats.get_value(f'audit/failures/{spider.name}', 0)} failures",
               file=sys.stderr, flush=True)

@@ -190,7 +190,8 @@ def _post_thread(request: SimRequest) -> SimResponse:
         child["parent"] = {"$type": "app.bsky.feed.defs#threadViewPost",
                            "post": post_view(parent)}
         child, parent, height = child["parent"], parent.parent, height - 1
-    return SimResponse(body={"thread": node, "threadContext": {}})
+    node["threadContext"] = {}  # where the real AppView puts it: on the requested node
+    return SimResponse(body={"thread": node})
 
 
 def _search_posts(request: SimRequest) -> SimResponse:
