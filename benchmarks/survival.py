@@ -1,0 +1,187 @@
+"""Time to first response, censoring included: Kaplan-Meier per brand and platform.
+
+A pending or ignored post may still be answered, so its response time is only known to be
+longer than its age at the judging run's `as_of`: it is right-censored there. Dropping those
+posts (as the plain median over answered posts does) makes slow brands look fast. The
+estimator is scipy's (`stats.ecdf` on `CensoredData`, Greenwood variance, log-log intervals);
+this module only feeds it and reads the numbers the report needs. Definitions:
+docs/statistics.md.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import stats
+
+from benchmarks import queries
+
+if TYPE_CHECKING:
+    import duckdb
+
+CONFIDENCE = 0.95
+DAY_SECONDS = 86_400
+# Greenwood's log-log interval is undefined where S(t) is 0 or 1; scipy says so with this
+# warning and returns NaN there, which we turn into "no interval".
+_UNDEFINED_INTERVAL = "The confidence interval is undefined at some observations"
+_SQL = resources.files("benchmarks").joinpath("sql", "stats")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with its 95 % interval; any part is None where it cannot be given."""
+
+    value: float | None
+    low: float | None
+    high: float | None
+
+
+NO_ESTIMATE = Estimate(None, None, None)
+
+
+@dataclass(frozen=True)
+class SurvivalRow:
+    """Time-to-first-response figures for one brand on one platform (or 'all')."""
+
+    brand_id: str
+    platform: str
+    posts: int  # customer posts: events + censored
+    answered: int  # events
+    censored: int  # pending + ignored, censored at their age at as_of
+    km_median_seconds: Estimate  # value None: no posts, or fewer than half ever answered
+    within_sla: Estimate  # KM probability of an answer within the SLA
+    within_24h: Estimate  # KM probability of an answer within 24 hours
+    median_response_seconds: Estimate  # answered posts only, order-statistic interval
+
+    @property
+    def median_not_reached(self) -> bool:
+        """True when there are posts but the KM curve never falls to one half."""
+        return self.posts > 0 and self.km_median_seconds.value is None
+
+
+class KaplanMeier:
+    """The product-limit estimate of P(first response within t) from censored times.
+
+    Pass every post's time in seconds and whether it was answered (an event) or not
+    (censored at that time). Ties put events before censorings, as usual.
+    """
+
+    def __init__(self, seconds: Sequence[float], answered: Sequence[bool]) -> None:
+        times = np.asarray(seconds, dtype=float)
+        events = np.asarray(answered, dtype=bool)
+        if len(times) == 0:
+            raise ValueError("Kaplan-Meier needs at least one observation")
+        self.posts = len(times)
+        self.last_time = float(times.max())
+        self.last_is_event = bool(events[times == self.last_time].any())
+        fit = stats.ecdf(stats.CensoredData(uncensored=times[events], right=times[~events]))
+        self.sf = fit.sf
+        self.cdf = fit.cdf
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", _UNDEFINED_INTERVAL, RuntimeWarning)
+            self.cdf_band = fit.cdf.confidence_interval(CONFIDENCE, method="log-log")
+            self.sf_band = fit.sf.confidence_interval(CONFIDENCE, method="log-log")
+
+    def answered_within(self, seconds: float) -> Estimate:
+        """P(first response <= seconds) with its 95 % log-log interval.
+
+        None beyond the follow-up: when `seconds` is past the longest observed time and that
+        one was censored, the curve there is unknown, not flat.
+        """
+        if seconds > self.last_time and not self.last_is_event:
+            return NO_ESTIMATE
+        return Estimate(_number(self.cdf.evaluate(seconds)),
+                        _number(self.cdf_band.low.evaluate(seconds)),
+                        _number(self.cdf_band.high.evaluate(seconds)))
+
+    def median(self) -> Estimate:
+        """The KM median: the first time S(t) <= 1/2, with the Brookmeyer-Crowley interval.
+
+        The interval is where the pointwise 95 % band of S(t) crosses 1/2: its lower end is
+        the first time the band's lower curve is <= 1/2, its upper end the first time its
+        upper curve is. A None end means the curve never gets there in the data.
+        """
+        times = np.asarray(self.sf.quantiles, dtype=float)
+        survival = np.asarray(self.sf.evaluate(times), dtype=float)
+        low = np.asarray(self.sf_band.low.evaluate(times), dtype=float)
+        high = np.asarray(self.sf_band.high.evaluate(times), dtype=float)
+        # Where the band is undefined (S = 0 or 1) it collapses to the estimate.
+        low = np.where(np.isnan(low), survival, low)
+        high = np.where(np.isnan(high), survival, high)
+        return Estimate(_first_time_at_most_half(times, survival),
+                        _first_time_at_most_half(times, low),
+                        _first_time_at_most_half(times, high))
+
+
+def median_with_interval(answered_seconds: Sequence[float]) -> Estimate:
+    """Median response time of answered posts with a distribution-free 95 % interval.
+
+    The median interpolates like brand_metrics (`quantile_cont`). The interval is the
+    order-statistic (binomial) one, `scipy.stats.quantile_test`: exact coverage of at least
+    95 % for any continuous distribution, no resampling and so no seed; its ends are observed
+    response times. Fewer than 6 answers cannot give a 95 % interval: the ends are None.
+    """
+    values = np.asarray(answered_seconds, dtype=float)
+    if len(values) == 0:
+        return NO_ESTIMATE
+    median = float(np.median(values))
+    interval = stats.quantile_test(values, q=median, p=0.5).confidence_interval(CONFIDENCE)
+    return Estimate(median, _number(interval.low), _number(interval.high))
+
+
+def summarize(brand_id: str, platform: str, seconds: Sequence[float],
+              answered: Sequence[bool], sla_seconds: float) -> SurvivalRow:
+    """Every figure of one SurvivalRow from the group's censored response times."""
+    events = sum(bool(a) for a in answered)
+    if not seconds:
+        return SurvivalRow(brand_id, platform, 0, 0, 0, NO_ESTIMATE, NO_ESTIMATE, NO_ESTIMATE,
+                           NO_ESTIMATE)
+    km = KaplanMeier(seconds, answered)
+    return SurvivalRow(
+        brand_id=brand_id, platform=platform, posts=len(seconds), answered=events,
+        censored=len(seconds) - events, km_median_seconds=km.median(),
+        within_sla=km.answered_within(sla_seconds), within_24h=km.answered_within(DAY_SECONDS),
+        median_response_seconds=median_with_interval(
+            [s for s, a in zip(seconds, answered, strict=True) if a]),
+    )
+
+
+def survival_input(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Rows of sql/stats/survival_input.sql: brand_id, platform, status, answered, seconds."""
+    return queries.rows(con, _SQL.joinpath("survival_input.sql").read_text(encoding="utf-8"))
+
+
+def survival_rows(con: duckdb.DuckDBPyConnection,
+                  brand_ids: list[str] | None = None) -> list[SurvivalRow]:
+    """One SurvivalRow per row of brand_metrics (same brands, platforms and order).
+
+    Raises benchmarks.errors.NoCrawlYet before the first finished crawl.
+    """
+    metrics = queries.brand_metrics(con, brand_ids)
+    [(sla_seconds,)] = con.execute("select sla_seconds from audit_params").fetchall()
+    groups: dict[tuple[str, str], tuple[list[float], list[bool]]] = {}
+    for row in survival_input(con):
+        for key in ((row["brand_id"], row["platform"]), (row["brand_id"], "all")):
+            seconds, answered = groups.setdefault(key, ([], []))
+            seconds.append(float(row["seconds"]))
+            answered.append(bool(row["answered"]))
+    return [summarize(m["brand_id"], m["platform"],
+                      *groups.get((m["brand_id"], m["platform"]), ([], [])), sla_seconds)
+            for m in metrics]
+
+
+def _first_time_at_most_half(times: np.ndarray, curve: np.ndarray) -> float | None:
+    # A tolerance: 1/2 reached through floating-point products (e.g. 5/6 * 3/5) counts.
+    reached = np.nonzero(curve <= 0.5 + 1e-12)[0]
+    return float(times[reached[0]]) if len(reached) else None
+
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else number
