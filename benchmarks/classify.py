@@ -119,6 +119,17 @@ def classify_posts(con: duckdb.DuckDBPyConnection, classifier: Classifier | None
     return len(rows)
 
 
+def class_shares(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
+    """Rows of sql/stats/class_shares.sql: brand_id, class, judged, ignored, ignored_share."""
+    return queries.rows(con, _SQL.joinpath("class_shares.sql").read_text("utf-8"))
+
+
+def stored_classifiers(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names of the methods whose classes post_classes holds, alphabetically."""
+    return [r[0] for r in con.execute(
+        "select distinct classifier from post_classes order by 1").fetchall()]
+
+
 def confusion(classifier: Classifier, labelled: Iterable[tuple[str, str]]
               ) -> dict[tuple[str, str], int]:
     """(true label, predicted label) -> count over (text, true label) pairs."""

@@ -16,8 +16,8 @@ Definitions: docs/statistics.md.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import stats
@@ -68,6 +68,12 @@ class Comparison:
     def significant(self) -> bool:
         """True only when the corrected p-value is below ALPHA."""
         return self.p_adjusted is not None and self.p_adjusted < ALPHA
+
+
+def as_record(comparison: Comparison, client_id: str) -> dict[str, Any]:
+    """The comparison flattened for CSV and JSON, with its verdict."""
+    return {"client_id": client_id, **asdict(comparison),
+            "significant": comparison.significant}
 
 
 def compare(client: BrandSample, competitors: dict[str, BrandSample]) -> list[Comparison]:

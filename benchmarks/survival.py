@@ -176,6 +176,18 @@ def survival_rows(con: duckdb.DuckDBPyConnection,
             for m in metrics]
 
 
+def as_record(row: SurvivalRow) -> dict[str, Any]:
+    """The row flattened for CSV and JSON: each Estimate as NAME, NAME_low, NAME_high."""
+    record: dict[str, Any] = {}
+    for name, value in vars(row).items():
+        if isinstance(value, Estimate):
+            record.update({name: value.value, f"{name}_low": value.low,
+                           f"{name}_high": value.high})
+        else:
+            record[name] = value
+    return record
+
+
 def _first_time_at_most_half(times: np.ndarray, curve: np.ndarray) -> float | None:
     # A tolerance: 1/2 reached through floating-point products (e.g. 5/6 * 3/5) counts.
     reached = np.nonzero(curve <= 0.5 + 1e-12)[0]
