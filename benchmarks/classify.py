@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import duckdb
 
 CLASSES = ("question", "complaint", "praise", "other")
+BATCH = 50_000  # posts classified and written per statement
 _SQL = resources.files("benchmarks").joinpath("sql", "stats")
 
 # Customer-service words VADER's general lexicon scores as neutral, valence on its scale
@@ -105,18 +106,25 @@ def classify_posts(con: duckdb.DuckDBPyConnection, classifier: Classifier | None
     """
     method = classifier or VaderRules()
     todo = queries.rows(con, _SQL.joinpath("unclassified_posts.sql").read_text("utf-8"),
-                        {"classifier": method.name})  # type: ignore[arg-type]
+                        {"classifier": method.name})
     stamp = now or datetime.now(UTC)
-    rows = [(r["platform"], r["post_id"], *_decided(method, r["text"] or ""), method.name,
-             stamp) for r in todo]
-    if rows:
-        con.executemany(
+    for start in range(0, len(todo), BATCH):
+        batch = todo[start:start + BATCH]
+        decided = [_decided(method, r["text"] or "") for r in batch]
+        # One statement per batch, columns unnested server-side: executemany row by row
+        # would take minutes for an imported dataset.
+        con.execute(
             "insert into post_classes (platform, post_id, class, sentiment, classifier,"
-            " classified_at) values (?, ?, ?, ?, ?, ?) on conflict (platform, post_id) do"
-            " update set class = excluded.class, sentiment = excluded.sentiment,"
-            " classifier = excluded.classifier, classified_at = excluded.classified_at",
-            rows)
-    return len(rows)
+            " classified_at) select unnest($platform::varchar[]), unnest($post_id::varchar[]),"
+            " unnest($class::varchar[]), unnest($sentiment::double[]), $classifier, $stamp"
+            " on conflict (platform, post_id) do update set class = excluded.class,"
+            " sentiment = excluded.sentiment, classifier = excluded.classifier,"
+            " classified_at = excluded.classified_at",
+            {"platform": [r["platform"] for r in batch], "post_id": [r["post_id"] for r in batch],
+             "class": [label for label, _ in decided],
+             "sentiment": [score for _, score in decided],
+             "classifier": method.name, "stamp": stamp})
+    return len(todo)
 
 
 def class_shares(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:

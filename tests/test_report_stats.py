@@ -4,8 +4,8 @@ significant only when its corrected p is below 0.05, and ignored share by kind o
 from __future__ import annotations
 
 import re
-from html import unescape
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +133,29 @@ def test_a_significant_gap_is_marked(tmp_path: Path) -> None:
     assert page.html.count('<strong class="significant">Significant</strong>') == 2
     rate = cells(page.html, 'data-competitor="globex" data-measure', "response_rate")
     assert rate["p_adjusted"] == "< 0.001"
+
+
+@pytest.mark.requires_browser
+def test_statistics_sections_read_well_in_a_real_browser(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    con, config = build_dataset(tmp_path / "audit.duckdb")
+    classify_posts(con)
+    report = tmp_path / "report.html"
+    report.write_text(render_html(build_context(con, config, GENERATED, "1")), "utf-8")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(report.as_uri(), wait_until="load")
+            for section in ("#survival", "#gaps", "#classes"):
+                assert page.locator(section).is_visible(), section
+            verdicts = page.locator('#survival td[data-stat="verdict"]').all_inner_texts()
+            widths = page.evaluate("[...document.querySelectorAll('table.stats')]"
+                                   ".map(t => t.getBoundingClientRect().right)")
+        finally:
+            browser.close()
+    assert verdicts == ["not significant: could be chance"] * 4
+    assert widths and max(widths) <= 1280  # no table runs off a desktop page
