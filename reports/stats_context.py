@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from benchmarks.config import AuditConfig
     from benchmarks.survival import Estimate
 
+MOST_IGNORED_MIN_JUDGED = 5  # fewer judged posts make a share too noisy to single out
 MEASURE_LABELS = {"response_rate": "Response rate", "response_time": "Time to first response"}
 
 
@@ -89,6 +90,9 @@ class StatisticsContext:
     correction: str = documented("the multiple-comparison correction")
     classes: tuple[ClassRow, ...] = documented("ignored share per kind of post and brand")
     classifiers: tuple[str, ...] = documented("the classification methods of stored classes")
+    most_ignored: tuple[str, ClassCell] | None = documented(
+        f"the client's kind of post with the highest ignored share, among kinds with at least "
+        f"{MOST_IGNORED_MIN_JUDGED} judged posts; None when there is no such kind")
 
 
 def build_statistics(con: duckdb.DuckDBPyConnection, config: AuditConfig,
@@ -103,6 +107,8 @@ def build_statistics(con: duckdb.DuckDBPyConnection, config: AuditConfig,
     shares = {(s["brand_id"], s["class"]): s for s in classify.class_shares(con)}
     labels = [c for c in (*CLASSES, "unclassified")
               if any(label == c for _, label in shares)]
+    class_rows = tuple(ClassRow(label, tuple(_class_cell(shares.get((b, label)), b)
+                                             for b in brand_order)) for label in labels)
     return StatisticsContext(
         brands=tuple((b, names[b]) for b in brand_order),
         survival=tuple(_survival_line(rows[b], names[b], b == config.client)
@@ -111,9 +117,9 @@ def build_statistics(con: duckdb.DuckDBPyConnection, config: AuditConfig,
         rate_test=significance.RATE_TEST,
         time_test=significance.TIME_TEST,
         correction=significance.CORRECTION,
-        classes=tuple(ClassRow(label, tuple(_class_cell(shares.get((b, label)), b)
-                                            for b in brand_order)) for label in labels),
+        classes=class_rows,
         classifiers=tuple(classify.stored_classifiers(con)),
+        most_ignored=_most_ignored(class_rows, config.client),
     )
 
 
@@ -140,3 +146,14 @@ def _class_cell(share: dict[str, Any] | None, brand_id: str) -> ClassCell:
         return ClassCell(brand_id, 0, 0, None)
     return ClassCell(brand_id, int(share["judged"]), int(share["ignored"]),
                      share["ignored_share"])
+
+
+def _most_ignored(rows: tuple[ClassRow, ...], client: str | None) -> tuple[str, ClassCell] | None:
+    """The client's classified kind with the highest ignored share (ties: CLASSES order)."""
+    candidates = [(row.label, cell) for row in rows if row.label in CLASSES
+                  for cell in row.cells if cell.brand_id == client
+                  and cell.judged >= MOST_IGNORED_MIN_JUDGED and cell.share is not None]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda found: (found[1].share or 0.0,
+                                              -CLASSES.index(found[0])))

@@ -103,6 +103,14 @@ def test_ignored_share_by_kind_of_post(airline_page: tuple[Any, Page]) -> None:
     assert sum(c.judged for row in classes.values() for c in row.cells
                if c.brand_id == "acme") == 7
     assert "Which kind of post gets ignored" in page.html
+    # the finding names the kind with the highest share among kinds with >= 5 judged posts
+    eligible = [(ignored / n, label) for label, n, ignored in judged if n >= 5]
+    if eligible:
+        share, kind = max(eligible)
+        assert context.statistics.most_ignored[0] == kind  # type: ignore[index]
+    else:
+        assert context.statistics.most_ignored is None
+        assert "most often ignores" not in page.html
 
 
 def test_unclassified_posts_are_shown_as_such(tmp_path: Path) -> None:
@@ -127,7 +135,10 @@ def test_a_significant_gap_is_marked(tmp_path: Path) -> None:
         "brands": [{"id": "acme", "name": "Acme Air", "bluesky": ["acme.bsky.social"]},
                    {"id": "globex", "name": "Globex", "bluesky": ["globex.bsky.social"]}],
     }, tmp_path / "audit.toml")
+    classify_posts(con)  # every post asks "Where is my bag?"
     page = Page(render_html(build_context(con, config, GENERATED, "1")))
+    text = " ".join(unescape(re.sub(r"<[^>]+>", "", page.html)).split())
+    assert "Acme Air most often ignores questions: 80 % (16 of 20)." in text
     assert [(a["data-measure"], a["data-significant"]) for a in gap_rows(page)] == [
         ("response_rate", "true"), ("response_time", "true")]
     assert page.html.count('<strong class="significant">Significant</strong>') == 2
