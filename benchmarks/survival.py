@@ -79,7 +79,6 @@ class KaplanMeier:
             raise ValueError("Kaplan-Meier needs at least one observation")
         self.posts = len(times)
         self.last_time = float(times.max())
-        self.last_is_event = bool(events[times == self.last_time].any())
         fit = stats.ecdf(stats.CensoredData(uncensored=times[events], right=times[~events]))
         self.sf = fit.sf
         self.cdf = fit.cdf
@@ -91,10 +90,10 @@ class KaplanMeier:
     def answered_within(self, seconds: float) -> Estimate:
         """P(first response <= seconds) with its 95 % log-log interval.
 
-        None beyond the follow-up: when `seconds` is past the longest observed time and that
-        one was censored, the curve there is unknown, not flat.
+        None beyond the follow-up: past the longest observed time the curve is unknown, not
+        flat, unless every post was answered by then (S = 0).
         """
-        if seconds > self.last_time and not self.last_is_event:
+        if seconds > self.last_time and float(self.sf.evaluate(self.last_time)) > 0:
             return NO_ESTIMATE
         return Estimate(_number(self.cdf.evaluate(seconds)),
                         _number(self.cdf_band.low.evaluate(seconds)),

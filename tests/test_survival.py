@@ -63,6 +63,10 @@ def test_beyond_the_follow_up_the_curve_is_unknown() -> None:
     km = KaplanMeier([1 * H, 2 * H], [True, False])
     assert km.answered_within(2 * H).value == pytest.approx(0.5)
     assert km.answered_within(3 * H).value is None
+    # an answer and a censoring at the last time: past it the curve is unknown too
+    km = KaplanMeier([1 * H, 2 * H, 2 * H], [True, True, False])
+    assert km.answered_within(2 * H).value == pytest.approx(2 / 3)
+    assert km.answered_within(3 * H).value is None
     # and more than half unanswered: the median is not reached
     km = KaplanMeier([1 * H, 2 * H, 3 * H], [True, False, False])
     assert km.median().value is None
