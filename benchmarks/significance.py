@@ -23,7 +23,7 @@ import numpy as np
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from benchmarks.survival import KaplanMeier, survival_input
+from benchmarks.survival import KaplanMeier, group_mask, survival_input
 
 if TYPE_CHECKING:
     import duckdb
@@ -36,19 +36,20 @@ CORRECTION = "Holm"
 
 @dataclass(frozen=True)
 class BrandSample:
-    """What the tests need of one brand: censored times and the status counts."""
+    """What the tests need of one brand: censored times, which were answered, and how many
+    of the unanswered were ignored (the rest are pending)."""
 
-    seconds: tuple[float, ...] = ()
-    answered: tuple[bool, ...] = ()
+    seconds: Sequence[float] | np.ndarray = ()
+    answered: Sequence[bool] | np.ndarray = ()
     ignored: int = 0
 
     @property
-    def answered_count(self) -> int:
-        return sum(self.answered)
+    def posts(self) -> int:
+        return len(self.seconds)
 
-    def with_post(self, seconds: float, answered: bool, status: str) -> BrandSample:
-        return BrandSample((*self.seconds, seconds), (*self.answered, answered),
-                           self.ignored + (status == "ignored"))
+    @property
+    def answered_count(self) -> int:
+        return int(np.count_nonzero(np.asarray(self.answered, dtype=bool)))
 
 
 @dataclass(frozen=True)
@@ -97,23 +98,27 @@ def holm(comparisons: Sequence[Comparison]) -> list[Comparison]:
     return found
 
 
-def samples(con: duckdb.DuckDBPyConnection, platform: str = "all") -> dict[str, BrandSample]:
+def samples(columns: dict[str, np.ndarray], brand_ids: Sequence[str],
+            platform: str = "all") -> dict[str, BrandSample]:
     """Each brand's sample on one platform ('all': every platform) from survival_input."""
-    found: dict[str, BrandSample] = {}
-    for row in survival_input(con):
-        if platform in ("all", row["platform"]):
-            sample = found.get(row["brand_id"], BrandSample())
-            found[row["brand_id"]] = sample.with_post(float(row["seconds"]), bool(row["answered"]),
-                                                      row["status"])
+    found = {}
+    for brand_id in brand_ids:
+        mask = group_mask(columns, brand_id, platform)
+        found[brand_id] = BrandSample(columns["seconds"][mask], columns["answered"][mask],
+                                      int(np.count_nonzero(columns["status"][mask] == "ignored")))
     return found
 
 
 def client_comparisons(con: duckdb.DuckDBPyConnection, client_id: str,
-                       competitor_ids: Sequence[str], platform: str = "all") -> list[Comparison]:
-    """The client against each competitor on `platform`, as the report shows them."""
-    found = samples(con, platform)
-    return compare(found.get(client_id, BrandSample()),
-                   {c: found.get(c, BrandSample()) for c in competitor_ids})
+                       competitor_ids: Sequence[str], platform: str = "all",
+                       columns: dict[str, np.ndarray] | None = None) -> list[Comparison]:
+    """The client against each competitor on `platform`, as the report shows them.
+
+    Pass `columns` (survival_input) when it was already read.
+    """
+    columns = survival_input(con) if columns is None else columns
+    found = samples(columns, [client_id, *competitor_ids], platform)
+    return compare(found[client_id], {c: found[c] for c in competitor_ids})
 
 
 def _rate_comparison(competitor_id: str, client: BrandSample, other: BrandSample) -> Comparison:
@@ -131,7 +136,7 @@ def _rate_comparison(competitor_id: str, client: BrandSample, other: BrandSample
 def _time_comparison(competitor_id: str, client: BrandSample, other: BrandSample) -> Comparison:
     mine, theirs = _km_median(client), _km_median(other)
     p_value, untestable = None, None
-    if not client.seconds or not other.seconds:
+    if not client.posts or not other.posts:
         untestable = "no customer posts on one side"
     elif client.answered_count + other.answered_count == 0:
         untestable = "no answered post on either side"
@@ -147,7 +152,7 @@ def _rate(sample: BrandSample) -> float | None:
 
 
 def _km_median(sample: BrandSample) -> float | None:
-    return KaplanMeier(sample.seconds, sample.answered).median().value if sample.seconds else None
+    return KaplanMeier(sample.seconds, sample.answered).median().value if sample.posts else None
 
 
 def _censored(sample: BrandSample) -> stats.CensoredData:

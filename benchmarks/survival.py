@@ -72,7 +72,8 @@ class KaplanMeier:
     (censored at that time). Ties put events before censorings, as usual.
     """
 
-    def __init__(self, seconds: Sequence[float], answered: Sequence[bool]) -> None:
+    def __init__(self, seconds: Sequence[float] | np.ndarray,
+                 answered: Sequence[bool] | np.ndarray) -> None:
         times = np.asarray(seconds, dtype=float)
         events = np.asarray(answered, dtype=bool)
         if len(times) == 0:
@@ -118,7 +119,7 @@ class KaplanMeier:
                         _first_time_at_most_half(times, high))
 
 
-def median_with_interval(answered_seconds: Sequence[float]) -> Estimate:
+def median_with_interval(answered_seconds: Sequence[float] | np.ndarray) -> Estimate:
     """Median response time of answered posts with a distribution-free 95 % interval.
 
     The median interpolates like brand_metrics (`quantile_cont`). The interval is the
@@ -134,45 +135,53 @@ def median_with_interval(answered_seconds: Sequence[float]) -> Estimate:
     return Estimate(median, _number(interval.low), _number(interval.high))
 
 
-def summarize(brand_id: str, platform: str, seconds: Sequence[float],
-              answered: Sequence[bool], sla_seconds: float) -> SurvivalRow:
+def summarize(brand_id: str, platform: str, seconds: Sequence[float] | np.ndarray,
+              answered: Sequence[bool] | np.ndarray, sla_seconds: float) -> SurvivalRow:
     """Every figure of one SurvivalRow from the group's censored response times."""
-    events = sum(bool(a) for a in answered)
-    if not seconds:
+    times = np.asarray(seconds, dtype=float)
+    events = np.asarray(answered, dtype=bool)
+    if len(times) == 0:
         return SurvivalRow(brand_id, platform, 0, 0, 0, NO_ESTIMATE, NO_ESTIMATE, NO_ESTIMATE,
                            NO_ESTIMATE)
-    km = KaplanMeier(seconds, answered)
+    km = KaplanMeier(times, events)
+    answered_count = int(np.count_nonzero(events))
     return SurvivalRow(
-        brand_id=brand_id, platform=platform, posts=len(seconds), answered=events,
-        censored=len(seconds) - events, km_median_seconds=km.median(),
+        brand_id=brand_id, platform=platform, posts=len(times), answered=answered_count,
+        censored=len(times) - answered_count, km_median_seconds=km.median(),
         within_sla=km.answered_within(sla_seconds), within_24h=km.answered_within(DAY_SECONDS),
-        median_response_seconds=median_with_interval(
-            [s for s, a in zip(seconds, answered, strict=True) if a]),
+        median_response_seconds=median_with_interval(times[events]),
     )
 
 
-def survival_input(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Rows of sql/stats/survival_input.sql: brand_id, platform, status, answered, seconds."""
-    return queries.rows(con, _SQL.joinpath("survival_input.sql").read_text(encoding="utf-8"))
+def survival_input(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
+    """sql/stats/survival_input.sql as column arrays: brand_id, platform, status, answered,
+    seconds. Arrays, not row dicts: an imported dataset has millions of customer posts."""
+    sql = _SQL.joinpath("survival_input.sql").read_text(encoding="utf-8")
+    return con.execute(sql).fetchnumpy()
 
 
-def survival_rows(con: duckdb.DuckDBPyConnection,
-                  brand_ids: list[str] | None = None) -> list[SurvivalRow]:
+def group_mask(columns: dict[str, np.ndarray], brand_id: str, platform: str) -> np.ndarray:
+    """Which rows of survival_input belong to the brand on the platform ('all': any)."""
+    mask = columns["brand_id"] == brand_id
+    return mask if platform == "all" else mask & (columns["platform"] == platform)
+
+
+def survival_rows(con: duckdb.DuckDBPyConnection, brand_ids: list[str] | None = None,
+                  columns: dict[str, np.ndarray] | None = None) -> list[SurvivalRow]:
     """One SurvivalRow per row of brand_metrics (same brands, platforms and order).
 
-    Raises benchmarks.errors.NoCrawlYet before the first finished crawl.
+    Pass `columns` (survival_input) when it was already read: on a large dataset the view
+    takes seconds. Raises benchmarks.errors.NoCrawlYet before the first finished crawl.
     """
     metrics = queries.brand_metrics(con, brand_ids)
     [(sla_seconds,)] = con.execute("select sla_seconds from audit_params").fetchall()
-    groups: dict[tuple[str, str], tuple[list[float], list[bool]]] = {}
-    for row in survival_input(con):
-        for key in ((row["brand_id"], row["platform"]), (row["brand_id"], "all")):
-            seconds, answered = groups.setdefault(key, ([], []))
-            seconds.append(float(row["seconds"]))
-            answered.append(bool(row["answered"]))
-    return [summarize(m["brand_id"], m["platform"],
-                      *groups.get((m["brand_id"], m["platform"]), ([], [])), sla_seconds)
-            for m in metrics]
+    columns = survival_input(con) if columns is None else columns
+    found = []
+    for m in metrics:
+        mask = group_mask(columns, m["brand_id"], m["platform"])
+        found.append(summarize(m["brand_id"], m["platform"], columns["seconds"][mask],
+                               columns["answered"][mask], sla_seconds))
+    return found
 
 
 def as_record(row: SurvivalRow) -> dict[str, Any]:

@@ -185,10 +185,14 @@ def stats(config: str, fmt: str, section: str | None) -> None:
     con = open_db(cfg.db, read_only=False)
     brand_ids = [b.id for b in cfg.brands]
     try:
-        classify.classify_posts(con)
-        km = survival.survival_rows(con, brand_ids)
+        classified = classify.classify_posts(con)
+        if classified:
+            click.echo(f"Classified {classified} customer posts into post_classes.", err=True)
+        columns = survival.survival_input(con)
+        km = survival.survival_rows(con, brand_ids, columns)
         tests = significance.client_comparisons(
-            con, cfg.client, [b for b in brand_ids if b != cfg.client]) if cfg.client else []
+            con, cfg.client, [b for b in brand_ids if b != cfg.client],
+            columns=columns) if cfg.client else []
         shares = [s for s in classify.class_shares(con) if s["brand_id"] in brand_ids]
     except NoCrawlYet:
         raise click.ClickException(f"{cfg.db} holds no finished crawl. Run: replyaudit crawl "

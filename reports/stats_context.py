@@ -99,11 +99,12 @@ def build_statistics(con: duckdb.DuckDBPyConnection, config: AuditConfig,
                      brand_order: list[str]) -> StatisticsContext:
     """Read survival, tests and classes for `brand_order` (client first) on all platforms."""
     names = {b.id: b.name for b in config.brands}
-    rows = {r.brand_id: r for r in survival.survival_rows(con, brand_order)
+    columns = survival.survival_input(con)  # read once: the view is the slow part
+    rows = {r.brand_id: r for r in survival.survival_rows(con, brand_order, columns)
             if r.platform == "all"}
     competitors = [b for b in brand_order if b != config.client]
-    comparisons = (significance.client_comparisons(con, config.client, competitors)
-                   if config.client else [])
+    comparisons = (significance.client_comparisons(con, config.client, competitors,
+                                                   columns=columns) if config.client else [])
     shares = {(s["brand_id"], s["class"]): s for s in classify.class_shares(con)}
     labels = [c for c in (*CLASSES, "unclassified")
               if any(label == c for _, label in shares)]

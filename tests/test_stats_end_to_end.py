@@ -31,7 +31,7 @@ def test_statistics_of_a_crawl_match_the_ground_truth(
     [(as_of,)] = con.execute("select as_of from audit_params").fetchall()
     created = {(p.platform, p.post_id): p.created_at
                for posts in server.world.posts.values() for p in posts}
-    truth = Counter()
+    truth: Counter[tuple[str, str, bool, float]] = Counter()
     groups: dict[str, tuple[list[float], list[bool]]] = {}
     for row in judge(server.world):
         answered = row.response_seconds is not None
@@ -41,8 +41,10 @@ def test_statistics_of_a_crawl_match_the_ground_truth(
         times, events = groups.setdefault(row.brand_id, ([], []))
         times.append(seconds)
         events.append(answered)
-    crawled = Counter((r["brand_id"], r["platform"], r["answered"], round(r["seconds"], 3))
-                      for r in survival_input(con))
+    columns = survival_input(con)
+    crawled = Counter((b, p, bool(a), round(float(t), 3)) for b, p, a, t in zip(
+        columns["brand_id"], columns["platform"], columns["answered"], columns["seconds"],
+        strict=True))
     assert crawled == truth
     for row in survival_rows(con):
         if row.platform != "all":
