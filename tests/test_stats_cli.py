@@ -41,14 +41,16 @@ def config(tmp_path: Path) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
+    """Exit code and standard output; on failure, the error message instead."""
     result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout if result.exit_code == 0 else result.output
 
 
 def test_json_has_every_section_and_classes_are_stored(config: Path) -> None:
-    code, out = run("stats", str(config), "--format", "json")
-    assert code == 0, out
-    found = json.loads(out)
+    result = CliRunner().invoke(main, ["stats", str(config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "Classified 5 customer posts into post_classes.\n"
+    found = json.loads(result.stdout)
     assert [(r["brand_id"], r["platform"]) for r in found["survival"]] == [
         ("acme", "all"), ("acme", "bluesky"), ("globex", "all"), ("globex", "bluesky")]
     acme = found["survival"][0]
