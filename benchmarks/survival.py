@@ -78,7 +78,6 @@ class KaplanMeier:
         events = np.asarray(answered, dtype=bool)
         if len(times) == 0:
             raise ValueError("Kaplan-Meier needs at least one observation")
-        self.posts = len(times)
         self.last_time = float(times.max())
         fit = stats.ecdf(stats.CensoredData(uncensored=times[events], right=times[~events]))
         self.sf = fit.sf
