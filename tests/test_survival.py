@@ -72,6 +72,13 @@ def test_beyond_the_follow_up_the_curve_is_unknown() -> None:
     assert km.median().value is None
 
 
+def test_ties_put_events_before_censorings() -> None:
+    # At 1 h one post answered and one censored: both were at risk, S(1 h) = 1 - 1/3.
+    km = KaplanMeier([1 * H, 1 * H, 2 * H], [True, False, True])
+    assert km.answered_within(1 * H).value == pytest.approx(1 / 3)
+    assert km.answered_within(2 * H).value == pytest.approx(1.0)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=40))
 def test_without_censoring_km_is_the_empirical_cdf(minutes: list[int]) -> None:
