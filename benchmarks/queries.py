@@ -15,8 +15,9 @@ METRIC_COLUMNS = (
 )
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    """Run a query and return its rows as dicts keyed by column name."""
+def rows(con: duckdb.DuckDBPyConnection, sql: str,
+         params: list[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Run a query (positional or named parameters) and return its rows as dicts."""
     result = con.execute(sql, params or [])
     names = [d[0] for d in result.description or []]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]

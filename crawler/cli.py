@@ -153,6 +153,72 @@ def metrics(config: str, fmt: str) -> None:
         print_metrics(found, {b.id: b.name for b in cfg.brands}, cfg.client)
 
 
+STATS_SECTIONS = ("survival", "tests", "classes")
+
+
+@main.command()
+@config_argument
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--section", type=click.Choice(STATS_SECTIONS), default=None,
+              help="Only this part: Kaplan-Meier per brand and platform (survival), the "
+                   "client-vs-competitor tests (tests), ignored share by post class "
+                   "(classes). CSV needs one; default: all (CSV: survival).")
+def stats(config: str, fmt: str, section: str | None) -> None:
+    """Print time-to-first-response statistics, significance tests and post classes.
+
+    Classifies customer posts that have no class yet (stored in post_classes), then prints
+    the Kaplan-Meier estimates with 95 % intervals per brand and platform, the client
+    against each competitor (Fisher's exact and log-rank tests, Holm-corrected), and which
+    kind of post gets ignored. Definitions: docs/statistics.md.
+
+    Example:
+
+        replyaudit stats airlines.toml --format csv --section survival > survival.csv
+    """
+    from benchmarks import classify, significance, survival
+    from reports.stats_terminal import print_stats
+
+    cfg = load(config)
+    if not cfg.db.exists():
+        raise click.ClickException(f"{cfg.db} does not exist yet. Run: replyaudit crawl {config}")
+    con = open_db(cfg.db, read_only=False)
+    brand_ids = [b.id for b in cfg.brands]
+    try:
+        classified = classify.classify_posts(con)
+        if classified:
+            click.echo(f"Classified {classified} customer posts into post_classes.", err=True)
+        columns = survival.survival_input(con)
+        km = survival.survival_rows(con, brand_ids, columns)
+        tests = significance.client_comparisons(
+            con, cfg.client, [b for b in brand_ids if b != cfg.client],
+            columns=columns) if cfg.client else []
+        shares = [s for s in classify.class_shares(con) if s["brand_id"] in brand_ids]
+    except NoCrawlYet:
+        raise click.ClickException(f"{cfg.db} holds no finished crawl. Run: replyaudit crawl "
+                                   f"{config}") from None
+    finally:
+        con.close()
+    records = {
+        "survival": [survival.as_record(r) for r in km],
+        "tests": [significance.as_record(c, cfg.client or "") for c in tests],
+        "classes": shares,
+    }
+    if fmt == "json":
+        click.echo(json.dumps(records[section] if section else records, indent=2, default=str))
+    elif fmt == "csv":
+        chosen = records[section or "survival"]
+        if chosen:
+            writer = csv.DictWriter(sys.stdout, fieldnames=list(chosen[0]))
+            writer.writeheader()
+            writer.writerows(chosen)
+    else:
+        print_stats(km if section in (None, "survival") else [],
+                    tests if section in (None, "tests") else [],
+                    shares if section in (None, "classes") else [],
+                    {b.id: b.name for b in cfg.brands}, cfg.client)
+
+
 @main.command()
 @config_argument
 @click.option("-o", "--out", type=click.Path(dir_okay=False), default=None,

@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from benchmarks import store
+from benchmarks.classify import classify_posts
 from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.mastodon import MastodonSpider
@@ -87,6 +88,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
         status = "finished"
     con = store.connect(config.db)
     store.finish_run(con, run_id, status, stats)
+    classify_posts(con)  # so SQL and the report can say which kind of post gets ignored
     con.close()
     return RunResult(run_id, status, stats)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchmarks import queries
 from reports import dataset
+from reports.stats_context import StatisticsContext, build_statistics
 from reports.untrusted import shorten, web_url
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ class ReportContext:
     failures: tuple[FetchFailure, ...] = documented(f"first {FAILURES_SHOWN} fetch failures")
     failures_total: int = documented("fetch failures of the judging run, uncapped")
     provenance: Provenance = documented("window, platforms, runs and row counts")
+    statistics: StatisticsContext = documented("censored response times, tests, post classes")
 
     @property
     def client(self) -> BrandRow | None:
@@ -216,6 +218,7 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
                          sum(row.customer_posts for row in headline)),
                         *dataset.row_counts(con)),
         ),
+        statistics=build_statistics(con, config, [row.brand_id for row in headline]),
     )
 
 

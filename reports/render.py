@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from reports.context import build_context
 from reports.filters import FILTERS
+from reports.stats_filters import STATS_FILTERS
 
 if TYPE_CHECKING:
     import duckdb
@@ -35,6 +36,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(FILTERS)
+    env.filters.update(STATS_FILTERS)
     return env
 
 

@@ -53,7 +53,8 @@ def test_every_column_and_metric_is_documented(tmp_path: Path) -> None:
     doc = (ROOT / "docs" / "dataset.md").read_text(encoding="utf-8")
     con = store.connect(tmp_path / "doc.duckdb")
     relations = ["runs", "brands", "accounts", "posts", "post_mentions", "post_addressees",
-                 "fetch_failures", "audit_params", "customer_posts", "brand_metrics"]
+                 "fetch_failures", "audit_params", "customer_posts", "brand_metrics",
+                 "post_classes"]
     for relation in relations:
         assert f"`{relation}`" in doc, relation
         for (column,) in con.execute(

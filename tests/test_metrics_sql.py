@@ -175,5 +175,5 @@ def test_migrate_twice_does_nothing(tmp_path: Path) -> None:
     path = tmp_path / "twice.duckdb"
     store.connect(path).close()
     con = store.connect(path)
-    assert con.execute("select version from _migrations order by version").fetchall() == [
-        (v,) for v, _, _ in store.migrations()]
+    applied = con.execute("select version from _migrations order by version").fetchall()
+    assert applied == [(version,) for version, _, _ in store.migrations()]

@@ -15,7 +15,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import store
+from benchmarks import significance, store, survival
 
 GENERATE = """
 insert into accounts
@@ -91,6 +91,16 @@ def main() -> None:
         ]:
             started = time.perf_counter()
             result = con.execute(sql).fetchall()
+            print(f"{name}: {time.perf_counter() - started:.2f} s, {len(result)} rows")
+        brands = [f"b{i}" for i in range(10)]
+        for name, measure in [
+            ("survival_rows (Kaplan-Meier, every brand and platform)",
+             lambda: survival.survival_rows(con, brands)),
+            ("client_comparisons (b0 against 9 competitors)",
+             lambda: significance.client_comparisons(con, "b0", brands[1:])),
+        ]:
+            started = time.perf_counter()
+            result = measure()
             print(f"{name}: {time.perf_counter() - started:.2f} s, {len(result)} rows")
         con.close()
 
