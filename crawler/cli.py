@@ -87,17 +87,61 @@ def do_crawl(config: AuditConfig) -> None:
                err=True)
 
 
-def do_report(config: AuditConfig, out: Path) -> Path:
+def do_report(config: AuditConfig, out: Path, pdf: str | None = None,
+              as_of: datetime | None = None) -> Path:
     from reports.render import render_report
 
     con = open_db(config.db)
+    if as_of is not None:
+        queries.judge_at(con, as_of)
     try:
-        return render_report(con, config, out, version=__version__)
+        path = render_report(con, config, out, version=__version__)
     except NoCrawlYet:
         raise click.ClickException(
             f"{config.db} holds no finished crawl. Run: replyaudit crawl {config.path}") from None
     finally:
         con.close()
+    if pdf:
+        click.echo(f"PDF written to {do_pdf(path, Path(pdf))}")
+    return path
+
+
+def do_pdf(html: Path, pdf: Path) -> Path:
+    """Print a rendered report with Chromium (REPLYAUDIT_CHROMIUM, else the system's)."""
+    from reports.pdf import PdfError, chromium_executable, print_pdf
+
+    try:
+        return print_pdf(html, pdf, chromium_executable(os.environ.get("REPLYAUDIT_CHROMIUM")))
+    except PdfError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def pdf_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--pdf", type=click.Path(dir_okay=False), default=None,
+        help="Also print the report to this PDF (A4, page numbers) with Chromium: "
+             "REPLYAUDIT_CHROMIUM, else /usr/bin/chromium, else Playwright's own.")(f)
+
+
+def as_of_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as-of", "as_of", default=None,
+        help="Judge statuses at this instant, e.g. 2026-11-01T00:00:00Z "
+             "(default: the config's as_of, else the crawl time).")(f)
+
+
+def parse_instant(text: str | None, option: str) -> datetime | None:
+    """A timestamp option with a zone (2026-11-01T00:00:00Z) as UTC; None when not given."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise click.BadParameter("expected a timestamp with a zone like 2026-11-01T00:00:00Z",
+                                 param_hint=option)
+    return moment.astimezone(UTC)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,7 +171,8 @@ def crawl(config: str) -> None:
 @config_argument
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
-def metrics(config: str, fmt: str) -> None:
+@as_of_option
+def metrics(config: str, fmt: str, as_of: str | None) -> None:
     """Print the response metrics per brand and platform.
 
     Example:
@@ -135,7 +180,10 @@ def metrics(config: str, fmt: str) -> None:
         replyaudit metrics airlines.toml --format csv > metrics.csv
     """
     cfg = load(config)
+    moment = parse_instant(as_of, "--as-of")
     con = open_db(cfg.db)
+    if moment is not None:
+        queries.judge_at(con, moment)
     try:
         found = queries.brand_metrics(con, [b.id for b in cfg.brands])
     except NoCrawlYet:
@@ -157,15 +205,18 @@ def metrics(config: str, fmt: str) -> None:
 @config_argument
 @click.option("-o", "--out", type=click.Path(dir_okay=False), default=None,
               help="Where to write the HTML report (default: next to the database).")
-def report(config: str, out: str | None) -> None:
+@pdf_option
+@as_of_option
+def report(config: str, out: str | None, pdf: str | None, as_of: str | None) -> None:
     """Render the HTML report comparing the client with its competitors.
 
     Example:
 
-        replyaudit report airlines.toml -o airlines.html
+        replyaudit report airlines.toml -o airlines.html --pdf airlines.pdf
     """
     cfg = load(config)
-    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"))
+    moment = parse_instant(as_of, "--as-of")
+    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"), pdf, moment)
     click.echo(f"Report written to {path}")
 
 
@@ -173,16 +224,17 @@ def report(config: str, out: str | None) -> None:
 @config_argument
 @click.option("-o", "--out", type=click.Path(dir_okay=False), default=None,
               help="Where to write the HTML report (default: next to the database).")
-def audit(config: str, out: str | None) -> None:
+@pdf_option
+def audit(config: str, out: str | None, pdf: str | None) -> None:
     """Crawl, then render the report: the whole audit in one command.
 
     Example:
 
-        replyaudit audit airlines.toml -o airlines.html
+        replyaudit audit airlines.toml -o airlines.html --pdf airlines.pdf
     """
     cfg = load(config)
     do_crawl(cfg)
-    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"))
+    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"), pdf)
     click.echo(f"Report written to {path}")
 
 
