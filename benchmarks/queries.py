@@ -17,7 +17,8 @@ METRIC_COLUMNS = (
 )
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+def rows(con: duckdb.DuckDBPyConnection, sql: str,
+         params: list[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Run a query and return its rows as dicts keyed by column name."""
     result = con.execute(sql, params or [])
     names = [d[0] for d in result.description or []]

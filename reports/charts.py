@@ -232,7 +232,7 @@ def time_of_week(volume_by_day: Sequence[int], rate_by_day: Sequence[Series],
 
 
 def trend_chart(periods: Sequence[str], series: Sequence[Series], key: str, title: str,
-                caption: str) -> Chart:
+                caption: str, measure: str = "response rate") -> Chart:
     """Response rate per brand over periods (weeks), one line per brand."""
     with _figure(7.2, 3.0) as fig:
         ax = fig.add_subplot()
@@ -244,6 +244,6 @@ def trend_chart(periods: Sequence[str], series: Sequence[Series], key: str, titl
         ax.set_xlim(-0.3, max(len(periods) - 0.7, 0.3))
         ax.set_ylim(0, 1.02)
         _percent_axis(ax.yaxis)
-        ax.set_ylabel("response rate")
+        ax.set_ylabel(measure)
         fig.legend(loc="outside right upper")
         return Chart(key, title, caption, _svg(fig, key, title))
