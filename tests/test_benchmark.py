@@ -125,6 +125,46 @@ def test_benchmark_report_ranks_moves_and_trends(two_weeks: dict[str, Any]) -> N
     assert " pts</td>" in html
 
 
+@pytest.mark.requires_browser
+def test_two_weeks_give_a_report_with_trends_and_a_pdf_in_a_real_browser(
+        two_weeks: dict[str, Any]) -> None:
+    import re
+
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfReader
+
+    from tests.browser import chromium_path, launch_chromium
+
+    tmp = two_weeks["tmp"]
+    result = cli("benchmark", "report", str(two_weeks["panel"]), "--db", str(two_weeks["db"]),
+                 "-o", str(tmp / "trend.html"), "--pdf", str(tmp / "trend.pdf"),
+                 extra_env={"REPLYAUDIT_CHROMIUM": chromium_path()})
+    assert result.returncode == 0, result.stderr
+    page_uri = (tmp / "trend.html").as_uri()
+    requests: list[str] = []
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.on("request", lambda r: requests.append(r.url))
+            page.route(re.compile(r"^(?!file:)"), lambda route: route.abort())
+            page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.goto(page_uri, wait_until="load")
+            charts = page.locator("figure.chart svg")
+            boxes = [charts.nth(i).bounding_box() for i in range(charts.count())]
+            page.screenshot(path=str(tmp / "trend.png"), full_page=True)
+        finally:
+            browser.close()
+    assert requests == [page_uri] and problems == []
+    assert len(boxes) == 2 and all(b and b["width"] > 300 and b["height"] > 100 for b in boxes)
+    pages = PdfReader(tmp / "trend.pdf").pages
+    assert 1 <= len(pages) <= 3
+    assert all(f"page {i} of {len(pages)}" in p.extract_text()
+               for i, p in enumerate(pages, start=1))
+
+
 def test_a_second_run_on_a_busy_database_stops_with_a_clear_message(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path],
         tmp_path: Path) -> None:
@@ -132,7 +172,7 @@ def test_a_second_run_on_a_busy_database_stops_with_a_clear_message(
     import sys
     import time
 
-    from benchmarks.lock import lock_path
+    from benchmarks.lock import exclusive, lock_path
 
     server = simulator(12, rate_limits=FAST)
     panel = sim_config(server)
@@ -156,8 +196,8 @@ def test_a_second_run_on_a_busy_database_stops_with_a_clear_message(
         if holder.stdout is not None:
             holder.stdout.close()
     assert lock_path(db).exists()
-    # Once the holder is gone, the lock is free again: the run goes through.
-    run(panel, db)
+    with exclusive(db):  # the holder is gone: the operating system freed its lock
+        pass
 
 
 def hold(script: str, *args: str) -> Any:
