@@ -40,7 +40,7 @@ def judge_at(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
 
     A temporary view shadows `audit_params`; the file and other connections are untouched.
     """
-    con.execute("create or replace temp table judged_as_of as select $as_of::timestamptz as as_of",
-                {"as_of": as_of})
+    con.execute("create or replace temp table judged_as_of as "
+                "select $as_of::timestamptz as as_of", {"as_of": as_of})
     con.execute(resources.files("benchmarks").joinpath(
         "sql/staging/audit_params_as_of.sql").read_text(encoding="utf-8"))

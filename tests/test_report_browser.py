@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-
 from pypdf import PdfReader
 
 from reports.pdf import print_pdf

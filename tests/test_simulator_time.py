@@ -36,7 +36,8 @@ def test_a_week_later_every_post_is_still_there_and_new_ones_appear() -> None:
 def test_pending_posts_resolve_as_answers_come_in() -> None:
     before, after = generate_world(3, WEEK_1, IDS), generate_world(3, WEEK_2, IDS)
     then = {(r.platform, r.post_id, r.brand_id): r for r in judge(before)}
-    later = {(r.platform, r.post_id, r.brand_id): r for r in judge(after, since=before.window_start)}
+    later = {(r.platform, r.post_id, r.brand_id): r
+             for r in judge(after, since=before.window_start)}
     pending = [k for k, r in then.items() if r.status == "pending"]
     assert pending and all(later[k].status != "pending" for k in pending)
     answered_since = [k for k in pending if later[k].status in ("on_time", "late")]
