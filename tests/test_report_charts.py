@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from reports.charts import CURVE_SECONDS, RateBar, Series, rate_chart, trend_chart
 from reports.context import BrandRow, MetricCell, build_context
 from reports.summary import executive_summary, ordinal
@@ -106,3 +108,15 @@ def test_the_trend_needs_two_weeks_of_posts(tmp_path: Path) -> None:
     assert [c.key for c in two_weeks] == ["chart-weeks"] and one_week == ()
     # Week of 28 Sep: Acme 3 of 7 judged; week of 5 Oct: only a pending post, so a gap.
     assert "28 Sep" in str(two_weeks[0].svg) and "05 Oct" in str(two_weeks[0].svg)
+
+
+def test_pdf_browser_choice_names_the_fix(tmp_path: Path) -> None:
+    from reports.pdf import DEFAULT_CHROMIUM, PdfError, chromium_executable
+
+    with pytest.raises(PdfError, match="REPLYAUDIT_CHROMIUM=/nowhere/chromium is not a file"):
+        chromium_executable("/nowhere/chromium")
+    browser = tmp_path / "chromium"
+    browser.touch()
+    assert chromium_executable(str(browser)) == str(browser)
+    expected = str(DEFAULT_CHROMIUM) if DEFAULT_CHROMIUM.is_file() else None
+    assert chromium_executable(None) == expected  # None: Playwright's own browser
