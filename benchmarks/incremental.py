@@ -87,3 +87,14 @@ def previous_run(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     names = [d[0] for d in result.description or []]
     found = result.fetchall()
     return dict(zip(names, found[0], strict=True)) if found else None
+
+
+def knows_accounts(con: duckdb.DuckDBPyConnection, platform: str, handles: list[str]) -> bool:
+    """Whether every brand account in `handles` was crawled before on `platform`. An account
+    new to the panel has no history to build on, so its platform is crawled in full."""
+    known = set()
+    for handle, account_id in con.execute(
+            "select handle, account_id from accounts where platform = ? and brand_id is not null",
+            [platform]).fetchall():
+        known.update(str(x).lower() for x in (handle, account_id) if x)
+    return all(h.lower() in known for h in handles)

@@ -71,8 +71,12 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     )
     con = store.connect(config.db)
     previous = incremental_plans.previous_run(con) if incremental else None
-    plans = {platform: incremental_plans.plan(con, platform, previous, window.ignore_after_seconds)
-             for platform in config.platforms_in_use()} if previous else {}
+    plans = {
+        platform: incremental_plans.plan(con, platform, previous, window.ignore_after_seconds)
+        for platform in config.platforms_in_use()
+        if previous and incremental_plans.knows_accounts(
+            con, platform, [h for b in config.brands for h in b.handles(platform)])
+    }
     run_id = store.start_run(con, window, [(b.id, b.name) for b in config.brands], started)
     con.close()
 

@@ -64,6 +64,16 @@ def test_plan_from_a_dataset_anchors_pending_posts_and_young_brand_posts(tmp_pat
     assert plan.since == AS_OF
 
 
+def test_an_account_new_to_the_panel_makes_its_platform_crawl_in_full(tmp_path: Path) -> None:
+    con, _ = build_dataset(tmp_path / "audit.duckdb")
+    known = incremental.knows_accounts(con, "bluesky", ["acmeair.bsky.social", "globex.com"])
+    added = incremental.knows_accounts(con, "bluesky", ["acmeair.bsky.social", "new.bsky.social"])
+    customer = incremental.knows_accounts(con, "bluesky", ["ana.bsky.social"])  # not a brand's
+    mastodon = incremental.knows_accounts(con, "mastodon", ["AcmeAir@mastodon.social"])
+    con.close()
+    assert (known, added, customer, mastodon) == (True, False, False, True)
+
+
 def test_metrics_as_of_rejudges_pending_posts(tmp_path: Path) -> None:
     build_dataset(tmp_path / "audit.duckdb")[0].close()
     config = tmp_path / "audit.toml"
