@@ -57,6 +57,9 @@ class PlatformSpider(scrapy.Spider):
     # The platforms' documented public APIs are not HTML pages for robots.txt; their own rate
     # limits (honoured by the middlewares) are the rules that apply.
     custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": False}
+    # In an incremental run, whether pending threads are found again by paging (Mastodon
+    # needs a status's local id from a page) or fetched directly by post id (Bluesky).
+    finds_pending_by_paging: ClassVar[bool] = True
 
     def __init__(self, config: AuditConfig, window_start: datetime,
                  window_end: datetime | None = None,
@@ -95,10 +98,6 @@ class PlatformSpider(scrapy.Spider):
         if self.incremental is None:
             return (post.reply_count or 0) > 0
         return self.incremental.wants_thread(post.post_id, post.created_at, post.reply_count)
-
-    # Whether pending threads are found again by paging (Mastodon needs a status's local id
-    # from a page) rather than fetched directly by post id (Bluesky).
-    finds_pending_by_paging = True
 
     def paging_floor(self, author_id: str | None) -> datetime:
         """Page back while a page's oldest post is at or after this: the window start, or in

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
 import scrapy
@@ -30,7 +30,7 @@ PROFILE_BATCH = 25  # app.bsky.actor.getProfiles takes at most 25 actors
 
 class BlueskySpider(PlatformSpider):
     name = "bluesky"
-    finds_pending_by_paging = False  # getPostThread takes the AT-URI we stored
+    finds_pending_by_paging: ClassVar[bool] = False  # getPostThread takes the stored AT-URI
 
     def __init__(self, *args: Any, credentials: tuple[str, str] | None = None,
                  **kwargs: Any) -> None:
