@@ -105,8 +105,11 @@ class AuditConfig:
         return [p for p in PLATFORMS if any(b.handles(p) for b in self.brands)]
 
 
-def load_config(path: str | Path) -> AuditConfig:
-    """Read and validate an audit config; raises ConfigError naming the file and key."""
+def load_config(path: str | Path, require_client: bool = True) -> AuditConfig:
+    """Read and validate an audit config; raises ConfigError naming the file and key.
+
+    A benchmark panel is the same format with the client optional (`require_client=False`).
+    """
     path = Path(path)
     where = str(path)
     try:
@@ -115,10 +118,10 @@ def load_config(path: str | Path) -> AuditConfig:
         raise ConfigError(where, "(file)", "an existing TOML file", "not found") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(where, "(syntax)", "valid TOML", str(e)) from None
-    return parse_config(raw, path)
+    return parse_config(raw, path, require_client)
 
 
-def parse_config(raw: dict[str, Any], path: Path) -> AuditConfig:
+def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -> AuditConfig:
     """Validate an already-parsed TOML document (see load_config)."""
     v = _Validator(str(path))
     v.only_keys(raw, "", {"audit", "brands", "platforms", "crawl"})
@@ -146,9 +149,9 @@ def parse_config(raw: dict[str, Any], path: Path) -> AuditConfig:
 
     brands = v.brands(raw.get("brands"))
     client = v.string(audit, "audit.client")
-    if client is None:
+    if client is None and require_client:
         raise ConfigError(str(path), "audit.client", "the id of one of the [[brands]]")
-    if client not in {b.id for b in brands}:
+    if client is not None and client not in {b.id for b in brands}:
         raise ConfigError(
             str(path), "audit.client", f"one of the brand ids {[b.id for b in brands]}", client
         )

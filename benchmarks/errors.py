@@ -24,3 +24,12 @@ class SchemaOutOfDate(RuntimeError):
 
 class NoCrawlYet(LookupError):
     """Metrics were asked of a database that holds no finished crawl."""
+
+
+class DatasetBusy(RuntimeError):
+    """Another process is writing to the dataset (a run holds its lock, or DuckDB's own)."""
+
+    def __init__(self, db: object, holder: str | None = None, waited: float = 0.0) -> None:
+        self.db, self.holder, self.waited = db, holder, waited
+        who = f"process {holder}" if holder else "another process"
+        super().__init__(f"{db} is being written by {who}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from importlib import resources
 from typing import Any
 
 import duckdb
@@ -31,3 +33,14 @@ def brand_metrics(con: duckdb.DuckDBPyConnection, brand_ids: list[str] | None = 
     order = {b: i for i, b in enumerate(brand_ids or sorted({r['brand_id'] for r in found}))}
     found = [r for r in found if r["brand_id"] in order]
     return sorted(found, key=lambda r: (order[r["brand_id"]], r["platform"] != "all", r["platform"]))
+
+
+def judge_at(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
+    """Make this connection's metric views judge every status at `as_of` (also read-only).
+
+    A temporary view shadows `audit_params`; the file and other connections are untouched.
+    """
+    con.execute("create or replace temp table judged_as_of as "
+                "select $as_of::timestamptz as as_of", {"as_of": as_of})
+    con.execute(resources.files("benchmarks").joinpath(
+        "sql/staging/audit_params_as_of.sql").read_text(encoding="utf-8"))

@@ -7,20 +7,23 @@ happened and what to run. A malformed config exits with code 2 before anything i
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import click
 
-from benchmarks import queries, store
+from benchmarks import history, queries, store
 from benchmarks.config import AuditConfig, load_config
-from benchmarks.errors import ConfigError, NoCrawlYet, SchemaOutOfDate
+from benchmarks.errors import ConfigError, DatasetBusy, NoCrawlYet, SchemaOutOfDate
+from benchmarks.lock import exclusive
 from crawler import __version__
 from reports.terminal import print_metrics
 
@@ -31,11 +34,19 @@ class ConfigProblem(click.ClickException):
     exit_code = 2
 
 
-def load(config_path: str) -> AuditConfig:
+def load(config_path: str, require_client: bool = True) -> AuditConfig:
     try:
-        return load_config(config_path)
+        return load_config(config_path, require_client)
     except ConfigError as e:
         raise ConfigProblem(str(e)) from None
+
+
+def busy(e: DatasetBusy) -> click.ClickException:
+    """The message for a dataset another process is writing to."""
+    waited = f" (waited {e.waited:g} s)" if e.waited else ""
+    return click.ClickException(
+        f"{e}{waited}: a crawl or benchmark run is still going on. Nothing was changed. "
+        "Try again when it has finished, or pass --wait SECONDS to wait for it.")
 
 
 def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
@@ -54,8 +65,14 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
 
 
 def open_db(path: Path, read_only: bool = True) -> Any:
+    import duckdb
+
     try:
         return store.connect(path, read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" not in str(e).lower():
+            raise
+        raise busy(DatasetBusy(path)) from None
     except FileNotFoundError:
         raise click.ClickException(
             f"{path} does not exist yet. Run: replyaudit crawl CONFIG") from None
@@ -70,14 +87,33 @@ def config_argument(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("config", type=click.Path(dir_okay=False))(f)
 
 
-def do_crawl(config: AuditConfig) -> None:
-    """Crawl in this process; prints a line per platform."""
+def wait_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, show_default=True,
+        help="Seconds to wait for another run on the same database to finish "
+             "(0: stop at once with a message).")(f)
+
+
+def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float = 0.0) -> int:
+    """Crawl in this process, holding the dataset's lock; prints a line per platform and
+    returns the run id. A `benchmark` run is incremental and records its metrics in the
+    history."""
     from crawler.runner import run_crawl
 
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
                f"brands into {config.db} …", err=True)
     started = time.monotonic()
-    result = run_crawl(config, spider_secrets(config))
+    try:
+        with exclusive(config.db, wait_seconds):
+            result = run_crawl(config, spider_secrets(config), incremental=benchmark)
+            if benchmark:
+                con = store.connect(config.db)
+                try:
+                    history.record(con, result.run_id)
+                finally:
+                    con.close()
+    except DatasetBusy as e:
+        raise busy(e) from None
     for platform, stats in result.stats.items():
         click.echo(f"  {platform}: {stats['requests']} requests, {stats['items']['posts']} posts, "
                    f"{stats['failures']} failures, mentions {stats['mentions']}", err=True)
@@ -85,19 +121,64 @@ def do_crawl(config: AuditConfig) -> None:
             click.echo(f"    note: {note}", err=True)
     click.echo(f"Run {result.run_id} {result.status} in {time.monotonic() - started:.1f} s.",
                err=True)
+    return result.run_id
 
 
-def do_report(config: AuditConfig, out: Path) -> Path:
+def do_report(config: AuditConfig, out: Path, pdf: str | None = None,
+              as_of: datetime | None = None) -> Path:
     from reports.render import render_report
 
     con = open_db(config.db)
+    if as_of is not None:
+        queries.judge_at(con, as_of)
     try:
-        return render_report(con, config, out, version=__version__)
+        path = render_report(con, config, out, version=__version__)
     except NoCrawlYet:
         raise click.ClickException(
             f"{config.db} holds no finished crawl. Run: replyaudit crawl {config.path}") from None
     finally:
         con.close()
+    if pdf:
+        click.echo(f"PDF written to {do_pdf(path, Path(pdf))}")
+    return path
+
+
+def do_pdf(html: Path, pdf: Path) -> Path:
+    """Print a rendered report with Chromium (REPLYAUDIT_CHROMIUM, else the system's)."""
+    from reports.pdf import PdfError, chromium_executable, print_pdf
+
+    try:
+        return print_pdf(html, pdf, chromium_executable(os.environ.get("REPLYAUDIT_CHROMIUM")))
+    except PdfError as e:
+        raise click.ClickException(str(e)) from None
+
+
+def pdf_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--pdf", type=click.Path(dir_okay=False), default=None,
+        help="Also print the report to this PDF (A4, page numbers) with Chromium: "
+             "REPLYAUDIT_CHROMIUM, else /usr/bin/chromium, else Playwright's own.")(f)
+
+
+def as_of_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--as-of", "as_of", default=None,
+        help="Judge statuses at this instant, e.g. 2026-11-01T00:00:00Z "
+             "(default: the config's as_of, else the crawl time).")(f)
+
+
+def parse_instant(text: str | None, option: str) -> datetime | None:
+    """A timestamp option with a zone (2026-11-01T00:00:00Z) as UTC; None when not given."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise click.BadParameter("expected a timestamp with a zone like 2026-11-01T00:00:00Z",
+                                 param_hint=option)
+    return moment.astimezone(UTC)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,21 +194,23 @@ def main() -> None:
 
 @main.command()
 @config_argument
-def crawl(config: str) -> None:
+@wait_option
+def crawl(config: str, wait_seconds: float) -> None:
     """Crawl every brand account in CONFIG into its DuckDB dataset.
 
     Example:
 
         replyaudit crawl airlines.toml
     """
-    do_crawl(load(config))
+    do_crawl(load(config), wait_seconds=wait_seconds)
 
 
 @main.command()
 @config_argument
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
-def metrics(config: str, fmt: str) -> None:
+@as_of_option
+def metrics(config: str, fmt: str, as_of: str | None) -> None:
     """Print the response metrics per brand and platform.
 
     Example:
@@ -135,7 +218,10 @@ def metrics(config: str, fmt: str) -> None:
         replyaudit metrics airlines.toml --format csv > metrics.csv
     """
     cfg = load(config)
+    moment = parse_instant(as_of, "--as-of")
     con = open_db(cfg.db)
+    if moment is not None:
+        queries.judge_at(con, moment)
     try:
         found = queries.brand_metrics(con, [b.id for b in cfg.brands])
     except NoCrawlYet:
@@ -223,15 +309,18 @@ def stats(config: str, fmt: str, section: str | None) -> None:
 @config_argument
 @click.option("-o", "--out", type=click.Path(dir_okay=False), default=None,
               help="Where to write the HTML report (default: next to the database).")
-def report(config: str, out: str | None) -> None:
+@pdf_option
+@as_of_option
+def report(config: str, out: str | None, pdf: str | None, as_of: str | None) -> None:
     """Render the HTML report comparing the client with its competitors.
 
     Example:
 
-        replyaudit report airlines.toml -o airlines.html
+        replyaudit report airlines.toml -o airlines.html --pdf airlines.pdf
     """
     cfg = load(config)
-    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"))
+    moment = parse_instant(as_of, "--as-of")
+    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"), pdf, moment)
     click.echo(f"Report written to {path}")
 
 
@@ -239,16 +328,17 @@ def report(config: str, out: str | None) -> None:
 @config_argument
 @click.option("-o", "--out", type=click.Path(dir_okay=False), default=None,
               help="Where to write the HTML report (default: next to the database).")
-def audit(config: str, out: str | None) -> None:
+@pdf_option
+def audit(config: str, out: str | None, pdf: str | None) -> None:
     """Crawl, then render the report: the whole audit in one command.
 
     Example:
 
-        replyaudit audit airlines.toml -o airlines.html
+        replyaudit audit airlines.toml -o airlines.html --pdf airlines.pdf
     """
     cfg = load(config)
     do_crawl(cfg)
-    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"))
+    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"), pdf)
     click.echo(f"Report written to {path}")
 
 
@@ -366,6 +456,92 @@ def demo(out: str, seed: int) -> None:
         con.close()
     path = do_report(cfg, out_dir / "report.html")
     click.echo(f"Dataset: {cfg.db}\nReport:  {path}")
+
+
+@main.group()
+def benchmark() -> None:
+    """Weekly industry benchmarks: incremental runs, a history, a report with trends.
+
+    Example:
+
+        replyaudit benchmark run airlines && replyaudit benchmark report airlines
+    """
+
+
+def load_panel(panel: str, db: str | None) -> AuditConfig:
+    """A panel file, or the name of a shipped example panel (its database then goes in the
+    current directory); `--db` overrides the database either way."""
+    path = Path(panel)
+    shipped = resources.files("benchmarks").joinpath("panels", f"{panel}.toml")
+    if not path.exists() and shipped.is_file():
+        config = load(str(shipped), require_client=False)
+        config = dataclasses.replace(config, db=Path.cwd() / f"{panel}.duckdb")
+    else:
+        config = load(panel, require_client=False)
+    return dataclasses.replace(config, db=Path(db)) if db else config
+
+
+panel_argument = click.argument("panel")
+db_override = click.option("--db", type=click.Path(dir_okay=False), default=None,
+                           help="The DuckDB dataset (default: the panel's [audit] db).")
+
+
+@benchmark.command("run")
+@panel_argument
+@db_override
+@wait_option
+def benchmark_run(panel: str, db: str | None, wait_seconds: float) -> None:
+    """Crawl PANEL incrementally and record this week's metrics in the history.
+
+    The first run samples the whole window; later runs fetch what is new since the last
+    run plus the threads of posts still pending. PANEL is a panel file or the name of a
+    shipped example (airlines, telecoms).
+
+    Example:
+
+        replyaudit benchmark run panels/airlines.toml --db airlines.duckdb
+    """
+    config = load_panel(panel, db)
+    run_id = do_crawl(config, benchmark=True, wait_seconds=wait_seconds)
+    con = open_db(config.db)
+    try:
+        found = queries.brand_metrics(con, [b.id for b in config.brands])
+    except NoCrawlYet:
+        raise click.ClickException(f"Run {run_id} did not complete; nothing was recorded in "
+                                   f"the history of {config.db}.") from None
+    finally:
+        con.close()
+    print_metrics(found, {b.id: b.name for b in config.brands}, config.client)
+
+
+@benchmark.command("report")
+@panel_argument
+@db_override
+@click.option("-o", "--out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the HTML report (default: next to the database).")
+@pdf_option
+def benchmark_report(panel: str, db: str | None, out: str | None, pdf: str | None) -> None:
+    """Render this week's ranking, movement since last week and weekly trends for PANEL.
+
+    Example:
+
+        replyaudit benchmark report airlines -o airlines-week.html --pdf airlines-week.pdf
+    """
+    from reports.benchmark import render_benchmark
+
+    config = load_panel(panel, db)
+    con = open_db(config.db)
+    try:
+        path = render_benchmark(con, config, Path(out) if out else config.db.with_suffix(
+            ".benchmark.html"), version=__version__)
+    except NoCrawlYet:
+        raise click.ClickException(f"{config.db} holds no benchmark run yet. Run: replyaudit "
+                                   f"benchmark run {panel}") from None
+    finally:
+        con.close()
+    click.echo(f"Report written to {path}")
+    if pdf:
+        click.echo(f"PDF written to {do_pdf(path, Path(pdf))}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from benchmarks import incremental as incremental_plans
 from benchmarks import store
 from benchmarks.classify import classify_posts
 from benchmarks.config import AuditConfig
@@ -50,23 +51,33 @@ def crawl_settings(config: AuditConfig, run_id: int,
 
 
 def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | None = None,
-              settings_overrides: dict[str, Any] | None = None) -> RunResult:
+              settings_overrides: dict[str, Any] | None = None,
+              incremental: bool = False) -> RunResult:
     """Crawl every platform the config uses into its database; returns the recorded run.
 
     `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
-    Mastodon `access_token`); they go to the spiders only, never into the dataset.
+    Mastodon `access_token`); they go to the spiders only, never into the dataset. With
+    `incremental`, a database that already holds a completed run is only brought up to date
+    (benchmarks/incremental.py); each platform's stats say which `mode` it ran in.
     """
     started = datetime.now(UTC)
     window = store.RunWindow(
         config_name=config.name,
         client_id=config.client,
-        window_start=config.window_start(started),
+        window_start=config.window_start(config.as_of or started),
         window_end=config.until,
         sla_seconds=config.sla_minutes * 60,
         ignore_after_seconds=config.ignore_after_hours * 3600,
         as_of=config.as_of,
     )
     con = store.connect(config.db)
+    previous = incremental_plans.previous_run(con) if incremental else None
+    plans = {
+        platform: incremental_plans.plan(con, platform, previous, window.ignore_after_seconds)
+        for platform in config.platforms_in_use()
+        if previous and incremental_plans.knows_accounts(
+            con, platform, [h for b in config.brands for h in b.handles(platform)])
+    }
     run_id = store.start_run(con, window, [(b.id, b.name) for b in config.brands], started)
     con.close()
 
@@ -76,10 +87,13 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
         crawler = process.create_crawler(SPIDERS[platform])
         crawlers[platform] = crawler
         process.crawl(crawler, config=config, window_start=window.window_start,
-                      window_end=window.window_end, **(spider_kwargs or {}).get(platform, {}))
+                      window_end=window.window_end, incremental=plans.get(platform),
+                      **(spider_kwargs or {}).get(platform, {}))
     process.start()
 
-    stats = {platform: summarize(crawler) for platform, crawler in crawlers.items()}
+    stats = {platform: summarize(crawler) | {"mode": "incremental" if platform in plans
+                                             else "full"}
+             for platform, crawler in crawlers.items()}
     if any(s["finish_reason"] != "finished" for s in stats.values()):
         status = "failed"
     elif any(s["failures"] for s in stats.values()):

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 from benchmarks import queries
 from reports import dataset
 from reports.stats_context import StatisticsContext, build_statistics
+from reports.charts import Chart
+from reports.summary import executive_summary
 from reports.untrusted import shorten, web_url
+from reports.visuals import audit_charts, posting_week_trend
 
 if TYPE_CHECKING:
     import duckdb
@@ -167,6 +170,9 @@ class ReportContext:
     failures_total: int = documented("fetch failures of the judging run, uncapped")
     provenance: Provenance = documented("window, platforms, runs and row counts")
     statistics: StatisticsContext = documented("censored response times, tests, post classes")
+    summary: tuple[str, ...] = documented("the executive summary, one sentence per item")
+    charts: tuple[Chart, ...] = documented("rate, answer speed, weekday and hour (static SVG)")
+    trends: tuple[Chart, ...] = documented("response rate by week of posting, if 2+ weeks")
 
     @property
     def client(self) -> BrandRow | None:
@@ -188,13 +194,14 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
     headline = _ranked([_brand_row(b, "all", metrics, config.client) for b in config.brands])
     client = headline[0] if headline and headline[0].is_client else None
     failures, failures_total = dataset.fetch_failures(con, run["run_id"], FAILURES_SHOWN)
+    definitions = Definitions(sla_minutes=run["sla_seconds"] / 60,
+                              ignore_after_hours=run["ignore_after_seconds"] / 3600)
     return ReportContext(
         title=config.name,
         client_name=client.name if client else None,
         generated_at=generated_at,
         version=version,
-        definitions=Definitions(sla_minutes=run["sla_seconds"] / 60,
-                                ignore_after_hours=run["ignore_after_seconds"] / 3600),
+        definitions=definitions,
         headline=headline,
         client_rank=_rank(client, headline),
         platforms=tuple(
@@ -219,6 +226,10 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
                         *dataset.row_counts(con)),
         ),
         statistics=build_statistics(con, config, [row.brand_id for row in headline]),
+        summary=executive_summary(headline, definitions.sla_minutes,
+                                  definitions.ignore_after_hours),
+        charts=audit_charts(con, headline),
+        trends=posting_week_trend(con, headline),
     )
 
 

@@ -62,3 +62,8 @@ def row_counts(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
     """(what, rows) for the dataset's tables, in the footer's words."""
     [counts] = _rows(con, "row_counts")
     return [(name.replace("_", " "), int(n)) for name, n in counts.items()]
+
+
+def report_rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:
+    """The rows of `reports/sql/<name>.sql` (the chart and summary inputs)."""
+    return _rows(con, name, **params)

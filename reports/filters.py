@@ -91,7 +91,28 @@ def css_width(share: float | None) -> str:
     return f"{min(max(share or 0.0, 0.0), 1.0) * 100:.1f}%"
 
 
+def points(change: float | None) -> str:
+    """A change of a share in percentage points, signed: "+5.2 pts", "−3.0 pts", "±0 pts"."""
+    if change is None:
+        return MISSING
+    value = change * 100
+    if abs(value) < 0.05:
+        return "±0 pts"
+    return f"{'+' if value > 0 else '−'}{abs(value):.1f} pts"
+
+
+def places(change: int | None) -> str:
+    """A change of rank: "▲ 2" (up two places), "▼ 1", "=" (same), or "new" (no earlier rank)."""
+    if change is None:
+        return "new"
+    if change == 0:
+        return "="
+    return f"{'▲' if change > 0 else '▼'} {abs(change)}"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "points": points,
+    "places": places,
     "percent": percent,
     "interval": interval,
     "percent_range": percent_range,

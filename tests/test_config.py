@@ -99,3 +99,19 @@ def test_cli_exits_2_and_crawls_nothing(tmp_path: Path) -> None:
     assert "brands[1].bluesky[0]: expected a Bluesky handle" in result.stderr
     assert str(path) in result.stderr
     assert not (tmp_path / "audit.duckdb").exists()
+
+
+def test_shipped_example_panels_load_without_a_client() -> None:
+    from importlib import resources
+
+    from benchmarks.config import load_config
+
+    panels = sorted(p for p in resources.files("benchmarks").joinpath("panels").iterdir()
+                    if p.name.endswith(".toml"))
+    assert [p.name for p in panels] == ["airlines.toml", "telecoms.toml"]
+    for panel in panels:
+        assert "EXAMPLE PANEL" in panel.read_text(encoding="utf-8")
+        config = load_config(str(panel), require_client=False)
+        assert config.client is None and len(config.brands) >= 4 and config.days == 28
+        with pytest.raises(ConfigError, match="audit.client"):
+            load_config(str(panel))  # an audit still needs its client

@@ -11,7 +11,11 @@ from crawler.simulator.world import DEMO_BRANDS
 
 
 def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, object]:
-    """The config document: the demo brands, the world's window and thresholds, local URLs."""
+    """The config document: the demo brands, the world's window and thresholds, local URLs.
+
+    `as_of` is the world's `now`: statuses are judged at the instant the ground truth is for,
+    however long after it the crawl runs.
+    """
     from crawler.simulator import PLATFORM_MODULES
 
     world = server.world
@@ -27,6 +31,7 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
             "since": world.window_start.date().isoformat(),
             "sla_minutes": world.settings.sla_minutes,
             "ignore_after_hours": world.settings.ignore_after_hours,
+            "as_of": world.now.isoformat().replace("+00:00", "Z"),
             "db": db,
         },
         "crawl": {"user_agent": "replyaudit-demo (+https://github.com/replyaudit/replyaudit)"},

@@ -51,16 +51,22 @@ def first_response(post: Post, brand_id: str, as_of: datetime) -> datetime | Non
 
 
 def judge(world: World, as_of: datetime | None = None, since: datetime | None = None,
-          until: datetime | None = None) -> list[TruthRow]:
-    """Every (customer post, brand) in the sample, with status and response seconds."""
+          until: datetime | None = None, reached_since: datetime | None = None) -> list[TruthRow]:
+    """Every (customer post, brand) in the sample, with status and response seconds.
+
+    `reached_since` (default `since`) is how far back brand posts and mentions lead into the
+    sample: a database crawled week after week also holds the threads under brand posts its
+    earlier, older windows reached, and counts their customer posts that fall in this window.
+    """
     as_of = as_of or world.now
     since = since or world.window_start
+    reach = min(reached_since or since, since)
     sla = timedelta(minutes=world.settings.sla_minutes).total_seconds()
     ignore_after = timedelta(hours=world.settings.ignore_after_hours).total_seconds()
     rows = []
     for platform, posts in sorted(world.posts.items()):
-        tree_reached = _under_brand_posts(posts, since) | _in_brand_spaces(posts, since, until)
-        search_reached = _under_mentions(posts, since, until)
+        tree_reached = _under_brand_posts(posts, reach) | _in_brand_spaces(posts, reach, until)
+        search_reached = _under_mentions(posts, reach, until)
         for post in posts:
             if post.created_at > as_of or post.created_at < since:
                 continue

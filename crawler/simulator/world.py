@@ -5,14 +5,17 @@ timestamps. Each platform module (`simulator/bluesky.py`, …) mints its own ids
 serves them in that platform's real API shapes. `truth.py` judges every customer post with
 the documented definitions, independently of the metric SQL, so the two can be compared.
 
-The same seed and `now` always give the same world.
+Time travel: the world is generated day by day, each UTC day from its own random stream
+(seed, platform, day), with every conversation played out in full, and `now` only hides what
+has not happened yet. So the same seed with a later `now` is the same world later on: every
+post that existed keeps its id and timestamp, and the posts and answers written since appear.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 HOSTILE_TEXT = (
@@ -113,6 +116,10 @@ class PlatformIds(Protocol):
         """(post id stored by the crawler, native id) for a new post."""
 
 
+# The slowest brand answers within about nine days (see _Builder.delay); a little more.
+ANSWERS_WITHIN_DAYS = 10
+
+
 @dataclass(frozen=True)
 class WorldSettings:
     """The audit settings the world is generated for (and its truth judged with)."""
@@ -174,10 +181,13 @@ class _Builder:
 
     def post(self, author: Account, at: datetime, text: str, parent: Post | None = None,
              mentions: list[Account] | None = None, addressed_to: str | None = None,
-             ) -> Post | None:
+             ) -> Post:
+        """A post, whether or not it has happened by `now`: `visible_at` hides future ones.
+
+        Never branching on `now` keeps the random stream, so ids and times, the same for any
+        `now`.
+        """
         at = _ms(at)
-        if at > self.world.now:
-            return None  # not happened yet
         if mentions:
             text = " ".join(f"@{m.handle}" for m in mentions) + " " + text
         post_id, native = self.ids.post_id(author, at, self.rng)
@@ -202,16 +212,15 @@ class _Builder:
             answer = self.post(self.rng.choice(accounts), post.created_at + self.delay(speed),
                                "Sorry to hear that, we're looking into it. DM us your details.",
                                parent=post)
-            if answer is not None and self.rng.random() < 0.3:
+            if self.rng.random() < 0.3:
                 self.customer_follow_up(answer, brand_id, accounts)
         elif roll < rate:
             # A friend chimes in, the brand answers under the friend's reply: still a
             # response to the original post, which is the friend's ancestor.
             friend = self.post(self.customer(), post.created_at + self.delay(0.2),
                                "Same happened to me last week.", parent=post)
-            if friend is not None:
-                self.post(self.rng.choice(accounts), friend.created_at + self.delay(speed),
-                          "We're sorry to both of you, checking now.", parent=friend)
+            self.post(self.rng.choice(accounts), friend.created_at + self.delay(speed),
+                      "We're sorry to both of you, checking now.", parent=friend)
         elif self.rng.random() < 0.3:
             self.post(self.customer(), post.created_at + self.delay(0.3),
                       "Any luck? They never answer me either.", parent=post)
@@ -220,8 +229,7 @@ class _Builder:
         follow = self.post(answer.parent.author if answer.parent else self.customer(),
                            answer.created_at + self.delay(0.5), "Done, sent you a DM.",
                            parent=answer)
-        if follow is not None:
-            self.maybe_answer(follow, brand_id, accounts)
+        self.maybe_answer(follow, brand_id, accounts)
 
     def customer(self) -> Account:
         return self.rng.choice([a for a in self.world.accounts[self.platform] if not a.brand_id])
@@ -232,24 +240,42 @@ class _Builder:
 
 def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
                    settings: WorldSettings | None = None) -> World:
-    """Build the world for `seed` as it stands at `now` (posts after `now` do not exist)."""
+    """Build the world for `seed` as it stands at `now` (posts after `now` do not exist yet).
+
+    Accounts come from one stream per platform; conversations from one stream per platform
+    and UTC day, starting `history_days` before `now` (see the module docstring).
+    """
     settings = settings or WorldSettings()
     world = World(seed, now, settings, {b[0]: b[1] for b in DEMO_BRANDS},
                   {p: [] for p in platforms}, {p: [] for p in platforms})
     for platform, ids in sorted(platforms.items()):
-        rng = random.Random(f"{seed}:{platform}")
-        builder = _Builder(world, platform, ids, rng)
+        builder = _Builder(world, platform, ids, random.Random(f"{seed}:{platform}"))
         populate = getattr(ids, "populate", None)
         if populate is not None:
             populate(builder, settings)
         else:
-            _populate(builder, settings)
-        world.posts[platform] = _drop_boundary_posts(builder.posts, world)
+            _populate_timelines(builder, settings, seed, now)
+        world.posts[platform] = visible_at(builder.posts, now)
     return world
 
 
-def _populate(b: _Builder, settings: WorldSettings) -> None:
-    rng, world = b.rng, b.world
+def _populate_timelines(b: _Builder, settings: WorldSettings, seed: int, now: datetime) -> None:
+    """Brand timelines with replies and mentions, one random stream per UTC day."""
+    brand_accounts, hostile = _populate_accounts(b, settings)
+    # Conversations go on for days: start early enough that every post of the last
+    # `history_days` is there whatever day `now` falls on.
+    first = (now - timedelta(days=settings.history_days + ANSWERS_WITHIN_DAYS)).date()
+    for offset in range((now.date() - first).days + 1):
+        day = first + timedelta(days=offset)
+        b.rng = random.Random(f"{seed}:{b.platform}:{day.isoformat()}")
+        _populate_day(b, settings, brand_accounts, hostile,
+                      datetime(day.year, day.month, day.day, tzinfo=UTC))
+
+
+def _populate_accounts(b: _Builder, settings: WorldSettings) -> tuple[
+        dict[str, list[Account]], Account]:
+    """The brands' accounts, the customers and one hostile account, from the platform stream."""
+    rng = b.rng
     brand_accounts: dict[str, list[Account]] = {}
     for brand_id, name, handles, _, _ in DEMO_BRANDS:
         for i, handle in enumerate(handles.get(b.platform, [])):
@@ -264,51 +290,55 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
     hostile = b.account(
         "evil.bsky.social" if b.platform == "bluesky" else "evil@hachyderm.io",
         '<b onmouseover="alert(1)">Mallory</b>', 99_999, None)
+    return brand_accounts, hostile
 
-    start = world.now - timedelta(days=settings.history_days)
-    for brand_id, accounts in brand_accounts.items():
-        t = start
+
+def _populate_day(b: _Builder, settings: WorldSettings, brand_accounts: dict[str, list[Account]],
+                  hostile: Account, day: datetime) -> None:
+    """Every conversation that starts on `day`, played out in full (answers may come later)."""
+    rng = b.rng
+    end = day + timedelta(days=1)
+    day_number = (day.date() - date(2000, 1, 3)).days  # 2000-01-03 was a Monday
+    for index, (brand_id, accounts) in enumerate(brand_accounts.items()):
+        t = day
         while True:
             t += timedelta(days=rng.expovariate(settings.brand_posts_per_day))
-            if t > world.now:
+            if t >= end:
                 break
             root = b.post(accounts[0], t, rng.choice(ANNOUNCEMENTS))
-            if root is None:
-                break
             for _ in range(rng.randint(0, 6)):
                 reply = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=root)
-                if reply is None:
-                    continue
                 if rng.random() < 0.15:
                     # Customer-to-customer chatter; mentioning the brand makes it addressed.
                     mention = [rng.choice(accounts)] if rng.random() < 0.5 else []
                     chat = b.post(b.customer(), reply.created_at + b.delay(0.3),
                                   "Same here, it's a mess.", parent=reply, mentions=mention)
-                    if chat is not None and mention:
+                    if mention:
                         b.maybe_answer(chat, brand_id, accounts)
                 b.maybe_answer(reply, brand_id, accounts)
-        t = start
+        t = day
         while True:
             t += timedelta(days=rng.expovariate(settings.mentions_per_day))
-            if t > world.now:
+            if t >= end:
                 break
             targets = [accounts[0]]
             if rng.random() < 0.1:  # one post, two brands: counts for each
                 other = rng.choice([a for k, v in brand_accounts.items() if k != brand_id for a in v])
                 targets.append(other)
             mention = b.post(b.customer(), t, b.complaint(), mentions=targets)
-            if mention is None:
-                continue
             for target in targets:
                 b.maybe_answer(mention, target.brand_id or brand_id, brand_accounts[target.brand_id or brand_id])
-        _deep_thread(b, accounts, brand_id, start + timedelta(days=rng.uniform(8, 12)))
-    # The client's handle in plain text without a mention: search servers that match text
-    # return it, and it must not count (a mention is a mention facet/entity, not a string).
-    b.post(b.customer(), world.now - timedelta(days=3, hours=rng.randint(6, 40)),
-           f"Flying with @{brand_accounts['acme'][0].handle} next week, fingers crossed")
-    # Hostile text where the report will show it: a mention the client ignores.
-    b.post(hostile, world.now - timedelta(days=5, minutes=rng.randint(0, 600)), HOSTILE_TEXT,
-           mentions=[brand_accounts["acme"][0]])
+        if day_number % 12 == 4 * index:  # every brand, every 12 days: a thread platforms cut
+            _deep_thread(b, accounts, brand_id, day + timedelta(hours=rng.uniform(8, 16)))
+    if day_number % 7 == 3:
+        # The client's handle in plain text without a mention: search servers that match
+        # text return it, and it must not count (a mention is a facet/entity, not a string).
+        b.post(b.customer(), day + timedelta(hours=rng.uniform(6, 20)),
+               f"Flying with @{brand_accounts['acme'][0].handle} next week, fingers crossed")
+    if day_number % 7 == 5:
+        # Hostile text where the report will show it: a mention the client ignores.
+        b.post(hostile, day + timedelta(hours=rng.uniform(6, 20)), HOSTILE_TEXT,
+               mentions=[brand_accounts["acme"][0]])
 
 
 def _deep_thread(b: _Builder, accounts: list[Account], brand_id: str, t: datetime) -> None:
@@ -317,54 +347,25 @@ def _deep_thread(b: _Builder, accounts: list[Account], brand_id: str, t: datetim
     customer = b.customer()
     parent = root
     for step in range(26):
-        if parent is None:
-            return
         author = accounts[0] if step % 2 else customer
         parent = b.post(author, parent.created_at + timedelta(minutes=b.rng.randint(2, 50)),
                         "And another question…" if author is customer else "Good question!",
                         parent=parent)
-        if step == 21 and parent is not None:
+        if step == 21:
             # A branch deep down the thread that only a re-fetch of the cut branch reveals.
             b.post(b.customer(), parent.created_at + timedelta(minutes=5),
                    "Deep down here, nobody answers me.", parent=parent)
 
 
-def _drop_boundary_posts(posts: list[Post], world: World) -> list[Post]:
-    """Remove unanswered customer posts within an hour of the ignored/pending boundary.
+def visible_at(posts: list[Post], now: datetime) -> list[Post]:
+    """The posts written by `now`, oldest first, with children lists cut to the same.
 
-    Their status would flip between writing the truth and crawling; removing them (and their
-    replies) keeps the truth exact for any crawl that starts within the hour.
+    A reply is always later than its parent, so no visible post loses its parent.
     """
-    boundary = world.now - timedelta(hours=world.settings.ignore_after_hours)
-    margin = timedelta(hours=1)
-    doomed: set[int] = set()
-    for post in posts:
-        if post.author.brand_id or abs(post.created_at - boundary) > margin:
-            continue
-        if not _answered_by_all(post):
-            doomed.add(id(post))
-    kept = []
-    for post in posts:
-        ancestors = []
-        p: Post | None = post
-        while p is not None:
-            ancestors.append(id(p))
-            p = p.parent
-        if doomed.isdisjoint(ancestors):
-            kept.append(post)
+    kept = sorted((p for p in posts if p.created_at <= now), key=lambda p: p.created_at)
     for post in kept:
-        post.children = [c for c in post.children if id(c) not in doomed]
+        post.children = [c for c in post.children if c.created_at <= now]
     return kept
-
-
-def _answered_by_all(post: Post) -> bool:
-    """Whether every brand that could judge this post has answered it (conservative)."""
-    brands = addressed_brands(post)
-    if not brands:
-        return True
-    answered = {d.author.brand_id for d in _descendants(post)
-                if d.author.brand_id and d.created_at > post.created_at}
-    return brands <= answered
 
 
 def addressed_brands(post: Post) -> set[str]:
@@ -377,12 +378,3 @@ def addressed_brands(post: Post) -> set[str]:
         brands.add(post.addressed_to)
     brands.discard(post.author.brand_id)
     return {b for b in brands if b}
-
-
-def _descendants(post: Post) -> list[Post]:
-    out, stack = [], list(post.children)
-    while stack:
-        child = stack.pop()
-        out.append(child)
-        stack.extend(child.children)
-    return out

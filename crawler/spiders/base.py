@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
     from benchmarks.config import AuditConfig, Brand, PlatformSettings
+    from benchmarks.incremental import IncrementalPlan
+    from crawler.items import Post
 
 
 def json_callback(method: Callable[..., Iterable[Any]]) -> Callable[..., Iterator[Any]]:
@@ -55,13 +57,18 @@ class PlatformSpider(scrapy.Spider):
     # The platforms' documented public APIs are not HTML pages for robots.txt; their own rate
     # limits (honoured by the middlewares) are the rules that apply.
     custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": False}
+    # In an incremental run, whether pending threads are found again by paging (Mastodon
+    # needs a status's local id from a page) or fetched directly by post id (Bluesky).
+    finds_pending_by_paging: ClassVar[bool] = True
 
     def __init__(self, config: AuditConfig, window_start: datetime,
-                 window_end: datetime | None = None, **kwargs: Any) -> None:
+                 window_end: datetime | None = None,
+                 incremental: IncrementalPlan | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config = config
         self.window_start = window_start
         self.window_end = window_end
+        self.incremental = incremental  # None: sample the whole window (a first run)
         self.platform_settings: PlatformSettings = config.platforms[self.name]
         self.notes: list[str] = []  # coverage notes for the report, in plain words
 
@@ -84,6 +91,22 @@ class PlatformSpider(scrapy.Spider):
         meta.update(kwargs.pop("meta", {}))
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
                               cb_kwargs=cb_kwargs or {}, **kwargs)
+
+    def wants_thread(self, post: Post) -> bool:
+        """Whether to fetch the replies below `post`: any post with replies in a first run;
+        in an incremental run, only what the plan says can have changed."""
+        if self.incremental is None:
+            return (post.reply_count or 0) > 0
+        return self.incremental.wants_thread(post.post_id, post.created_at, post.reply_count)
+
+    def paging_floor(self, author_id: str | None) -> datetime:
+        """Page back while a page's oldest post is at or after this: the window start, or in
+        an incremental run, just far enough for what is new and what the plan looks at again.
+        `author_id` for an account's own posts, None for mention search."""
+        if self.incremental is None:
+            return self.window_start
+        return max(self.window_start, self.incremental.pages_back_to(
+            author_id, self.finds_pending_by_paging))
 
     def now(self) -> datetime:
         """When a response was fetched (parsers take it as an argument, never read a clock)."""

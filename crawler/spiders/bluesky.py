@@ -8,8 +8,8 @@ spider opens a session on `auth_url`, refreshes it when it expires, and searches
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
 import scrapy
@@ -30,6 +30,7 @@ PROFILE_BATCH = 25  # app.bsky.actor.getProfiles takes at most 25 actors
 
 class BlueskySpider(PlatformSpider):
     name = "bluesky"
+    finds_pending_by_paging: ClassVar[bool] = False  # getPostThread takes the stored AT-URI
 
     def __init__(self, *args: Any, credentials: tuple[str, str] | None = None,
                  **kwargs: Any) -> None:
@@ -50,6 +51,14 @@ class BlueskySpider(PlatformSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
         return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        async for request in super().start():
+            yield request
+        # Incremental: threads with posts still pending are fetched again directly.
+        for anchor in (self.incremental.pending.values() if self.incremental else ()):
+            for request in self.thread(anchor.post_id, anchor.brand_id):
+                yield request
 
     def xrpc(self, method: str, base: str | None = None, **params: Any) -> str:
         return f"{base or self.api}/xrpc/{method}?{urlencode(params, doseq=True)}"
@@ -87,7 +96,7 @@ class BlueskySpider(PlatformSpider):
         in_window = [p for p in parsed.posts if p.created_at >= self.window_start]
         yield from self.emit(parsed.accounts, in_window, brand_id)
         oldest = parsed.oldest
-        if parsed.cursor and oldest is not None and oldest >= self.window_start:
+        if parsed.cursor and oldest is not None and oldest >= self.paging_floor(did):
             if page < self.config.max_pages_per_account:
                 yield self.api_request(
                     self.xrpc("app.bsky.feed.getAuthorFeed", actor=did,
@@ -123,7 +132,7 @@ class BlueskySpider(PlatformSpider):
             yield account
         for post in posts:
             yield post
-            if follow_threads and (post.reply_count or 0) > 0:
+            if follow_threads and self.wants_thread(post):
                 yield from self.thread(post.post_id, brand_id)
         while len(self.customers_pending) >= PROFILE_BATCH:
             yield self.profiles_request()
@@ -148,8 +157,9 @@ class BlueskySpider(PlatformSpider):
 
     def search(self, brand_id: str, handle: str, did: str, cursor: str | None = None,
                page: int = 1) -> Iterator[scrapy.Request]:
+        since = self.paging_floor(None)  # incremental: only mentions since the last run
         params: dict[str, Any] = {"q": handle, "mentions": handle, "sort": "latest", "limit": 100,
-                                  "since": self.window_start.isoformat().replace("+00:00", "Z")}
+                                  "since": since.isoformat().replace("+00:00", "Z")}
         if self.window_end is not None:
             params["until"] = self.window_end.isoformat().replace("+00:00", "Z")
         if cursor:

@@ -102,7 +102,7 @@ class MastodonSpider(PlatformSpider):
         yield from self.emit(host, parsed, own, brand_id, data)
         link = parse.next_page(response.headers.get("Link", b"").decode("latin-1"))
         oldest = parsed.oldest
-        if link and oldest is not None and oldest >= self.window_start:
+        if link and oldest is not None and oldest >= self.paging_floor(acct):
             if page < self.config.max_pages_per_account:
                 # Build the next URL ourselves: only max_id is taken from the server's link.
                 max_id = parse_qs(urlsplit(link).query).get("max_id", [None])[0]
@@ -120,7 +120,7 @@ class MastodonSpider(PlatformSpider):
         raw = {s.get("uri"): s for s in statuses}
         for post in posts:
             yield post
-            if (post.reply_count or 0) > 0:
+            if self.wants_thread(post):
                 yield from self.context(host, raw[post.post_id], brand_id)
 
     def context(self, host: str, status: dict[str, Any], brand_id: str | None,
@@ -179,7 +179,7 @@ class MastodonSpider(PlatformSpider):
                                      len(in_window) - len(mentions))
         yield from self.emit(host, parsed, mentions, brand_id, statuses)
         oldest = parsed.oldest
-        if len(statuses) == PAGE and oldest is not None and oldest >= self.window_start:
+        if len(statuses) == PAGE and oldest is not None and oldest >= self.paging_floor(None):
             yield self.search(host, brand_id, acct, offset + PAGE)
 
     def skip_mentions(self, why: str = "needs an access token") -> None:

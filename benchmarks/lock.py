@@ -1,0 +1,52 @@
+"""One writer per dataset: a lock file beside it, held for a whole run.
+
+DuckDB itself refuses a second writing process with an IO error, but a crawl opens and
+closes its connection several times, so another run could slip in between. A `filelock`
+lock on `<db>.lock`, held from before the first write to after the last, makes a second run
+wait (up to a timeout) or stop with a message naming who holds it. The lock is released by
+the operating system if the holder dies, so a crash never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+
+from benchmarks.errors import DatasetBusy
+
+
+def lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".lock")
+
+
+@contextmanager
+def exclusive(db: Path, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the dataset's write lock; raises DatasetBusy after `wait_seconds` without it."""
+    path = lock_path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path))
+    try:
+        lock.acquire(timeout=wait_seconds)
+    except Timeout:
+        raise DatasetBusy(db, _holder(path), wait_seconds) from None
+    try:
+        _note_holder(path)
+        yield
+    finally:
+        lock.release()
+
+
+def _note_holder(path: Path) -> None:
+    """Write our pid into a sidecar so a refused run can say who holds the lock."""
+    path.with_name(path.name + ".pid").write_text(str(os.getpid()), encoding="utf-8")
+
+
+def _holder(path: Path) -> str | None:
+    try:
+        return path.with_name(path.name + ".pid").read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None

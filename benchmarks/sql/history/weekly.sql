@@ -1,0 +1,24 @@
+-- weekly: the history as one row per (week, brand) on $platform: the metrics of the last
+-- benchmark run recorded that week, so two runs in one week count once. Oldest week first.
+-- Parameters: $platform. Grain: (week, brand_id).
+with history as (
+    select *
+    from brand_metrics_history
+    where platform = $platform
+),
+
+last_run_of_week as (
+    select week, max(run_id) as run_id
+    from history
+    group by week
+),
+
+final as (
+    select history.*
+    from history
+    join last_run_of_week using (week, run_id)
+)
+
+select *
+from final
+order by week, brand_id

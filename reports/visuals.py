@@ -1,0 +1,115 @@
+"""From the dataset to the audit report's charts: the numbers each chart plots, then the chart.
+
+The SQL is in `reports/sql/{response_times,time_of_week,weekly_rates}.sql`; the shares are
+computed here exactly as the metric views define them (answered / judged, judged = answered
++ ignored), so a chart never disagrees with the tables beside it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from reports import dataset
+from reports.charts import (
+    CURVE_SECONDS,
+    Chart,
+    RateBar,
+    Series,
+    answer_curve,
+    rate_chart,
+    time_of_week,
+    trend_chart,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from reports.context import BrandRow
+
+
+# Hours are grouped in blocks of three: per-hour rates of a few posts each are mostly noise.
+HOURS_PER_SLOT = 3
+# A week's point on the trend line needs this many judged posts; fewer is shown as a gap.
+MIN_JUDGED_PER_POINT = 5
+
+
+def share(answered: int, judged: int, minimum: int = 1) -> float | None:
+    """answered / judged; None (a gap, never 0) when fewer than `minimum` posts were judged."""
+    return answered / judged if judged >= minimum else None
+
+
+def audit_charts(con: duckdb.DuckDBPyConnection,
+                 headline: Sequence[BrandRow]) -> tuple[Chart, ...]:
+    """Rate per brand, answered by elapsed time, and the weekday/hour chart."""
+    brands = [row for row in headline if row.has_accounts]
+    charts = [rate_chart([RateBar(r.name, r.is_client, r.response_rate.value,
+                                  r.response_rate.low, r.response_rate.high, r.judged)
+                          for r in brands])]
+    times: dict[str, list[float]] = defaultdict(list)
+    for row in dataset.report_rows(con, "response_times"):
+        times[row["brand_id"]].append(float(row["response_seconds"]))
+    charts.append(answer_curve([Series(r.name, r.is_client, answered_curve(
+        times[r.brand_id], r.judged)) for r in brands]))
+    cells = dataset.report_rows(con, "time_of_week")
+    by_day = _grouped(cells, "weekday", 7)
+    by_hours = _grouped([{**c, "hours": int(c["hour"]) // HOURS_PER_SLOT} for c in cells],
+                        "hours", 24 // HOURS_PER_SLOT)
+    charts.append(time_of_week(
+        [sum(c[0] for c in by_day[i].values()) for i in range(7)],
+        [Series(r.name, r.is_client, tuple(share(*by_day[i].get(r.brand_id, (0, 0, 0))[1:])
+                                           for i in range(7))) for r in brands],
+        [sum(c[0] for c in slot.values()) for slot in by_hours],
+        [Series(r.name, r.is_client, tuple(share(*slot.get(r.brand_id, (0, 0, 0))[1:])
+                                           for slot in by_hours)) for r in brands],
+    ))
+    return tuple(charts)
+
+
+def posting_week_trend(con: duckdb.DuckDBPyConnection,
+                       headline: Sequence[BrandRow]) -> tuple[Chart, ...]:
+    """Response rate by week of posting, one line per brand; nothing for a single week."""
+    found = dataset.report_rows(con, "weekly_rates")
+    weeks = sorted({row["week"] for row in found})
+    if len(weeks) < 2:
+        return ()
+    cells = {(row["brand_id"], row["week"]): row for row in found}
+    series = []
+    for brand in (r for r in headline if r.has_accounts):
+        values = []
+        for week in weeks:
+            cell = cells.get((brand.brand_id, week))
+            values.append(share(cell["answered"], cell["judged"], MIN_JUDGED_PER_POINT)
+                          if cell else None)
+        series.append(Series(brand.name, brand.is_client, tuple(values)))
+    return (trend_chart(
+        [w.strftime("%d %b") for w in weeks], series, "chart-weeks",
+        "Response rate by week of posting",
+        "Each point is the share of judged customer posts from that week (weeks start on "
+        "Monday, UTC) that the brand answered; weeks with fewer than "
+        f"{MIN_JUDGED_PER_POINT} judged posts are left out. Recent weeks hold the most "
+        "pending posts, which are not judged yet."),)
+
+
+def answered_curve(response_seconds: Sequence[float], judged: int) -> tuple[float | None, ...]:
+    """At each CURVE_SECONDS, the share of judged posts answered within that time."""
+    if not judged:
+        return tuple(None for _ in CURVE_SECONDS)
+    ordered = sorted(response_seconds)
+    return tuple(bisect_right(ordered, t) / judged for t in CURVE_SECONDS)
+
+
+def _grouped(cells: list[dict[str, object]], key: str,
+             size: int) -> list[dict[str, tuple[int, int, int]]]:
+    """Per slot (weekday or hour): brand -> (customer posts, answered, judged)."""
+    slots: list[dict[str, tuple[int, int, int]]] = [{} for _ in range(size)]
+    for cell in cells:
+        slot = slots[int(cell[key])]  # type: ignore[call-overload]
+        brand = str(cell["brand_id"])
+        before = slot.get(brand, (0, 0, 0))
+        slot[brand] = (before[0] + int(cell["customer_posts"]),  # type: ignore[call-overload]
+                       before[1] + int(cell["answered"]),  # type: ignore[call-overload]
+                       before[2] + int(cell["judged"]))  # type: ignore[call-overload]
+    return slots

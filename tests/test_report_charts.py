@@ -1,0 +1,122 @@
+"""Charts and the executive summary: the numbers they show, checked by hand, and SVG that is
+safe to inline (no script, no fetch, ids unique across charts, brand names as text)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reports.charts import CURVE_SECONDS, RateBar, Series, rate_chart, trend_chart
+from reports.context import BrandRow, MetricCell, build_context
+from reports.summary import executive_summary, ordinal
+from reports.visuals import answered_curve, share
+from tests.test_report import GENERATED, build_dataset
+
+
+def row(brand_id: str, name: str, on_time: int, late: int, ignored: int, pending: int = 0,
+        client: bool = False, median: float | None = 3600.0) -> BrandRow:
+    answered, judged = on_time + late, on_time + late + ignored
+    rate = answered / judged if judged else None
+    return BrandRow(brand_id=brand_id, name=name, is_client=client, platform="all",
+                    has_accounts=True, customer_posts=judged + pending, on_time=on_time,
+                    late=late, ignored=ignored, pending=pending, answered=answered,
+                    response_rate=MetricCell(rate, None, None),
+                    within_sla=MetricCell(on_time / judged if judged else None, None, None),
+                    median_response_seconds=median, p90_response_seconds=None, no_data=None)
+
+
+def test_summary_says_the_numbers_in_plain_words() -> None:
+    # 333 of 812 = 41.0 %; Globex 616 of 800 = 77 %; Initech 400 of 800 = 50 %.
+    headline = (row("acme", "Acme", 200, 133, 479, pending=12, client=True, median=5400),
+                row("globex", "Globex", 500, 116, 184), row("initech", "Initech", 300, 100, 400))
+    assert executive_summary(headline, 60, 72) == (
+        "Acme answered 41 % of 812 customer posts; the best competitor, Globex, answered "
+        "77 % of 800.",
+        "That ranks Acme 3rd of 3 brands by response rate.",
+        "25 % of them were answered within 60 minutes, and the median answer took 1.5 h.",
+        "479 customer posts were left unanswered for more than 72 hours.",
+        "12 more are too recent to judge and not counted.",
+    )
+
+
+def test_summary_without_competitors_or_judged_posts_or_client() -> None:
+    alone = (row("acme", "Acme", 1, 0, 0, client=True, median=60),)
+    assert executive_summary(alone, 30, 48)[0] == "Acme answered 100 % of 1 customer posts."
+    unjudged = (row("acme", "Acme", 0, 0, 0, pending=4, client=True),)
+    assert executive_summary(unjudged, 60, 72) == (
+        "No customer post addressed to Acme could be judged yet (4 too recent to judge).",)
+    panel = (row("globex", "Globex", 5, 3, 2), row("initech", "Initech", 1, 0, 3))
+    assert executive_summary(panel, 60, 72) == (
+        "Globex answered the largest share of customer posts, 80 % of 10.",
+        "Initech answered the smallest, 25 % of 4.",
+        "50 % of Globex's posts were answered within 60 minutes, and the median answer took "
+        "1.0 h.",
+    )
+    assert [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st"]
+
+
+def test_answered_curve_counts_answers_within_each_time_over_judged_posts() -> None:
+    curve = dict(zip(CURVE_SECONDS, answered_curve([60.0, 3600.0, 86400.0], judged=4),
+                     strict=True))
+    assert curve[60.0] == 0.25  # answered within a minute: 1 of 4 judged (one was ignored)
+    assert curve[CURVE_SECONDS[20]] == 0.25  # 600 s
+    assert curve[CURVE_SECONDS[40]] == 0.5  # 6000 s: the one-hour answer is in
+    assert curve[CURVE_SECONDS[-1]] == 0.75  # the curve ends at the response rate
+    assert set(answered_curve([], judged=0)) == {None}
+    assert share(3, 4) == 0.75 and share(0, 0) is None and share(2, 3, minimum=5) is None
+
+
+def test_chart_svg_is_inert_and_escapes_brand_names() -> None:
+    hostile = '<script>alert(1)</script> $x^2$ & "Co"'
+    chart = rate_chart([RateBar(hostile, True, 0.5, 0.4, 0.6, 10),
+                        RateBar("Globex", False, 0.8, 0.7, 0.9, 20)])
+    svg = str(chart.svg)
+    assert svg.startswith("<svg ") and svg.rstrip().endswith("</svg>")
+    assert "<script" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; $x^2$ &amp;" in svg
+    assert not re.search(r"\son\w+=", svg) and "http://" not in svg.replace(
+        "http://www.w3.org", "")
+    ids = re.findall(r'id="([^"]+)"', svg)
+    assert ids and all(i.startswith("chart-rate-") for i in ids)
+    assert str(rate_chart([RateBar("A", True, 0.5, 0.4, 0.6, 10)]).svg) == str(
+        rate_chart([RateBar("A", True, 0.5, 0.4, 0.6, 10)]).svg)  # deterministic
+    trend = trend_chart(["05 Oct", "12 Oct"], [Series("A", True, (0.5, None))], "chart-x",
+                        "T", "C")
+    assert 'aria-label="T"' in str(trend.svg)
+
+
+def test_report_context_has_summary_and_charts_with_unique_ids(tmp_path: Path) -> None:
+    con, config = build_dataset(tmp_path / "audit.duckdb")
+    context = build_context(con, config, GENERATED, "1")
+    con.close()
+    assert context.summary[0] == ("Acme Air answered 43 % of 7 customer posts; the best "
+                                  "competitor, Initech Wings, answered 100 % of 1.")
+    assert [c.key for c in context.charts] == ["chart-rate", "chart-speed", "chart-time"]
+    ids = [i for c in (*context.charts, *context.trends)
+           for i in re.findall(r'id="([^"]+)"', str(c.svg))]
+    assert len(ids) == len(set(ids))
+
+
+def test_the_trend_needs_two_weeks_of_posts(tmp_path: Path) -> None:
+    con, config = build_dataset(tmp_path / "audit.duckdb")
+    two_weeks = build_context(con, config, GENERATED, "1").trends
+    con.execute("delete from posts where post_id = 'r-pending'")  # the only post of week 2
+    one_week = build_context(con, config, GENERATED, "1").trends
+    con.close()
+    assert [c.key for c in two_weeks] == ["chart-weeks"] and one_week == ()
+    # Week of 28 Sep: Acme 3 of 7 judged; week of 5 Oct: only a pending post, so a gap.
+    assert "28 Sep" in str(two_weeks[0].svg) and "05 Oct" in str(two_weeks[0].svg)
+
+
+def test_pdf_browser_choice_names_the_fix(tmp_path: Path) -> None:
+    from reports.pdf import DEFAULT_CHROMIUM, PdfError, chromium_executable
+
+    with pytest.raises(PdfError, match="REPLYAUDIT_CHROMIUM=/nowhere/chromium is not a file"):
+        chromium_executable("/nowhere/chromium")
+    browser = tmp_path / "chromium"
+    browser.touch()
+    assert chromium_executable(str(browser)) == str(browser)
+    expected = str(DEFAULT_CHROMIUM) if DEFAULT_CHROMIUM.is_file() else None
+    assert chromium_executable(None) == expected  # None: Playwright's own browser
