@@ -24,3 +24,18 @@ class SchemaOutOfDate(RuntimeError):
 
 class NoCrawlYet(LookupError):
     """Metrics were asked of a database that holds no finished crawl."""
+
+
+class ImportFormatError(ValueError):
+    """An import file is not what the importer expects: names the file and what was expected."""
+
+    def __init__(self, path: str, expected: str, got: object = None) -> None:
+        self.path, self.expected, self.got = path, expected, got
+        detail = f"{path}: expected {expected}"
+        if got is not None:
+            detail += f", got {got!r}"
+        super().__init__(detail)
+
+
+class UnknownBrand(ValueError):
+    """A brand id that the dataset does not hold."""

@@ -17,10 +17,17 @@ from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 
 from benchmarks import queries, store
 from benchmarks.config import AuditConfig, load_config
-from benchmarks.errors import ConfigError, NoCrawlYet, SchemaOutOfDate
+from benchmarks.errors import (
+    ConfigError,
+    ImportFormatError,
+    NoCrawlYet,
+    SchemaOutOfDate,
+    UnknownBrand,
+)
 from crawler import __version__
 from reports.terminal import print_metrics
 
@@ -73,6 +80,13 @@ def config_argument(f: Callable[..., Any]) -> Callable[..., Any]:
 def do_crawl(config: AuditConfig) -> None:
     """Crawl in this process; prints a line per platform."""
     from crawler.runner import run_crawl
+
+    imported = config.imported_platforms_in_use()
+    if imported:
+        raise ConfigProblem(
+            f"{config.path}: brands list accounts on {', '.join(imported)}, which cannot be "
+            "crawled: its data comes from `replyaudit import`. Use this config with "
+            "`replyaudit report` or `replyaudit metrics`, or remove those accounts.")
 
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
                f"brands into {config.db} …", err=True)
@@ -209,6 +223,78 @@ def query(db: str, sql: str) -> None:
         raise click.ClickException(str(e).splitlines()[0]) from None
     finally:
         con.close()
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Load an existing public dataset into a replyaudit database.
+
+    Example:
+
+        replyaudit import twcs twcs.csv --db twcs.duckdb --write-config twcs.toml
+    """
+
+
+@import_group.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--db", type=click.Path(dir_okay=False), required=True,
+              help="The DuckDB dataset to load into (created or upgraded as needed).")
+@click.option("--sla-minutes", type=click.IntRange(min=1), default=60, show_default=True,
+              help="An answer later than this is late.")
+@click.option("--ignore-after-hours", type=click.IntRange(min=1), default=72,
+              show_default=True,
+              help="Unanswered for this long before the file's last tweet = ignored.")
+@click.option("--client", default=None,
+              help="Brand id of the client (screen name in lower case); default: the brand "
+                   "with the most tweets.")
+@click.option("--write-config", type=click.Path(dir_okay=False), default=None,
+              help="Write an audit config (TOML) for `replyaudit report` on this database.")
+@click.option("--memory-limit", default="1GB", show_default=True,
+              help="DuckDB's memory limit during the import; beyond it, it spills to disk.")
+def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: str | None,
+         write_config: str | None, memory_limit: str) -> None:
+    """Import the TWCS "Customer Support on Twitter" CSV as platform x.
+
+    Brands are the authors of non-inbound tweets. The import is one run whose window is the
+    file's span, judged at its latest tweet. Importing the same file again changes nothing.
+
+    Example:
+
+        replyaudit import twcs twcs.csv --db twcs.duckdb --write-config twcs.toml
+    """
+    from benchmarks.importers.twcs import UNLINKED_QUERY, import_twcs, write_config_for
+
+    started = time.monotonic()
+    con = store.connect(db)
+    try:
+        con.execute("set memory_limit = ?", [memory_limit])
+        result = import_twcs(con, file, sla_seconds=sla_minutes * 60,
+                             ignore_after_seconds=ignore_after_hours * 3600, client_id=client)
+        if write_config:
+            path = write_config_for(con, result, Path(write_config), Path(db))
+            click.echo(f"Config for `replyaudit report {path}` written.")
+    except ImportFormatError as e:
+        raise ConfigProblem(str(e)) from None
+    except UnknownBrand as e:
+        raise click.BadParameter(str(e), param_hint="--client") from None
+    except duckdb.Error as e:
+        raise click.ClickException(
+            f"the import failed and changed nothing: {str(e).splitlines()[0]}. With a large "
+            "file, raise --memory-limit (the key index of 2.8 M posts needs about 1GB).") from None
+    finally:
+        con.close()
+    again = " (same file as run {0}: nothing changed)".format(result.run_id) \
+        if result.reused_run else ""
+    click.echo(f"Imported {result.tweets} tweets ({result.inbound} inbound) by {result.brands} "
+               f"brand accounts into {db} as run {result.run_id}{again} in "
+               f"{time.monotonic() - started:.1f} s; window {result.first_at:%Y-%m-%d %H:%M} to "
+               f"{result.last_at:%Y-%m-%d %H:%M} UTC.")
+    if result.rejected or result.duplicates:
+        click.echo(f"Rejected {result.rejected} unreadable records; skipped "
+                   f"{result.duplicates} duplicate tweet ids.")
+    if result.unlinked_replies:
+        click.echo(f"{result.unlinked_replies} replies answer a tweet missing from the file. "
+                   f"List them: replyaudit query --db {db} \"{UNLINKED_QUERY}\"")
 
 
 @main.command()

@@ -23,14 +23,29 @@ def cli_reference() -> str:
     runner = CliRunner()
     parts = ["# Command reference\n\nGenerated from `--help`; "
              "`REPLYAUDIT_UPDATE_DOCS=1 make test` refreshes it.\n"]
-    commands: list[tuple[str, list[str]]] = [("replyaudit", [])]
-    assert isinstance(main, click.Group)
-    commands += [(f"replyaudit {name}", [name]) for name in sorted(main.commands)]
+    commands = [("replyaudit", [])] + [(f"replyaudit {' '.join(path)}", path)
+                                       for path, _ in all_commands()]
     for title, args in commands:
         result = runner.invoke(main, [*args, "--help"], prog_name="replyaudit", terminal_width=100)
         assert result.exit_code == 0, result.output
         parts.append(f"## `{title}`\n\n```text\n{result.output.rstrip()}\n```\n")
     return "\n".join(parts)
+
+
+def all_commands() -> list[tuple[list[str], click.Command]]:
+    """Every command and subcommand (`import twcs`), as (words after replyaudit, command)."""
+    found: list[tuple[list[str], click.Command]] = []
+
+    def walk(group: click.Group, path: list[str]) -> None:
+        for name in sorted(group.commands):
+            command = group.commands[name]
+            found.append(([*path, name], command))
+            if isinstance(command, click.Group):
+                walk(command, [*path, name])
+
+    assert isinstance(main, click.Group)
+    walk(main, [])
+    return found
 
 
 def test_cli_reference_has_not_drifted() -> None:
@@ -41,9 +56,11 @@ def test_cli_reference_has_not_drifted() -> None:
         "docs/cli.md is out of date: run REPLYAUDIT_UPDATE_DOCS=1 make test")
 
 
-@pytest.mark.parametrize("name", sorted(main.commands) if isinstance(main, click.Group) else [])
-def test_every_command_has_an_example_and_is_in_the_readme(name: str) -> None:
-    command = main.commands[name]  # type: ignore[attr-defined]
+@pytest.mark.parametrize(("path", "command"), all_commands(),
+                         ids=[" ".join(p) for p, _ in all_commands()])
+def test_every_command_has_an_example_and_is_in_the_readme(path: list[str],
+                                                          command: click.Command) -> None:
+    name = " ".join(path)
     assert "Example:" in (command.help or ""), f"{name} --help has no example"
     assert all(p.help for p in command.params if isinstance(p, click.Option)), name
     assert f"replyaudit {name}" in (ROOT / "README.md").read_text(encoding="utf-8")
