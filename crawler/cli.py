@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 import duckdb
@@ -29,6 +29,7 @@ from benchmarks.errors import (
     UnknownBrand,
 )
 from crawler import __version__
+from reports.tabular import FORMATS, write_rows
 from reports.terminal import print_metrics
 
 
@@ -203,26 +204,37 @@ def audit(config: str, out: str | None) -> None:
 @main.command()
 @click.option("--db", type=click.Path(dir_okay=False, exists=True), required=True,
               help="The DuckDB dataset to query (opened read-only).")
-@click.argument("sql")
-def query(db: str, sql: str) -> None:
-    """Run read-only SQL against a dataset; SQL '-' reads it from stdin.
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="Output format: CSV with a header, a JSON array of objects, or a table.")
+@click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Read the SQL from this file ('-' = stdin) instead of the SQL argument.")
+@click.argument("sql", required=False)
+def query(db: str, fmt: str, sql_file: TextIO | None, sql: str | None) -> None:
+    """Run read-only SQL against a dataset: SQL, '-' (stdin) or -f FILE.sql.
+
+    Timestamps come out in ISO 8601 (UTC). With several statements, the last one's rows
+    are printed.
 
     Example:
 
-        replyaudit query --db audit.duckdb "select status, count(*) from customer_posts group by 1"
+        replyaudit query --db audit.duckdb --format json -f ignored.sql
     """
-    text = sys.stdin.read() if sql == "-" else sql
+    if (sql is None) == (sql_file is None):
+        raise click.UsageError("give the SQL as an argument, '-' for stdin, or -f FILE.sql")
+    if sql_file is not None:
+        text = sql_file.read()
+    else:
+        text = sys.stdin.read() if sql == "-" else str(sql)
     con = open_db(Path(db))
     try:
         result = con.execute(text)
         names = [d[0] for d in result.description or []]
-        writer = csv.writer(sys.stdout)
-        writer.writerow(names)
-        writer.writerows(result.fetchall())
+        found = result.fetchall()
     except Exception as e:  # DuckDB reports bad SQL and write attempts alike
         raise click.ClickException(str(e).splitlines()[0]) from None
     finally:
         con.close()
+    write_rows(names, found, fmt, sys.stdout)
 
 
 @main.group(name="import")
