@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 import duckdb
@@ -30,3 +31,21 @@ def brand_metrics(con: duckdb.DuckDBPyConnection, brand_ids: list[str] | None = 
     order = {b: i for i, b in enumerate(brand_ids or sorted({r['brand_id'] for r in found}))}
     found = [r for r in found if r["brand_id"] in order]
     return sorted(found, key=lambda r: (order[r["brand_id"]], r["platform"] != "all", r["platform"]))
+
+
+def dataset_schema(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every table and view with its meaning, and per column its type and meaning.
+
+    Returns one dict per relation (tables first, then views, by name): `relation`, `kind`,
+    `meaning` and `columns`, a list of {`column`, `type`, `meaning`}. Meanings are the
+    database's comments, the same words as docs/dataset.md.
+    """
+    sql = resources.files("benchmarks").joinpath("sql", "catalog", "dataset_schema.sql")
+    relations: dict[str, dict[str, Any]] = {}
+    for row in rows(con, sql.read_text(encoding="utf-8")):
+        relation = relations.setdefault(row["relation"], {
+            "relation": row["relation"], "kind": row["kind"],
+            "meaning": row["relation_meaning"], "columns": []})
+        relation["columns"].append({"column": row["column_name"], "type": row["data_type"],
+                                    "meaning": row["meaning"]})
+    return list(relations.values())

@@ -237,6 +237,43 @@ def query(db: str, fmt: str, sql_file: TextIO | None, sql: str | None) -> None:
     write_rows(names, found, fmt, sys.stdout)
 
 
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, exists=True), required=True,
+              help="The DuckDB dataset to describe (opened read-only).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True,
+              help="text for people; json (one object per relation) or csv (one row per column).")
+def schema(db: str, fmt: str) -> None:
+    """Print every table and view with its columns, types and meanings, from the database.
+
+    The meanings are the database's own comments, the same words as docs/dataset.md.
+
+    Example:
+
+        replyaudit schema --db audit.duckdb
+    """
+    con = open_db(Path(db))
+    try:
+        relations = queries.dataset_schema(con)
+    finally:
+        con.close()
+    if fmt == "json":
+        click.echo(json.dumps(relations, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        write_rows(("relation", "kind", "column", "type", "meaning"),
+                   [(r["relation"], r["kind"], c["column"], c["type"], c["meaning"])
+                    for r in relations for c in r["columns"]], "csv", sys.stdout)
+    else:
+        for relation in relations:
+            click.echo(f"{relation['relation']} ({relation['kind']}): {relation['meaning'] or ''}")
+            width = max(len(c["column"]) for c in relation["columns"])
+            type_width = max(len(c["type"]) for c in relation["columns"])
+            for c in relation["columns"]:
+                click.echo(f"  {c['column']:<{width}}  {c['type']:<{type_width}}  "
+                           f"{c['meaning'] or ''}".rstrip())
+            click.echo("")
+
+
 @main.group(name="import")
 def import_group() -> None:
     """Load an existing public dataset into a replyaudit database.

@@ -95,3 +95,20 @@ from brand_metrics_at(
     (select ignore_after_seconds from audit_params),
     (select as_of from audit_params)
 );
+
+-- What the view and each column mean: docs/dataset.md's words (tests/test_docs.py).
+comment on view brand_metrics is 'one row per brand and platform, plus `platform = ''all''`';
+comment on column brand_metrics.brand_id is 'the brand';
+comment on column brand_metrics.platform is 'every platform the brand has an account on, and `all`';
+comment on column brand_metrics.customer_posts is 'posts addressed to the brand in the window';
+comment on column brand_metrics.on_time is 'by status';
+comment on column brand_metrics.late is 'by status';
+comment on column brand_metrics.ignored is 'by status';
+comment on column brand_metrics.pending is 'by status';
+comment on column brand_metrics.answered is 'on_time + late';
+comment on column brand_metrics.response_rate is 'answered / (answered + ignored); NULL when that is 0';
+comment on column brand_metrics.response_rate_low is 'Wilson 95 % score interval';
+comment on column brand_metrics.response_rate_high is 'Wilson 95 % score interval';
+comment on column brand_metrics.median_response_seconds is 'over answered posts; linear interpolation between order statistics';
+comment on column brand_metrics.p90_response_seconds is 'over answered posts; linear interpolation between order statistics';
+comment on column brand_metrics.within_sla_rate is 'on_time / (answered + ignored)';

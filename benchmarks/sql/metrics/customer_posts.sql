@@ -161,3 +161,21 @@ from customer_posts_at(
     (select ignore_after_seconds from audit_params),
     (select as_of from audit_params)
 );
+
+-- What the view and each column mean: docs/dataset.md's words (tests/test_docs.py).
+comment on view customer_posts is 'one row per (customer post, brand it is addressed to)';
+comment on column customer_posts.platform is 'the customer post';
+comment on column customer_posts.post_id is 'the customer post';
+comment on column customer_posts.brand_id is 'the brand it is addressed to (a post addressed to two brands has two rows)';
+comment on column customer_posts.author_id is 'its author';
+comment on column customer_posts.author_handle is 'its author';
+comment on column customer_posts.author_followers is 'the author''s followers (reach)';
+comment on column customer_posts.created_at is 'when the customer posted it';
+comment on column customer_posts.first_response_at is 'the brand''s first answer below it; NULL if none';
+comment on column customer_posts.first_response_id is '`post_id` of that answer';
+comment on column customer_posts.response_seconds is '`first_response_at - created_at`';
+comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending`';
+comment on column customer_posts.url is 'from `posts`';
+comment on column customer_posts.text is 'from `posts`';
+comment on column customer_posts.parent_id is 'from `posts`';
+comment on column customer_posts.root_id is 'from `posts`';

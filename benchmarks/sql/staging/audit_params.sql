@@ -21,3 +21,12 @@ final as (
 )
 
 select * from final;
+
+-- What the view and each column mean: docs/dataset.md's words (tests/test_docs.py).
+comment on view audit_params is 'the judging run, one row (none before the first crawl)';
+comment on column audit_params.run_id is 'the latest `finished` or `partial` run';
+comment on column audit_params.window_start is 'its first instant of the window';
+comment on column audit_params.window_end is 'its end of the window, exclusive; NULL = open-ended';
+comment on column audit_params.sla_seconds is 'its SLA: an answer later than this is late';
+comment on column audit_params.ignore_after_seconds is 'its threshold: an unanswered post older than this is ignored';
+comment on column audit_params.as_of is 'the instant every post is judged at: the run''s `as_of`, or its `started_at`';
