@@ -33,6 +33,9 @@ from reports.tabular import FORMATS, write_rows
 from reports.terminal import print_metrics
 
 
+PSEUDONYM_KEY_ENV = "REPLYAUDIT_PSEUDONYM_KEY"
+
+
 class ConfigProblem(click.ClickException):
     """A config error: exit code 2, like any other usage error."""
 
@@ -272,6 +275,64 @@ def schema(db: str, fmt: str) -> None:
                 click.echo(f"  {c['column']:<{width}}  {c['type']:<{type_width}}  "
                            f"{c['meaning'] or ''}".rstrip())
             click.echo("")
+
+
+@main.command(name="export")
+@click.option("--db", type=click.Path(dir_okay=False, exists=True), required=True,
+              help="The DuckDB dataset to export (opened read-only).")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
+              show_default=True,
+              help="parquet: a directory per relation, partitioned by platform (and month); "
+                   "csv: one file per relation.")
+@click.option("--out", type=click.Path(file_okay=False), required=True,
+              help="A new or empty directory to write into.")
+@click.option("--pseudonymize", is_flag=True,
+              help="Replace customers' ids and handles by keyed hashes and remove their "
+                   "@-mentions from texts (needs a key).")
+@click.option("--key-file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help=f"File holding the secret key for --pseudonymize (default: the environment "
+                   f"variable {PSEUDONYM_KEY_ENV}).")
+def export_command(db: str, fmt: str, out: str, pseudonymize: bool,
+                   key_file: str | None) -> None:
+    """Export posts, accounts, customer_posts and brand_metrics as Parquet or CSV.
+
+    With --pseudonymize, the same key gives the same pseudonyms, so exports stay joinable
+    and repeatable; keep the key secret and out of the export. What it protects and what it
+    does not: docs/dataset.md, "Exports".
+
+    Example:
+
+        REPLYAUDIT_PSEUDONYM_KEY=... replyaudit export --db audit.duckdb --out export --pseudonymize
+    """
+    from benchmarks.export import ExportKeyError, export
+
+    out_dir = Path(out)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise ConfigProblem(f"{out_dir} is not empty: choose a new or empty directory, so no "
+                            "earlier export is mixed in or overwritten.")
+    key = None
+    if pseudonymize:
+        if key_file:
+            key = Path(key_file).read_bytes().strip()
+        elif os.environ.get(PSEUDONYM_KEY_ENV):
+            key = os.environ[PSEUDONYM_KEY_ENV].encode("utf-8")
+        else:
+            raise ConfigProblem(f"--pseudonymize needs a secret key: set {PSEUDONYM_KEY_ENV} or "
+                                "pass --key-file FILE. Keep it: the same key gives the same "
+                                "pseudonyms next time.")
+    elif key_file:
+        raise ConfigProblem("--key-file is only used with --pseudonymize.")
+    con = open_db(Path(db))
+    try:
+        written = export(con, out_dir, fmt, key)
+    except ExportKeyError as e:
+        raise ConfigProblem(str(e)) from None
+    finally:
+        con.close()
+    for item in written:
+        click.echo(f"{item.relation}: {item.rows} rows -> {out_dir / item.path}")
+    if key is not None:
+        click.echo("Customers pseudonymised; brand accounts kept readable.")
 
 
 @main.group(name="import")
