@@ -203,7 +203,7 @@ def normalize_mastodon_handle(value: str) -> str | None:
 
 
 def normalize_x_handle(value: str) -> str | None:
-    """An X (Twitter) screen name without '@', case kept as the data spells it; None if malformed."""
+    """An X (Twitter) screen name without '@', case as the data spells it; None if malformed."""
     value = value.strip().removeprefix("@")
     return value if _X_HANDLE.match(value) else None
 

@@ -110,8 +110,9 @@ def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds
 
     The import is one run whose window is the file's span and whose `as_of` is its latest
     tweet. Importing the same file with the same thresholds again reuses that run and writes
-    only what differs, so nothing changes. Everything is one transaction. Raises ImportFormatError for a file that is
-    not TWCS-shaped.
+    only what differs, so nothing changes. Everything is one transaction. Raises
+    ImportFormatError for a file that is not TWCS-shaped, UnknownBrand for a client that is
+    not a brand of the file or the dataset.
     """
     path = Path(path)
     check_header(path)
@@ -120,11 +121,11 @@ def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds
     with normalized_copy(path, _temp_dir(con)) as copy:
         try:
             con.execute(_read("twcs_tweets"), {"path": str(copy)})
-            [(records, valid_records)] = con.execute(
-                _read("twcs_counts"), {"path": str(copy)}).fetchall()
         except duckdb.Error as e:
             raise ImportFormatError(str(path), "a CSV file DuckDB can read",
                                     str(e).splitlines()[0]) from None
+    counts = _fetch_one(con, _read("twcs_counts"), {})
+    con.execute("delete from twcs_tweets where not valid or copy > 1")
     con.execute(_read("twcs_roots"))
     [(first_at, last_at)] = con.execute(
         "select min(created_at), max(created_at) from twcs_tweets").fetchall()
@@ -141,8 +142,7 @@ def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds
         params = {"fetched_at": started_at, "run_id": run_id}
         for name, takes_params in _WRITES:
             con.execute(_read(name), params if takes_params else {})
-        summary = _fetch_one(con, _read("twcs_summary"),
-                             {"records": records, "valid_records": valid_records})
+        summary = _fetch_one(con, _read("twcs_summary"), counts)
         [(brands,)] = con.execute(
             "select count(distinct author_id) from twcs_tweets where not inbound").fetchall()
         result = TwcsImport(source=path.name, run_id=run_id, client_id=client_id,

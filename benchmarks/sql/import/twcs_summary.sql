@@ -1,9 +1,12 @@
 -- twcs_summary: what an import read, kept and could not link, for the run's stats.
 -- unlinked_replies: kept tweets whose in_response_to_tweet_id names a tweet that is neither
--- in the file nor already in the dataset. Parameters: $records, $valid_records (from
--- twcs_counts.sql). Grain: one row.
+-- in the file nor already in the dataset. Parameters: $records, $rejected, $duplicates
+-- (from twcs_counts.sql). Grain: one row.
 with parsed as (
-    select $records::bigint as records
+    select
+        $records::bigint as records,
+        $rejected::bigint as rejected,
+        $duplicates::bigint as duplicates
 ),
 
 tweets as (
@@ -13,10 +16,6 @@ tweets as (
         min(created_at) as first_at,
         max(created_at) as last_at
     from twcs_tweets
-),
-
-valid as (
-    select $valid_records::bigint as valid_records
 ),
 
 unlinked as (
@@ -34,12 +33,12 @@ final as (
         parsed.records,
         tweets.tweets,
         tweets.inbound,
-        parsed.records - valid.valid_records as rejected,
-        valid.valid_records - tweets.tweets as duplicates,
+        parsed.rejected,
+        parsed.duplicates,
         unlinked.unlinked_replies,
         tweets.first_at,
         tweets.last_at
-    from parsed, tweets, valid, unlinked
+    from parsed, tweets, unlinked
 )
 
 select * from final
