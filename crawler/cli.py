@@ -372,17 +372,31 @@ def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: 
 
         replyaudit import twcs twcs.csv --db twcs.duckdb --write-config twcs.toml
     """
-    from benchmarks.importers.twcs import UNLINKED_QUERY, import_twcs, write_config_for
+    from benchmarks.importers.twcs import (
+        UNLINKED_QUERY,
+        check_header,
+        import_twcs,
+        write_config_for,
+    )
 
     started = time.monotonic()
-    con = store.connect(db)
+    try:
+        check_header(Path(file))  # before the database is created
+    except ImportFormatError as e:
+        raise ConfigProblem(str(e)) from None
+    con = open_db(Path(db), read_only=False)
     try:
         con.execute("set memory_limit = ?", [memory_limit])
+    except duckdb.Error:
+        con.close()
+        raise click.BadParameter("expected a size like 1GB or 800MB",
+                                 param_hint="--memory-limit") from None
+    try:
         result = import_twcs(con, file, sla_seconds=sla_minutes * 60,
                              ignore_after_seconds=ignore_after_hours * 3600, client_id=client)
         if write_config:
             path = write_config_for(con, result, Path(write_config), Path(db))
-            click.echo(f"Config for `replyaudit report {path}` written.")
+            click.echo(f"Wrote {path}; the report: replyaudit report {path}")
     except ImportFormatError as e:
         raise ConfigProblem(str(e)) from None
     except UnknownBrand as e:
@@ -393,8 +407,7 @@ def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: 
             "file, raise --memory-limit (the key index of 2.8 M posts needs about 1GB).") from None
     finally:
         con.close()
-    again = " (same file as run {0}: nothing changed)".format(result.run_id) \
-        if result.reused_run else ""
+    again = f" (same file as run {result.run_id}: nothing changed)" if result.reused_run else ""
     click.echo(f"Imported {result.tweets} tweets ({result.inbound} inbound) by {result.brands} "
                f"brand accounts into {db} as run {result.run_id}{again} in "
                f"{time.monotonic() - started:.1f} s; window {result.first_at:%Y-%m-%d %H:%M} to "

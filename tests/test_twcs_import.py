@@ -244,6 +244,10 @@ def test_a_file_without_the_twcs_columns_is_refused(tmp_path: Path) -> None:
                                        str(tmp_path / "cli.duckdb")])
     assert result.exit_code == 2
     assert "bad.csv" in result.output and "tweet_id" in result.output
+    assert not (tmp_path / "cli.duckdb").exists()
+    result = CliRunner().invoke(main, ["import", "twcs", str(SAMPLE), "--db",
+                                       str(tmp_path / "cli.duckdb"), "--memory-limit", "lots"])
+    assert result.exit_code == 2 and "--memory-limit" in result.output
 
 
 def test_cli_import_writes_a_config_the_report_reads(tmp_path: Path) -> None:
