@@ -63,6 +63,7 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str,
         _register_pseudonymisation(con, key)
         con.execute(_SQL.joinpath("brand_accounts.sql").read_text(encoding="utf-8"))
     out_dir.mkdir(parents=True, exist_ok=True)
+    con.execute("set preserve_insertion_order = false")  # lets COPY stream in less memory
     written = []
     for relation in RELATIONS:
         query = (_SQL.joinpath(f"{relation}.sql").read_text(encoding="utf-8")

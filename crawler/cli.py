@@ -292,8 +292,11 @@ def schema(db: str, fmt: str) -> None:
 @click.option("--key-file", type=click.Path(dir_okay=False, exists=True), default=None,
               help=f"File holding the secret key for --pseudonymize (default: the environment "
                    f"variable {PSEUDONYM_KEY_ENV}).")
+@click.option("--memory-limit", default=None,
+              help="DuckDB's memory limit, e.g. 4GB (default: DuckDB's, 80 % of RAM). The "
+                   "customer_posts view over millions of posts needs several GB.")
 def export_command(db: str, fmt: str, out: str, pseudonymize: bool,
-                   key_file: str | None) -> None:
+                   key_file: str | None, memory_limit: str) -> None:
     """Export posts, accounts, customer_posts and brand_metrics as Parquet or CSV.
 
     With --pseudonymize, the same key gives the same pseudonyms, so exports stay joinable
@@ -324,9 +327,19 @@ def export_command(db: str, fmt: str, out: str, pseudonymize: bool,
         raise ConfigProblem("--key-file is only used with --pseudonymize.")
     con = open_db(Path(db))
     try:
+        if memory_limit:
+            con.execute("set memory_limit = ?", [memory_limit])
+    except duckdb.Error:
+        con.close()
+        raise click.BadParameter("expected a size like 4GB or 800MB",
+                                 param_hint="--memory-limit") from None
+    try:
         written = export(con, out_dir, fmt, key)
     except ExportKeyError as e:
         raise ConfigProblem(str(e)) from None
+    except duckdb.OutOfMemoryException as e:
+        raise click.ClickException(f"{str(e).splitlines()[0]}: raise --memory-limit, and "
+                                   f"remove the incomplete export in {out_dir}.") from None
     finally:
         con.close()
     for item in written:
