@@ -61,7 +61,7 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str,
             raise ExportKeyError(f"the pseudonymisation key must be at least {MIN_KEY_BYTES} "
                                  f"bytes long, got {len(key)}")
         _register_pseudonymisation(con, key)
-        con.execute(_SQL.joinpath("brand_accounts.sql").read_text(encoding="utf-8"))
+        con.execute(_SQL.joinpath("brand_posts.sql").read_text(encoding="utf-8"))
     out_dir.mkdir(parents=True, exist_ok=True)
     con.execute("set preserve_insertion_order = false")  # lets COPY stream in less memory
     written = []

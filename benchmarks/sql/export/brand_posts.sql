@@ -1,6 +1,6 @@
--- export_brand_accounts: the accounts that stay readable in a pseudonymised export, and the
--- posts they wrote. Everything else (customers, and accounts the crawl never identified) is
--- replaced by keyed hashes. Grain: one row per brand post.
+-- export_brand_posts: the posts written by brand accounts, whose ids stay readable in a
+-- pseudonymised export. Everything else (customers, and accounts the crawl never identified)
+-- gets keyed hashes. Grain: one row per brand post.
 create or replace temp table export_brand_posts as
 with brand_accounts as (
     select platform, account_id
