@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test browser bench clean
+.PHONY: demo test browser bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ clean:
 # Speed is measured here, not asserted in tests: the metric views over ~10 M posts.
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.perf.bench_metrics --posts $${POSTS:-10000000}
+
+# The TWCS import on a file the size of the full dataset (2.8 M rows): wall time and peak RSS.
+bench-import: $(VENV)/.installed
+	$(BIN)/python -m tests.perf.bench_import --rows $${ROWS:-2811774}

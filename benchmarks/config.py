@@ -16,11 +16,15 @@ from typing import Any
 from benchmarks.errors import ConfigError
 
 PLATFORMS = ("bluesky", "mastodon")
+# Platforms whose data is imported, never crawled (`replyaudit import twcs`): a brand may
+# list its accounts there so the report covers them, but `crawl` refuses them.
+IMPORTED_PLATFORMS = ("x",)
 
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _DID = re.compile(r"^did:(plc|web):[A-Za-z0-9._:%-]+$")
 _MASTODON_USER = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$")
+_X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -102,7 +106,12 @@ class AuditConfig:
         return next(b for b in self.brands if b.id == brand_id)
 
     def platforms_in_use(self) -> list[str]:
-        return [p for p in PLATFORMS if any(b.handles(p) for b in self.brands)]
+        """Crawled platforms first, then imported ones, where some brand has an account."""
+        return [p for p in (*PLATFORMS, *IMPORTED_PLATFORMS)
+                if any(b.handles(p) for b in self.brands)]
+
+    def imported_platforms_in_use(self) -> list[str]:
+        return [p for p in IMPORTED_PLATFORMS if any(b.handles(p) for b in self.brands)]
 
 
 def load_config(path: str | Path, require_client: bool = True) -> AuditConfig:
@@ -201,12 +210,19 @@ def normalize_mastodon_handle(value: str) -> str | None:
     return f"{user}@{domain}"
 
 
+def normalize_x_handle(value: str) -> str | None:
+    """An X (Twitter) screen name without '@', case as the data spells it; None if malformed."""
+    value = value.strip().removeprefix("@")
+    return value if _X_HANDLE.match(value) else None
+
+
 # How each platform's key in a [[brands]] table reads. Most are a list of handles; a platform
 # whose brand entry is a table (handles plus options) reads it in _Validator.brands and keeps
 # the options in Brand.options.
 _HANDLE_RULES = {
     "bluesky": (normalize_bluesky_handle, "a Bluesky handle like 'acme.bsky.social' or a DID"),
     "mastodon": (normalize_mastodon_handle, "a Mastodon account like 'acme@mastodon.social'"),
+    "x": (normalize_x_handle, "an X screen name like 'AcmeHelp' (imported data only)"),
 }
 
 
@@ -296,7 +312,7 @@ class _Validator:
             key = f"brands[{i}]"
             if not isinstance(raw, dict):
                 raise self.fail(key, "a table", raw)
-            self.only_keys(raw, f"{key}.", {"id", "name", *PLATFORMS})
+            self.only_keys(raw, f"{key}.", {"id", "name", *_HANDLE_RULES})
             brand_id = self.string(raw, f"{key}.id", required=True)
             assert brand_id is not None
             if not _BRAND_ID.match(brand_id):
@@ -305,7 +321,7 @@ class _Validator:
                 raise self.fail(f"{key}.id", "an id no other brand uses", brand_id)
             accounts: dict[str, tuple[str, ...]] = {}
             options: dict[str, dict[str, Any]] = {}
-            for platform in PLATFORMS:
+            for platform in _HANDLE_RULES:
                 if platform not in raw:
                     continue
                 normalized = self.handle_list(raw[platform], f"{key}.{platform}", platform)
@@ -320,7 +336,7 @@ class _Validator:
                 if normalized:
                     accounts[platform] = normalized
             if not accounts:
-                raise self.fail(key, f"at least one account on {' or '.join(PLATFORMS)}")
+                raise self.fail(key, f"at least one account on {' or '.join(_HANDLE_RULES)}")
             name = self.string(raw, f"{key}.name") or brand_id
             brands.append(Brand(id=brand_id, name=name, accounts=accounts, options=options))
         return tuple(brands)

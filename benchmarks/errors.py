@@ -33,3 +33,16 @@ class DatasetBusy(RuntimeError):
         self.db, self.holder, self.waited = db, holder, waited
         who = f"process {holder}" if holder else "another process"
         super().__init__(f"{db} is being written by {who}")
+class ImportFormatError(ValueError):
+    """An import file is not what the importer expects: names the file and what was expected."""
+
+    def __init__(self, path: str, expected: str, got: object = None) -> None:
+        self.path, self.expected, self.got = path, expected, got
+        detail = f"{path}: expected {expected}"
+        if got is not None:
+            detail += f", got {got!r}"
+        super().__init__(detail)
+
+
+class UnknownBrand(ValueError):
+    """A brand id that the dataset does not hold."""

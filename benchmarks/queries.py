@@ -44,3 +44,21 @@ def judge_at(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
                 "select $as_of::timestamptz as as_of", {"as_of": as_of})
     con.execute(resources.files("benchmarks").joinpath(
         "sql/staging/audit_params_as_of.sql").read_text(encoding="utf-8"))
+
+
+def dataset_schema(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every table and view with its meaning, and per column its type and meaning.
+
+    Returns one dict per relation (tables first, then views, by name): `relation`, `kind`,
+    `meaning` and `columns`, a list of {`column`, `type`, `meaning`}. Meanings are the
+    database's comments, the same words as docs/dataset.md.
+    """
+    sql = resources.files("benchmarks").joinpath("sql", "catalog", "dataset_schema.sql")
+    relations: dict[str, dict[str, Any]] = {}
+    for row in rows(con, sql.read_text(encoding="utf-8")):
+        relation = relations.setdefault(row["relation"], {
+            "relation": row["relation"], "kind": row["kind"],
+            "meaning": row["relation_meaning"], "columns": []})
+        relation["columns"].append({"column": row["column_name"], "type": row["data_type"],
+                                    "meaning": row["meaning"]})
+    return list(relations.values())

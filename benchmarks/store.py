@@ -83,6 +83,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             raise
     for path in _VIEW_FILES:
         con.execute(_PACKAGE.joinpath(path).read_text())
+    # Meanings are documentation, not schema: refreshed on every upgrade like the views.
+    con.execute(_PACKAGE.joinpath("sql/comments.sql").read_text())
     return required_version()
 
 

@@ -16,16 +16,28 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
+import duckdb
 
 from benchmarks import history, queries, store
 from benchmarks.config import AuditConfig, load_config
-from benchmarks.errors import ConfigError, DatasetBusy, NoCrawlYet, SchemaOutOfDate
+from benchmarks.errors import (
+    ConfigError,
+    DatasetBusy,
+    ImportFormatError,
+    NoCrawlYet,
+    SchemaOutOfDate,
+    UnknownBrand,
+)
 from benchmarks.lock import exclusive
 from crawler import __version__
+from reports.tabular import FORMATS, write_rows
 from reports.terminal import print_metrics
+
+
+PSEUDONYM_KEY_ENV = "REPLYAUDIT_PSEUDONYM_KEY"
 
 
 class ConfigProblem(click.ClickException):
@@ -99,6 +111,13 @@ def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float =
     returns the run id. A `benchmark` run is incremental and records its metrics in the
     history."""
     from crawler.runner import run_crawl
+
+    imported = config.imported_platforms_in_use()
+    if imported:
+        raise ConfigProblem(
+            f"{config.path}: brands list accounts on {', '.join(imported)}, which cannot be "
+            "crawled: its data comes from `replyaudit import`. Use this config with "
+            "`replyaudit report` or `replyaudit metrics`, or remove those accounts.")
 
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
                f"brands into {config.db} …", err=True)
@@ -345,26 +364,230 @@ def audit(config: str, out: str | None, pdf: str | None) -> None:
 @main.command()
 @click.option("--db", type=click.Path(dir_okay=False, exists=True), required=True,
               help="The DuckDB dataset to query (opened read-only).")
-@click.argument("sql")
-def query(db: str, sql: str) -> None:
-    """Run read-only SQL against a dataset; SQL '-' reads it from stdin.
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+              help="Output format: CSV with a header, a JSON array of objects, or a table.")
+@click.option("-f", "--file", "sql_file", type=click.File("r", encoding="utf-8"), default=None,
+              help="Read the SQL from this file ('-' = stdin) instead of the SQL argument.")
+@click.argument("sql", required=False)
+def query(db: str, fmt: str, sql_file: TextIO | None, sql: str | None) -> None:
+    """Run read-only SQL against a dataset: SQL, '-' (stdin) or -f FILE.sql.
+
+    Timestamps come out in ISO 8601 (UTC). With several statements, the last one's rows
+    are printed.
 
     Example:
 
-        replyaudit query --db audit.duckdb "select status, count(*) from customer_posts group by 1"
+        replyaudit query --db audit.duckdb --format json -f ignored.sql
     """
-    text = sys.stdin.read() if sql == "-" else sql
+    if (sql is None) == (sql_file is None):
+        raise click.UsageError("give the SQL as an argument, '-' for stdin, or -f FILE.sql")
+    if sql_file is not None:
+        text = sql_file.read()
+    else:
+        text = sys.stdin.read() if sql == "-" else str(sql)
     con = open_db(Path(db))
     try:
         result = con.execute(text)
         names = [d[0] for d in result.description or []]
-        writer = csv.writer(sys.stdout)
-        writer.writerow(names)
-        writer.writerows(result.fetchall())
+        found = result.fetchall()
     except Exception as e:  # DuckDB reports bad SQL and write attempts alike
         raise click.ClickException(str(e).splitlines()[0]) from None
     finally:
         con.close()
+    write_rows(names, found, fmt, sys.stdout)
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, exists=True), required=True,
+              help="The DuckDB dataset to describe (opened read-only).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True,
+              help="text for people; json (one object per relation) or csv (one row per column).")
+def schema(db: str, fmt: str) -> None:
+    """Print every table and view with its columns, types and meanings, from the database.
+
+    The meanings are the database's own comments, the same words as docs/dataset.md.
+
+    Example:
+
+        replyaudit schema --db audit.duckdb
+    """
+    con = open_db(Path(db))
+    try:
+        relations = queries.dataset_schema(con)
+    finally:
+        con.close()
+    if fmt == "json":
+        click.echo(json.dumps(relations, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        write_rows(("relation", "kind", "column", "type", "meaning"),
+                   [(r["relation"], r["kind"], c["column"], c["type"], c["meaning"])
+                    for r in relations for c in r["columns"]], "csv", sys.stdout)
+    else:
+        for relation in relations:
+            click.echo(f"{relation['relation']} ({relation['kind']}): {relation['meaning'] or ''}")
+            width = max(len(c["column"]) for c in relation["columns"])
+            type_width = max(len(c["type"]) for c in relation["columns"])
+            for c in relation["columns"]:
+                click.echo(f"  {c['column']:<{width}}  {c['type']:<{type_width}}  "
+                           f"{c['meaning'] or ''}".rstrip())
+            click.echo("")
+
+
+@main.command(name="export")
+@click.option("--db", type=click.Path(dir_okay=False, exists=True), required=True,
+              help="The DuckDB dataset to export (opened read-only).")
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv"]), default="parquet",
+              show_default=True,
+              help="parquet: a directory per relation, partitioned by platform (and month); "
+                   "csv: one file per relation.")
+@click.option("--out", type=click.Path(file_okay=False), required=True,
+              help="A new or empty directory to write into.")
+@click.option("--pseudonymize", is_flag=True,
+              help="Replace customers' ids and handles by keyed hashes and remove their "
+                   "@-mentions from texts (needs a key).")
+@click.option("--key-file", type=click.Path(dir_okay=False, exists=True), default=None,
+              help=f"File holding the secret key for --pseudonymize (default: the environment "
+                   f"variable {PSEUDONYM_KEY_ENV}).")
+@click.option("--memory-limit", default=None,
+              help="DuckDB's memory limit, e.g. 4GB (default: DuckDB's, 80 % of RAM). The "
+                   "customer_posts view over millions of posts needs several GB.")
+def export_command(db: str, fmt: str, out: str, pseudonymize: bool,
+                   key_file: str | None, memory_limit: str) -> None:
+    """Export posts, accounts, customer_posts and brand_metrics as Parquet or CSV.
+
+    With --pseudonymize, the same key gives the same pseudonyms, so exports stay joinable
+    and repeatable; keep the key secret and out of the export. What it protects and what it
+    does not: docs/dataset.md, "Exports".
+
+    Example:
+
+        REPLYAUDIT_PSEUDONYM_KEY=... replyaudit export --db audit.duckdb --out export --pseudonymize
+    """
+    from benchmarks.export import ExportKeyError, export
+
+    out_dir = Path(out)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise ConfigProblem(f"{out_dir} is not empty: choose a new or empty directory, so no "
+                            "earlier export is mixed in or overwritten.")
+    key = None
+    if pseudonymize:
+        if key_file:
+            key = Path(key_file).read_bytes().strip()
+        elif os.environ.get(PSEUDONYM_KEY_ENV):
+            key = os.environ[PSEUDONYM_KEY_ENV].encode("utf-8")
+        else:
+            raise ConfigProblem(f"--pseudonymize needs a secret key: set {PSEUDONYM_KEY_ENV} or "
+                                "pass --key-file FILE. Keep it: the same key gives the same "
+                                "pseudonyms next time.")
+    elif key_file:
+        raise ConfigProblem("--key-file is only used with --pseudonymize.")
+    con = open_db(Path(db))
+    try:
+        if memory_limit:
+            con.execute("set memory_limit = ?", [memory_limit])
+    except duckdb.Error:
+        con.close()
+        raise click.BadParameter("expected a size like 4GB or 800MB",
+                                 param_hint="--memory-limit") from None
+    try:
+        written = export(con, out_dir, fmt, key)
+    except ExportKeyError as e:
+        raise ConfigProblem(str(e)) from None
+    except duckdb.OutOfMemoryException as e:
+        raise click.ClickException(f"{str(e).splitlines()[0]}: raise --memory-limit, and "
+                                   f"remove the incomplete export in {out_dir}.") from None
+    finally:
+        con.close()
+    for item in written:
+        click.echo(f"{item.relation}: {item.rows} rows -> {out_dir / item.path}")
+    if key is not None:
+        click.echo("Customers pseudonymised; brand accounts kept readable.")
+
+
+@main.group(name="import")
+def import_group() -> None:
+    """Load an existing public dataset into a replyaudit database.
+
+    Example:
+
+        replyaudit import twcs twcs.csv --db twcs.duckdb --write-config twcs.toml
+    """
+
+
+@import_group.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--db", type=click.Path(dir_okay=False), required=True,
+              help="The DuckDB dataset to load into (created or upgraded as needed).")
+@click.option("--sla-minutes", type=click.IntRange(min=1), default=60, show_default=True,
+              help="An answer later than this is late.")
+@click.option("--ignore-after-hours", type=click.IntRange(min=1), default=72,
+              show_default=True,
+              help="Unanswered for this long before the file's last tweet = ignored.")
+@click.option("--client", default=None,
+              help="Brand id of the client (screen name in lower case); default: the brand "
+                   "with the most tweets.")
+@click.option("--write-config", type=click.Path(dir_okay=False), default=None,
+              help="Write an audit config (TOML) for `replyaudit report` on this database.")
+@click.option("--memory-limit", default="1GB", show_default=True,
+              help="DuckDB's memory limit during the import; beyond it, it spills to disk.")
+def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: str | None,
+         write_config: str | None, memory_limit: str) -> None:
+    """Import the TWCS "Customer Support on Twitter" CSV as platform x.
+
+    Brands are the authors of non-inbound tweets. The import is one run whose window is the
+    file's span, judged at its latest tweet. Importing the same file again changes nothing.
+
+    Example:
+
+        replyaudit import twcs twcs.csv --db twcs.duckdb --write-config twcs.toml
+    """
+    from benchmarks.importers.twcs import (
+        UNLINKED_QUERY,
+        check_header,
+        import_twcs,
+        write_config_for,
+    )
+
+    started = time.monotonic()
+    try:
+        check_header(Path(file))  # before the database is created
+    except ImportFormatError as e:
+        raise ConfigProblem(str(e)) from None
+    con = open_db(Path(db), read_only=False)
+    try:
+        con.execute("set memory_limit = ?", [memory_limit])
+    except duckdb.Error:
+        con.close()
+        raise click.BadParameter("expected a size like 1GB or 800MB",
+                                 param_hint="--memory-limit") from None
+    try:
+        result = import_twcs(con, file, sla_seconds=sla_minutes * 60,
+                             ignore_after_seconds=ignore_after_hours * 3600, client_id=client)
+        if write_config:
+            path = write_config_for(con, result, Path(write_config), Path(db))
+            click.echo(f"Wrote {path}; the report: replyaudit report {path}")
+    except ImportFormatError as e:
+        raise ConfigProblem(str(e)) from None
+    except UnknownBrand as e:
+        raise click.BadParameter(str(e), param_hint="--client") from None
+    except duckdb.Error as e:
+        raise click.ClickException(
+            f"the import failed and changed nothing: {str(e).splitlines()[0]}. With a large "
+            "file, raise --memory-limit (the key index of 2.8 M posts needs about 1GB).") from None
+    finally:
+        con.close()
+    again = f" (same file as run {result.run_id}: nothing changed)" if result.reused_run else ""
+    click.echo(f"Imported {result.tweets} tweets ({result.inbound} inbound) by {result.brands} "
+               f"brand accounts into {db} as run {result.run_id}{again} in "
+               f"{time.monotonic() - started:.1f} s; window {result.first_at:%Y-%m-%d %H:%M} to "
+               f"{result.last_at:%Y-%m-%d %H:%M} UTC.")
+    if result.rejected or result.duplicates:
+        click.echo(f"Rejected {result.rejected} unreadable records; skipped "
+                   f"{result.duplicates} duplicate tweet ids.")
+    if result.unlinked_replies:
+        click.echo(f"{result.unlinked_replies} replies answer a tweet missing from the file. "
+                   f"List them: replyaudit query --db {db} \"{UNLINKED_QUERY}\"")
 
 
 @main.command()

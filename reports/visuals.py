@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from reports import dataset
@@ -34,6 +35,23 @@ if TYPE_CHECKING:
 HOURS_PER_SLOT = 3
 # A week's point on the trend line needs this many judged posts; fewer is shown as a gap.
 MIN_JUDGED_PER_POINT = 5
+# Line charts tell brands apart by dash and marker: beyond the client and six competitors
+# (the busiest, by judged posts) the lines stop being readable. The tables show every brand.
+MAX_COMPETITORS_PER_LINE_CHART = 6
+
+
+def charted(brands: Sequence[BrandRow]) -> list[BrandRow]:
+    """The client and the busiest competitors, in the tables' order."""
+    competitors = sorted((r for r in brands if not r.is_client), key=lambda r: -r.judged)
+    keep = {r.brand_id for r in competitors[:MAX_COMPETITORS_PER_LINE_CHART]}
+    return [r for r in brands if r.is_client or r.brand_id in keep]
+
+
+def _say_who(chart: Chart, shown: int, total: int) -> Chart:
+    if shown == total:
+        return chart
+    return replace(chart, caption=f"{chart.caption} Lines for the client and the {shown - 1} "
+                                  f"competitors with the most judged posts, of {total - 1}.")
 
 
 def share(answered: int, judged: int, minimum: int = 1) -> float | None:
@@ -51,20 +69,21 @@ def audit_charts(con: duckdb.DuckDBPyConnection,
     times: dict[str, list[float]] = defaultdict(list)
     for row in dataset.report_rows(con, "response_times"):
         times[row["brand_id"]].append(float(row["response_seconds"]))
-    charts.append(answer_curve([Series(r.name, r.is_client, answered_curve(
-        times[r.brand_id], r.judged)) for r in brands]))
+    lines = charted(brands)
+    charts.append(_say_who(answer_curve([Series(r.name, r.is_client, answered_curve(
+        times[r.brand_id], r.judged)) for r in lines]), len(lines), len(brands)))
     cells = dataset.report_rows(con, "time_of_week")
     by_day = _grouped(cells, "weekday", 7)
     by_hours = _grouped([{**c, "hours": int(c["hour"]) // HOURS_PER_SLOT} for c in cells],
                         "hours", 24 // HOURS_PER_SLOT)
-    charts.append(time_of_week(
+    charts.append(_say_who(time_of_week(
         [sum(c[0] for c in by_day[i].values()) for i in range(7)],
         [Series(r.name, r.is_client, tuple(share(*by_day[i].get(r.brand_id, (0, 0, 0))[1:])
-                                           for i in range(7))) for r in brands],
+                                           for i in range(7))) for r in lines],
         [sum(c[0] for c in slot.values()) for slot in by_hours],
         [Series(r.name, r.is_client, tuple(share(*slot.get(r.brand_id, (0, 0, 0))[1:])
-                                           for slot in by_hours)) for r in brands],
-    ))
+                                           for slot in by_hours)) for r in lines],
+    ), len(lines), len(brands)))
     return tuple(charts)
 
 
@@ -76,21 +95,23 @@ def posting_week_trend(con: duckdb.DuckDBPyConnection,
     if len(weeks) < 2:
         return ()
     cells = {(row["brand_id"], row["week"]): row for row in found}
+    brands = [r for r in headline if r.has_accounts]
+    lines = charted(brands)
     series = []
-    for brand in (r for r in headline if r.has_accounts):
+    for brand in lines:
         values = []
         for week in weeks:
             cell = cells.get((brand.brand_id, week))
             values.append(share(cell["answered"], cell["judged"], MIN_JUDGED_PER_POINT)
                           if cell else None)
         series.append(Series(brand.name, brand.is_client, tuple(values)))
-    return (trend_chart(
+    return (_say_who(trend_chart(
         [w.strftime("%d %b") for w in weeks], series, "chart-weeks",
         "Response rate by week of posting",
         "Each point is the share of judged customer posts from that week (weeks start on "
         "Monday, UTC) that the brand answered; weeks with fewer than "
         f"{MIN_JUDGED_PER_POINT} judged posts are left out. Recent weeks hold the most "
-        "pending posts, which are not judged yet."),)
+        "pending posts, which are not judged yet."), len(lines), len(brands)),)
 
 
 def answered_curve(response_seconds: Sequence[float], judged: int) -> tuple[float | None, ...]:

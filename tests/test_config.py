@@ -74,6 +74,8 @@ def test_good_config_is_normalised(tmp_path: Path) -> None:
         ('id = "globex"', 'id = "Globex Air"', "brands[1].id", "lower-case"),
         ('base_url = ""', 'base_url = "ftp://x"', "platforms.mastodon.base_url", "http(s) URL"),
         ("[platforms.bluesky]", "[platforms.blusky]", "platforms.blusky", "unknown key"),
+        ('mastodon = ["acmeair@Mastodon.Social"]', 'x = ["Acme Air"]', "brands[0].x[0]",
+         "X screen name"),
     ],
 )
 def test_each_mistake_names_key_and_expectation(tmp_path: Path, old: str, new: str, key: str,
@@ -85,6 +87,14 @@ def test_each_mistake_names_key_and_expectation(tmp_path: Path, old: str, new: s
     message = str(caught.value)
     assert message.startswith(f"{path}: {key}: expected")
     assert expected in message
+
+
+def test_imported_x_accounts_are_listed_after_the_crawled_platforms(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                                                   'x = ["@AcmeAir_Help"]')))
+    assert cfg.brand("acme").handles("x") == ("AcmeAir_Help",)
+    assert cfg.platforms_in_use() == ["bluesky", "x"]
+    assert cfg.imported_platforms_in_use() == ["x"]
 
 
 def test_toml_syntax_error_names_file(tmp_path: Path) -> None:

@@ -1,0 +1,156 @@
+"""Export the dataset as Parquet or CSV, optionally with customers pseudonymised.
+
+DuckDB's COPY writes every file. Pseudonymisation runs inside the same queries through two
+functions registered on the connection: `pseudonym(value)`, an HMAC-SHA256 of the value under
+the user's key, and `strip_mentions(platform, text)`, which removes @-mentions that do not name
+a brand account. What that protects and what it does not: docs/dataset.md, "Exports".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+RELATIONS = ("posts", "accounts", "customer_posts", "brand_metrics")
+FORMATS = ("parquet", "csv")
+# Parquet partitions (hive style, key=value directories); month is created_at's, in UTC.
+PARTITIONS = {"posts": ("platform", "month"), "customer_posts": ("platform", "month"),
+              "accounts": ("platform",), "brand_metrics": ("platform",)}
+PSEUDONYMISED = ("posts", "accounts", "customer_posts")  # brand_metrics names brands only
+MIN_KEY_BYTES = 16
+REMOVED_MENTION = "@[removed]"
+_SQL = resources.files("benchmarks").joinpath("sql", "export")
+# An @-mention: not inside a word or an e-mail address; Bluesky handles are domains,
+# Mastodon ones may carry @instance, X ones are screen names.
+_MENTION = re.compile(
+    r"(?<![\w@])@(?P<name>[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?"
+    r"(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)?)")
+
+
+class ExportKeyError(ValueError):
+    """Pseudonymisation was asked for without a usable key."""
+
+
+@dataclass(frozen=True)
+class ExportedRelation:
+    relation: str
+    rows: int
+    path: str  # relative to the export directory
+
+
+def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str,
+           key: bytes | None = None) -> list[ExportedRelation]:
+    """Write RELATIONS into `out_dir` (new or empty) as `fmt`; pseudonymised when `key` is set.
+
+    Parquet: one hive-partitioned directory per relation (PARTITIONS). CSV: one file per
+    relation. A manifest.json lists what was written. The same data and key give the same
+    rows. Raises ExportKeyError for a key shorter than MIN_KEY_BYTES.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
+    if key is not None:
+        if len(key) < MIN_KEY_BYTES:
+            raise ExportKeyError(f"the pseudonymisation key must be at least {MIN_KEY_BYTES} "
+                                 f"bytes long, got {len(key)}")
+        _register_pseudonymisation(con, key)
+        con.execute(_SQL.joinpath("brand_posts.sql").read_text(encoding="utf-8"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    con.execute("set preserve_insertion_order = false")  # lets COPY stream in less memory
+    written = []
+    for relation in RELATIONS:
+        query = (_SQL.joinpath(f"{relation}.sql").read_text(encoding="utf-8")
+                 if key is not None and relation in PSEUDONYMISED
+                 else f"select * from {relation}")
+        written.append(_copy(con, relation, query, out_dir, fmt))
+    manifest = {"format": fmt, "pseudonymised": key is not None,
+                "pseudonym": "HMAC-SHA256 of the original value under the user's key, hex"
+                if key is not None else None,
+                "relations": [w.__dict__ for w in written]}
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n",
+                                           encoding="utf-8")
+    return written
+
+
+def pseudonymizer(key: bytes) -> Callable[[str | None], str | None]:
+    """HMAC-SHA256 of a value under `key`, as 64 hex digits; None stays None."""
+    def pseudonym(value: str | None) -> str | None:
+        if value is None:
+            return None
+        return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+    return pseudonym
+
+
+def mention_stripper(brand_handles: dict[str, set[str]]) -> Callable[[str, str | None], str | None]:
+    """Replace each @-mention that names no brand account of the platform by REMOVED_MENTION.
+
+    `brand_handles` maps a platform to the lower-case names a brand account is mentioned by.
+    """
+    def strip(platform: str, text: str | None) -> str | None:
+        if text is None:
+            return None
+        known = brand_handles.get(platform, set())
+
+        def replace(match: re.Match[str]) -> str:
+            return match.group(0) if match["name"].lower() in known else REMOVED_MENTION
+        return _MENTION.sub(replace, text)
+    return strip
+
+
+def brand_mention_names(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Per platform, every lower-case form a brand account can be @-mentioned by: its handle,
+    its account id, and for Mastodon the user part alone (how `@user` shows in text)."""
+    names: dict[str, set[str]] = {}
+    for platform, account_id, handle in con.execute(
+            "select platform, account_id, handle from accounts where brand_id is not null"
+    ).fetchall():
+        forms = {account_id.lower()}
+        if handle:
+            forms.add(handle.lower())
+        if platform == "mastodon":
+            forms |= {f.split("@", 1)[0] for f in list(forms)}
+        names.setdefault(platform, set()).update(forms)
+    return names
+
+
+def _register_pseudonymisation(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
+    from duckdb.sqltypes import VARCHAR
+
+    for name in ("pseudonym", "strip_mentions"):
+        try:
+            con.remove_function(name)
+        except duckdb.InvalidInputException:
+            pass  # not registered yet
+    con.create_function("pseudonym", pseudonymizer(key), [VARCHAR], VARCHAR,
+                        side_effects=False)
+    con.create_function("strip_mentions", mention_stripper(brand_mention_names(con)),
+                        [VARCHAR, VARCHAR], VARCHAR, side_effects=False)
+
+
+def _copy(con: duckdb.DuckDBPyConnection, relation: str, query: str, out_dir: Path,
+          fmt: str) -> ExportedRelation:
+    if fmt == "csv":
+        target = out_dir / f"{relation}.csv"
+        copy = f"copy ({query}) to {_literal(target)} (format csv, header true)"
+    else:
+        target = out_dir / relation
+        partitions = PARTITIONS[relation]
+        select = (f"select *, strftime(created_at, '%Y-%m') as month from ({query})"
+                  if "month" in partitions else query)
+        copy = (f"copy ({select}) to {_literal(target)} "
+                f"(format parquet, partition_by ({', '.join(partitions)}))")
+    [(rows,)] = con.execute(copy).fetchall()  # COPY answers with the rows it wrote
+    return ExportedRelation(relation, int(rows), target.relative_to(out_dir).as_posix())
+
+
+def _literal(path: Path) -> str:
+    """A path as an SQL string literal (COPY takes no parameter for its target)."""
+    return "'" + str(path).replace("'", "''") + "'"
+

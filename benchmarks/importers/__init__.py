@@ -1,0 +1,1 @@
+"""Importers: existing public datasets loaded into the replyaudit schema (docs/dataset.md)."""

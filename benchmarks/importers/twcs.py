@@ -1,0 +1,263 @@
+"""Import the "Customer Support on Twitter" dataset (TWCS) as platform `x`.
+
+DuckDB's CSV reader streams the file; the only Python pass is a byte-level copy that makes
+record ends unambiguous (CRLF -> LF; a bare CR, which TWCS has inside unquoted texts, becomes
+chr(1) and is restored in SQL), because DuckDB ends a record at any CR. The SQL is in
+`sql/import/twcs_*.sql`. What the mapping means: README.md, "Importing TWCS", and
+docs/dataset.md, "Imported data: TWCS".
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import tomli_w
+
+from benchmarks import store
+from benchmarks.config import load_config
+from benchmarks.errors import ImportFormatError, UnknownBrand
+
+PLATFORM = "x"
+COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
+_SQL = resources.files("benchmarks").joinpath("sql", "import")
+_CHUNK = 8 << 20
+_CR_STAND_IN = b"\x01"
+# The writing statements, in order, and whether each takes $fetched_at and $run_id.
+_WRITES = (("twcs_accounts", True), ("twcs_brands", False), ("twcs_posts", False),
+           ("twcs_posts_update", True), ("twcs_posts_insert", True), ("twcs_mentions", False))
+# Query that lists the replies whose parent is not in the dataset, quoted in messages and docs.
+UNLINKED_QUERY = ("select * from posts p where platform = 'x' and parent_id is not null and "
+                  "not exists (select 1 from posts q where q.platform = 'x' and "
+                  "q.post_id = p.parent_id)")
+
+
+@dataclass(frozen=True)
+class TwcsImport:
+    """What one import did; stored in runs.stats under x.import."""
+
+    source: str
+    run_id: int
+    client_id: str
+    reused_run: bool
+    records: int
+    tweets: int
+    inbound: int
+    rejected: int
+    duplicates: int
+    unlinked_replies: int
+    brands: int
+    first_at: datetime
+    last_at: datetime
+
+
+def check_header(path: Path) -> None:
+    """Raise ImportFormatError unless the first line names every TWCS column."""
+    try:
+        with path.open("rb") as f:
+            first = f.readline(1 << 16).decode("utf-8-sig").strip()
+    except FileNotFoundError:
+        raise ImportFormatError(str(path), "an existing TWCS CSV file", "not found") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError(str(path), "a UTF-8 CSV file") from None
+    names = [n.strip().strip('"') for n in first.split(",")]
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise ImportFormatError(str(path), f"a header with the TWCS columns {list(COLUMNS)}",
+                                f"missing {missing}")
+
+
+@contextmanager
+def normalized_copy(path: Path, directory: Path) -> Iterator[Path]:
+    """A temporary copy whose records end at LF only, deleted afterwards."""
+    with tempfile.NamedTemporaryFile(dir=directory, suffix=".csv", delete=False) as out:
+        copy = Path(out.name)
+        try:
+            with path.open("rb") as src:
+                pending_cr = False
+                while chunk := src.read(_CHUNK):
+                    if _CR_STAND_IN in chunk:
+                        raise ImportFormatError(str(path), "text without control character 0x01")
+                    if pending_cr:
+                        chunk = b"\r" + chunk
+                    pending_cr = chunk.endswith(b"\r")
+                    if pending_cr:
+                        chunk = chunk[:-1]
+                    out.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", _CR_STAND_IN))
+                if pending_cr:
+                    out.write(_CR_STAND_IN)
+        except BaseException:
+            copy.unlink(missing_ok=True)
+            raise
+    try:
+        yield copy
+    finally:
+        copy.unlink(missing_ok=True)
+
+
+def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds: int = 3600,
+                ignore_after_seconds: int = 72 * 3600, client_id: str | None = None,
+                now: datetime | None = None) -> TwcsImport:
+    """Load a TWCS CSV into the dataset open on `con` (writable, migrated); returns a summary.
+
+    The import is one run whose window is the file's span and whose `as_of` is its latest
+    tweet. Importing the same file with the same thresholds again reuses that run and writes
+    only what differs, so nothing changes. Everything is one transaction. Raises
+    ImportFormatError for a file that is not TWCS-shaped, UnknownBrand for a client that is
+    not a brand of the file or the dataset.
+    """
+    path = Path(path)
+    check_header(path)
+    con.execute("set preserve_insertion_order = false")  # lets inserts stream in less memory
+    con.execute(_read("twcs_parsed"))
+    with normalized_copy(path, _temp_dir(con)) as copy:
+        try:
+            con.execute(_read("twcs_tweets"), {"path": str(copy)})
+        except duckdb.Error as e:
+            raise ImportFormatError(str(path), "a CSV file DuckDB can read",
+                                    str(e).splitlines()[0]) from None
+    counts = _fetch_one(con, _read("twcs_counts"), {})
+    con.execute("delete from twcs_tweets where not valid or copy > 1")
+    con.execute(_read("twcs_roots"))
+    [(first_at, last_at)] = con.execute(
+        "select min(created_at), max(created_at) from twcs_tweets").fetchall()
+    if first_at is None:
+        raise ImportFormatError(str(path), "at least one tweet with an id, author and date")
+    client_id = _client(con, client_id)
+    window = store.RunWindow(
+        config_name=f"TWCS import: {path.name}", client_id=client_id, window_start=first_at,
+        window_end=last_at + timedelta(seconds=1), sla_seconds=sla_seconds,
+        ignore_after_seconds=ignore_after_seconds, as_of=last_at)
+    con.execute("begin transaction")
+    try:
+        run_id, started_at, reused = _find_or_start_run(con, window, now)
+        params = {"fetched_at": started_at, "run_id": run_id}
+        for name, takes_params in _WRITES:
+            con.execute(_read(name), params if takes_params else {})
+        summary = _fetch_one(con, _read("twcs_summary"), counts)
+        [(brands,)] = con.execute(
+            "select count(distinct author_id) from twcs_tweets where not inbound").fetchall()
+        result = TwcsImport(source=path.name, run_id=run_id, client_id=client_id,
+                            reused_run=reused, brands=brands, **summary)
+        if not reused:  # a reused run already holds these very stats and its finish time
+            store.finish_run(con, run_id, "finished", {PLATFORM: _stats(result)})
+    except Exception:
+        con.execute("rollback")
+        raise
+    con.execute("commit")  # a failed commit rolls back by itself
+    con.execute("drop view twcs_posts; drop table twcs_roots; drop table twcs_tweets")
+    return result
+
+
+def write_config_for(con: duckdb.DuckDBPyConnection, result: TwcsImport, path: Path,
+                     db: Path) -> Path:
+    """Write an audit config for `replyaudit report` over every x brand in the dataset.
+
+    The config is only read, never crawled (x accounts cannot be crawled); it is validated
+    like any other before it is returned.
+    """
+    handles: dict[str, list[str]] = {}
+    for brand_id, handle in con.execute(
+            "select brand_id, account_id from accounts where platform = 'x' and brand_id is not"
+            " null order by brand_id, account_id").fetchall():
+        handles.setdefault(brand_id, []).append(handle)
+    names = dict(con.execute("select brand_id, name from brands").fetchall())
+    document = {
+        "audit": {
+            "name": f"Customer Support on Twitter ({result.source})",
+            "client": result.client_id,
+            "since": result.first_at.date(),
+            "until": result.last_at.date(),
+            "db": os.path.relpath(db.resolve(), path.resolve().parent),
+        },
+        "brands": [{"id": b, "name": names.get(b, b), "x": h} for b, h in handles.items()],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    load_config(path)
+    return path
+
+
+def _client(con: duckdb.DuckDBPyConnection, client_id: str | None) -> str:
+    """The given client if it is an x brand of the file or the dataset; default: the brand
+    with the most tweets in the file."""
+    known = [b for (b,) in con.execute(
+        "select twcs_brand_id(author_id) as brand_id from twcs_tweets where not inbound"
+        " group by all order by count(*) desc, brand_id").fetchall()]
+    if client_id is None:
+        if not known:
+            raise UnknownBrand("the file has no brand tweets (inbound = False)")
+        return known[0]
+    [(in_dataset,)] = con.execute(
+        "select count(*) from accounts where platform = 'x' and brand_id = ?",
+        [client_id]).fetchall()
+    if client_id not in known and not in_dataset:
+        raise UnknownBrand(f"{client_id!r} is not a brand of this file; brands with the most "
+                           f"tweets: {', '.join(known[:5])}")
+    return client_id
+
+
+def _find_or_start_run(con: duckdb.DuckDBPyConnection, window: store.RunWindow,
+                       now: datetime | None) -> tuple[int, datetime, bool]:
+    """The earlier run of the same import (same file name, span and thresholds), or a new one."""
+    found = con.execute(
+        "select run_id, started_at from runs where config_name = ? and window_start = ?"
+        " and window_end = ? and as_of = ? and sla_seconds = ? and ignore_after_seconds = ?"
+        " and client_id is not distinct from ? and status = 'finished'"
+        " order by run_id desc limit 1",
+        [window.config_name, window.window_start, window.window_end, window.as_of,
+         window.sla_seconds, window.ignore_after_seconds, window.client_id]).fetchall()
+    if found:
+        return int(found[0][0]), found[0][1], True
+    run_id = store.start_run(con, window, [], started_at=now)
+    [(started_at,)] = con.execute("select started_at from runs where run_id = ?",
+                                  [run_id]).fetchall()
+    return run_id, started_at, False
+
+
+def _stats(result: TwcsImport) -> dict[str, Any]:
+    """runs.stats for the import, in the crawler's shape so the report's coverage reads it."""
+    summary = {k: (v.isoformat() if isinstance(v, datetime) else v)
+               for k, v in asdict(result).items() if k != "run_id"}
+    notes = [f"Imported from the TWCS file {result.source}: {result.tweets} tweets "
+             f"({result.inbound} from customers) by {result.brands} brand accounts; "
+             "nothing was crawled."]
+    if result.unlinked_replies:
+        notes.append(f"{result.unlinked_replies} replies answer a tweet missing from the file; "
+                     "they count only where they mention a brand.")
+    if result.rejected or result.duplicates:
+        notes.append(f"{result.rejected} unreadable records rejected, "
+                     f"{result.duplicates} duplicate tweet ids skipped.")
+    return {"requests": 0, "responses": {}, "retries": 0, "rate_limit_pauses": 0,
+            "failures": 0, "malformed_json": 0, "dropped_items": result.rejected,
+            "items": {"posts": result.tweets, "accounts": None},
+            "mentions": "from text", "notes": notes, "finish_reason": "finished",
+            "import": summary}
+
+
+def _temp_dir(con: duckdb.DuckDBPyConnection) -> Path:
+    """The database's own directory: the copy is as large as the file, keep it on that disk."""
+    [(db_file,)] = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchall()
+    return Path(db_file).parent if db_file else Path(tempfile.gettempdir())
+
+
+def _read(name: str) -> str:
+    return _SQL.joinpath(f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _fetch_one(con: duckdb.DuckDBPyConnection, sql: str,
+               params: dict[str, Any]) -> dict[str, Any]:
+    result = con.execute(sql, params)
+    names = [d[0] for d in result.description or []]
+    [row] = result.fetchall()
+    return dict(zip(names, row, strict=True))
