@@ -17,9 +17,11 @@ from scrapy.settings import Settings
 from benchmarks import store
 from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
+from crawler.spiders.discourse import DiscourseSpider
 from crawler.spiders.mastodon import MastodonSpider
 
-SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider}
+SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
+           "discourse": DiscourseSpider}
 
 
 @dataclass(frozen=True)
