@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks.errors import ConfigError
 
-PLATFORMS = ("bluesky", "mastodon", "discourse")
+PLATFORMS = ("bluesky", "mastodon", "discourse", "trustpilot")
 
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -49,6 +49,12 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         # Discourse's default anonymous limits are 200 requests a minute and 50 per 10 seconds
         # per IP; one a second stays far below both on any forum, however it is tuned.
         "requests_per_second": 1.0,
+        "concurrency": 1,
+    },
+    "trustpilot": {
+        "base_url": "https://www.trustpilot.com",
+        # Web pages with no published limit: one page every two seconds, one at a time.
+        "requests_per_second": 0.5,
         "concurrency": 1,
     },
 }
@@ -221,6 +227,18 @@ def normalize_forum_url(value: str) -> str | None:
     return value if _FORUM_URL.match(value) else None
 
 
+def normalize_review_domain(value: str) -> str | None:
+    """The domain a Trustpilot company page is named by ('www.acme.com' stays as it is: it is
+    a different page from 'acme.com'); a pasted page URL is reduced to it."""
+    value = value.strip().lower()
+    value = re.sub(r"^https?://[^/]*trustpilot\.com/review/", "", value).split("?")[0]
+    value = value.rstrip("/")
+    labels = value.split(".")
+    if len(labels) < 2 or labels[-1].isdigit():
+        return None
+    return value if all(_DOMAIN_LABEL.match(label) for label in labels) else None
+
+
 # How each platform's key in a [[brands]] table reads. Most are a list of handles; a platform
 # whose brand entry is a table (handles plus options) reads it in _Validator.brands and keeps
 # the options in Brand.options.
@@ -228,6 +246,8 @@ _HANDLE_RULES = {
     "bluesky": (normalize_bluesky_handle, "a Bluesky handle like 'acme.bsky.social' or a DID"),
     "mastodon": (normalize_mastodon_handle, "a Mastodon account like 'acme@mastodon.social'"),
     "discourse": (normalize_forum_url, "a forum URL like 'https://community.acme.com'"),
+    "trustpilot": (normalize_review_domain,
+                   "a company's domain on Trustpilot like 'acme.com'"),
 }
 # Platforms whose brand entry may also be a table: the key holding the handles, and each
 # option with its pattern and what it means to a reader of an error message.

@@ -19,9 +19,10 @@ from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.discourse import DiscourseSpider
 from crawler.spiders.mastodon import MastodonSpider
+from crawler.spiders.trustpilot import TrustpilotSpider
 
 SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
-           "discourse": DiscourseSpider}
+           "discourse": DiscourseSpider, "trustpilot": TrustpilotSpider}
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,15 @@ def test_discourse_mistakes_name_key_and_expectation(tmp_path: Path, old: str, n
         load_config(path)
     assert str(caught.value).startswith(f"{path}: {key}: expected")
     assert expected in str(caught.value)
+
+
+def test_trustpilot_domains(tmp_path: Path) -> None:
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]', '''mastodon = ["acmeair@Mastodon.Social"]
+trustpilot = ["Acme.com", "https://www.trustpilot.com/review/www.acme.co.uk?page=2"]''')
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.brand("acme").handles("trustpilot") == ("acme.com", "www.acme.co.uk")
+    assert cfg.platforms["trustpilot"].base_url == "https://www.trustpilot.com"
+    assert cfg.platforms["trustpilot"].requests_per_second == 0.5
+    with pytest.raises(ConfigError, match=r"brands\[0\].trustpilot\[0\]: expected a company's "
+                                          r"domain on Trustpilot like 'acme.com', got 'acme'"):
+        load_config(write(tmp_path, text.replace('"Acme.com"', '"acme"')))

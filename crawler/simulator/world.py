@@ -85,6 +85,7 @@ class Post:
     likes: int = 0
     reposts: int = 0
     language: str = "en"
+    rating: int | None = None  # a review's stars (Trustpilot)
 
     @property
     def root(self) -> Post:
