@@ -138,3 +138,18 @@ def test_subfolder_forum_ids() -> None:
     parsed = parse.parse_topic(topic_of(post(1, 10)), [], forum, RULES, FETCHED, "src")
     assert parsed.posts[0].post_id == "https://example.com/community/p/1001"
     assert parsed.posts[0].author_id == "10@example.com/community"
+
+
+def test_group_members_are_brand_accounts_page_by_page() -> None:
+    # The shape of /groups/{name}/members.json (Discourse API docs): members, owners, meta.
+    data = {"members": [{"id": 5, "username": "ana", "name": "Ana", "title": None},
+                        {"id": 9, "username": "bo", "name": None}],
+            "owners": [{"id": 4, "username": "leo", "name": "Leo"}],
+            "meta": {"total": 120, "limit": 50, "offset": 50}}
+    accounts, next_offset = parse.parse_group_members(data, FORUM, "acme", FETCHED, "src")
+    assert [(a.account_id, a.handle, a.brand_id) for a in accounts] == [
+        ("5@try.discourse.org", "ana", "acme"), ("9@try.discourse.org", "bo", "acme"),
+        ("4@try.discourse.org", "leo", "acme")]
+    assert next_offset == 100
+    data["meta"] = {"total": 120, "limit": 50, "offset": 100}
+    assert parse.parse_group_members(data, FORUM, "acme", FETCHED, "src")[1] is None

@@ -22,10 +22,11 @@ from tests.conftest import cli
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 
 
-def only_trustpilot(config: Path) -> Path:
+def only_platform(config: Path, platform: str = "trustpilot") -> Path:
+    """The written config with every other platform taken out of the brands."""
     doc = tomllib.loads(config.read_text(encoding="utf-8"))
     for brand in doc["brands"]:
-        for key in [k for k in brand if k not in ("id", "name", "trustpilot")]:
+        for key in [k for k in brand if k not in ("id", "name", platform)]:
             del brand[key]
     config.write_text(tomli_w.dumps(doc), encoding="utf-8")
     return config
@@ -45,7 +46,7 @@ def test_login_wall_stops_the_sample_at_the_newest_reviews(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(7)
     server.state["trustpilot_login_wall"] = 2
-    config = only_trustpilot(sim_config(server))
+    config = only_platform(sim_config(server))
     crawl(config)
     reachable = newest_reviews(server, 2)
     want = {k: v for k, v in truth_rows(server).items()
@@ -62,7 +63,7 @@ def test_robots_txt_is_obeyed(simulator: Callable[..., SimServer],
                               sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(8)
     server.state["robots_txt"] = "User-agent: *\nDisallow: /review/initech.example\n"
-    config = only_trustpilot(sim_config(server))
+    config = only_platform(sim_config(server))
     crawl(config)
     assert not [path for _, path, _ in server.request_log if "initech" in path]
     others = {"acme", "globex"}
@@ -79,7 +80,7 @@ def test_robots_txt_is_obeyed(simulator: Callable[..., SimServer],
 def test_negative_reviews_rate_equals_truth_and_is_in_the_report(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(9)
-    config = only_trustpilot(sim_config(server))
+    config = only_platform(sim_config(server))
     crawl(config)
     db = config.parent / "audit.duckdb"
     want = {k: v for k, v in truth_rows(server).items() if k[0] == "trustpilot"}

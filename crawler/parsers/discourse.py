@@ -104,6 +104,26 @@ def parse_topic_list(data: dict[str, Any]) -> TopicList:
     return parsed
 
 
+def parse_group_members(data: dict[str, Any], forum: str, brand_id: str,
+                        fetched_at: datetime, source_url: str,
+                        ) -> tuple[list[Account], int | None]:
+    """`/groups/{name}/members.json`: the members as brand accounts, and the next offset
+    (None on the last page). Members whose primary group is another still answer for the
+    brand: post JSON alone would miss them."""
+    accounts = [Account(
+        platform=PLATFORM, account_id=account_id(forum, member["id"]),
+        handle=member.get("username"), display_name=member.get("name") or None,
+        followers=None, fetched_at=fetched_at, source_url=source_url,
+        url=f"{forum}/u/{member['username']}" if member.get("username") else None,
+        brand_id=brand_id)
+        for member in [*(data.get("members") or []), *(data.get("owners") or [])]
+        if member.get("id") is not None]
+    meta = data.get("meta") or {}
+    offset, limit, total = (as_int(meta.get(k)) for k in ("offset", "limit", "total"))
+    more = None not in (offset, limit, total) and offset + limit < total  # type: ignore[operator]
+    return accounts, (offset + limit if more else None)  # type: ignore[operator]
+
+
 def missing_post_ids(topic: dict[str, Any]) -> list[int]:
     """Ids in the topic's post stream that its first page did not include (long topics)."""
     stream = (topic.get("post_stream") or {}).get("stream") or []

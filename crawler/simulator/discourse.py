@@ -38,7 +38,11 @@ BRAND_OPTIONS = {  # what each brand's config entry says besides its forum
 }
 # username -> (user id, admin, moderator, primary group); everyone else is a customer.
 STAFF = {"sam": (2, True, False, None), "mia": (3, False, True, None),
-         "leo": (4, False, False, "support")}
+         "leo": (4, False, False, "support"), "ana": (5, False, False, None)}
+# The support group: leo shows it as his primary group, ana only in the group's member list.
+# On initech's forum the member list is not public, and ana does not work there.
+GROUP_MEMBERS = {"support": ("leo", "ana")}
+PRIVATE_GROUPS_BRAND = "initech"
 PER_PAGE, CHUNK = 30, 20
 TOPICS_PER_DAY = 1.3
 CUSTOMERS_PER_FORUM = 40
@@ -88,7 +92,7 @@ class _Forum:
         forum = FORUMS[brand_id]
         rng = b.rng
         self.staff = [b.account(f"{u}@{forum}", f"{u.title()} from {name}", 0, brand_id)
-                      for u in STAFF]
+                      for u in STAFF if not (u == "ana" and brand_id == PRIVATE_GROUPS_BRAND)]
         self.customers = [b.account(f"traveller{i:03d}@{forum}", f"Traveller {i}",
                                     0, None) for i in range(CUSTOMERS_PER_FORUM)]
         self.hostile = b.account(f"evil@{forum}", '<b onmouseover="alert(1)">Mallory</b>', 0,
@@ -118,6 +122,7 @@ class _Forum:
                         b.post(self.customer(opener.author), t + b.delay(0.5),
                                "Same problem here.", parent=opener)
         self.long_topic(now - timedelta(days=rng.uniform(5, 15)))
+        self.revived_topic(self.b.world.window_start - timedelta(days=rng.uniform(1, 4)))
         b.post(self.hostile, now - timedelta(days=5, minutes=rng.randint(0, 600)),
                HOSTILE_TEXT, addressed_to=self.brand_id)
 
@@ -158,6 +163,21 @@ class _Forum:
             if friend is not None:
                 b.post(rng.choice(self.staff), friend.created_at + b.delay(self.speed),
                        "Thanks both, we are looking into it.", parent=friend)
+
+    def revived_topic(self, t: datetime) -> None:
+        """A topic opened before the window that comes back in it: its new posts count, and
+        only a crawl that follows activity (not creation) reaches them."""
+        b = self.b
+        opener = b.post(self.customer(), t, b.complaint(), addressed_to=self.brand_id)
+        if opener is None:
+            return
+        answer = b.post(self.staff[0], t + timedelta(hours=2), "Fixed, please try again.",
+                        parent=opener)
+        back = b.world.window_start + timedelta(days=self.rng.uniform(2, 8))
+        if answer is not None:
+            follow = b.post(opener.author, back, "It broke again this week.", parent=answer)
+            if follow is not None:
+                self.answer(follow)
 
     def long_topic(self, t: datetime) -> None:
         """A topic longer than one page of 20 posts: the rest is fetched by post id. A
@@ -414,8 +434,31 @@ def _topic_posts(request: SimRequest) -> SimResponse:
                              "id": topic.topic_id})
 
 
+def _members(request: SimRequest) -> SimResponse:
+    forum, group = request.match.group("forum"), request.match.group("group")
+    if group not in GROUP_MEMBERS or forum not in FORUMS.values():
+        return _not_found()
+    if forum == FORUMS[PRIVATE_GROUPS_BRAND]:
+        return SimResponse(403, {"errors": ["You are not permitted to view the requested "
+                                            "resource."], "error_type": "invalid_access"})
+    accounts = {username(a): a for a in request.server.world.accounts["discourse"]
+                if a.brand_id and forum_of(a) == forum}
+    members = [_user(accounts[u]) for u in GROUP_MEMBERS[group] if u in accounts]
+    offset = int(request.arg("offset") or 0)
+    limit = request.int_arg("limit", 50, 1000)
+    return SimResponse(body={
+        "members": [{"id": m["user_id"], "username": m["username"], "name": m["name"],
+                     "avatar_template": "/letter_avatar_proxy/v4/letter/l/df705f/{size}.png",
+                     "title": None, "primary_group_name": m["primary_group_name"],
+                     "flair_name": None, "added_at": "2025-03-01T09:00:00.000Z",
+                     "timezone": "Europe/London"} for m in members[offset:offset + limit]],
+        "owners": [],
+        "meta": {"total": len(members), "limit": limit, "offset": offset}})
+
+
 def routes() -> list[Route]:
     table = [
+        (rf"/{_FORUM}/groups/(?P<group>[a-z0-9_-]+)/members\.json", _members),
         (rf"/{_FORUM}/latest\.json", _latest),
         (rf"/{_FORUM}/c/(?P<slug>[a-z0-9-]+)/(?P<id>\d+)\.json", _category),
         (rf"/{_FORUM}/t/(?P<topic>\d+)\.json", _topic),

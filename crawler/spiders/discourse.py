@@ -1,6 +1,6 @@
 """Discourse: a brand's community forum, read through its public JSON.
 
-For each forum: the topic list (`/latest.json`, or each configured category's
+For each forum: the members of the brand's `staff_groups` (brand accounts), the topic list (`/latest.json`, or each configured category's
 `/c/{slug}/{id}.json`), page by page, newest activity first, until the topics' last activity
 is older than the window (pinned topics stay on top whatever their age, so they never stop
 the walk); every topic active in the window (`/t/{id}.json`), and, for a long topic whose
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from benchmarks.config import Brand
 
 CHUNK = 20  # posts per /t/{id}/posts.json request: the size of Discourse's own pages
+MEMBERS_PAGE = 50  # the page size Discourse's own group pages use
 
 
 @dataclass
@@ -56,8 +57,31 @@ class DiscourseSpider(PlatformSpider):
     def start_account(self, brand: Brand, forum: str) -> Iterable[scrapy.Request]:
         options = brand.platform_options(self.name)
         rules = parse.BrandRules(brand.id, frozenset(options.get("staff_groups", ())))
+        for group in rules.staff_groups:
+            yield self.members(forum, group, rules.brand_id, offset=0)
         for listing in [f"/c/{c}.json" for c in options.get("categories", ())] or ["/latest.json"]:
             yield self.listing(forum, listing, rules, page=0)
+
+    def members(self, forum: str, group: str, brand_id: str, offset: int) -> scrapy.Request:
+        query = urlencode({"offset": offset, "limit": MEMBERS_PAGE})
+        return self.api_request(self.url(forum, f"/groups/{group}/members.json?{query}"),
+                                self.on_members, brand_id,
+                                cb_kwargs={"forum": forum, "group": group},
+                                meta={"handle_httpstatus_list": [403, 404]})
+
+    @json_callback
+    def on_members(self, response: Response, data: Any, forum: str, group: str) -> Iterator[Any]:
+        brand_id = response.meta["brand_id"]
+        if response.status in (403, 404):
+            self.note(f"Discourse: the members of group {group!r} on {forum} are not public "
+                      f"(HTTP {response.status}); only members with it as their primary group "
+                      "were recognised as answering for the brand.")
+            return
+        accounts, next_offset = parse.parse_group_members(data, forum, brand_id, self.now(),
+                                                          response.url)
+        yield from accounts
+        if next_offset is not None and accounts:
+            yield self.members(forum, group, brand_id, next_offset)
 
     def listing(self, forum: str, path: str, rules: parse.BrandRules,
                 page: int) -> scrapy.Request:
