@@ -32,8 +32,8 @@ def test_reviews_are_addressed_to_the_company_with_their_rating(page: parse.Revi
     first = reviews[0]
     # the published date, in UTC (not the later updatedDate of the edited review)
     assert first.created_at == datetime(2023, 12, 7, 12, 2, 10, tzinfo=UTC)
-    assert first.text == ("Still waiting for my refund\n"
-                          "Booked a refund three weeks ago and still nothing. Emails go unanswered.")
+    assert first.text == ("Still waiting for my refund\nBooked a refund three weeks ago and "
+                          "still nothing. Emails go unanswered.")
     assert first.author_id == "5f2b0e6d8a1c4b0019e3a7c2" and first.like_count == 3
     assert reviews[2].text == ("<b>Odd</b>\nThey wrote </script><script>alert(1)</script> "
                                "in my booking")

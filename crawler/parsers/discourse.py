@@ -46,8 +46,8 @@ class BrandRules:
     def is_brand(self, post: dict[str, Any]) -> bool:
         if post.get("staff") or post.get("admin") or post.get("moderator"):
             return True
-        group = post.get("primary_group_name")
-        return bool(group) and group.lower() in {g.lower() for g in self.staff_groups}
+        group = str(post.get("primary_group_name") or "").lower()
+        return bool(group) and group in {g.lower() for g in self.staff_groups}
 
 
 @dataclass(frozen=True)

@@ -307,7 +307,8 @@ def _post_json(topic: _SimTopic, entry: tuple[int, Post | None, int, int | None,
     body: dict[str, Any] = {
         "id": _native_id(topic, number, post), "name": user["name"],
         "username": user["username"],
-        "avatar_template": f"/letter_avatar_proxy/v4/letter/{user['username'][0]}/df705f/{{size}}.png",
+        "avatar_template": (f"/letter_avatar_proxy/v4/letter/{user['username'][0]}"
+                            "/df705f/{size}.png"),
         "created_at": _iso(at), "cooked": cooked, "post_number": number, "post_type": kind,
         "updated_at": _iso(at), "reply_count": 0, "reply_to_post_number": reply_to,
         "quote_count": 0, "incoming_link_count": 0, "reads": 12, "readers_count": 11,
@@ -347,7 +348,8 @@ def _topic_list_entry(topic: _SimTopic) -> dict[str, Any]:
         "bookmarked": None, "liked": None, "views": 40, "like_count": 0,
         "has_summary": False, "last_poster_username": "system", "category_id": topic.category[1],
         "pinned_globally": topic.pinned, "featured_link": None, "has_accepted_answer": False,
-        "posters": [{"extras": "latest single", "description": "Original Poster, Most Recent Poster",
+        "posters": [{"extras": "latest single",
+                     "description": "Original Poster, Most Recent Poster",
                      "user_id": _user(topic.opener.author)["user_id"], "primary_group_id": None}],
     }
 

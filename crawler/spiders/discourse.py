@@ -1,11 +1,12 @@
 """Discourse: a brand's community forum, read through its public JSON.
 
-For each forum: the members of the brand's `staff_groups` (brand accounts), the topic list (`/latest.json`, or each configured category's
-`/c/{slug}/{id}.json`), page by page, newest activity first, until the topics' last activity
-is older than the window (pinned topics stay on top whatever their age, so they never stop
-the walk); every topic active in the window (`/t/{id}.json`), and, for a long topic whose
-first page holds only part of its post stream, the rest by id (`/t/{id}/posts.json`).
-A topic is parsed once all its posts are in, because a reply may point at any post of it.
+For each forum: the members of the brand's `staff_groups` (brand accounts); the topic list
+(`/latest.json`, or each configured category's `/c/{slug}/{id}.json`), page by page, newest
+activity first, until the topics' last activity is older than the window (pinned topics stay
+on top whatever their age, so they never stop the walk); every topic active in the window
+(`/t/{id}.json`), and, for a long topic whose first page holds only part of its post stream,
+the rest by id (`/t/{id}/posts.json`). A topic is parsed once all its posts are in, because
+a reply may point at any post of it.
 """
 
 from __future__ import annotations

@@ -108,16 +108,18 @@ class TrustpilotSpider(PlatformSpider):
         """A page without its data (cut short, a changed layout): retried, then recorded."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("audit/malformed_json")
-        retry = get_retry_request(response.request, spider=self, reason="unreadable page")
+        request = response.request
+        assert request is not None
+        retry = get_retry_request(request, spider=self, reason="unreadable page")
         if retry is not None:
             yield retry
         else:
-            yield from self.record_failure(response.request, f"unreadable page: {why}",
-                                           response.status)
+            yield from self.record_failure(request, f"unreadable page: {why}", response.status)
 
     def redirected(self, response: Response, brand_id: str, domain: str,
                    number: int) -> Iterator[Any]:
-        location = urljoin(response.url, response.headers.get("Location", b"").decode("latin-1"))
+        location = urljoin(response.url,
+                           (response.headers.get("Location") or b"").decode("latin-1"))
         path = urlsplit(location).path
         if path.startswith("/review/") and number == 1:  # the company moved to a new domain
             yield self.page(brand_id, domain, number, path=path)
