@@ -7,19 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.simulator.discourse import FORUMS, _topics
+from crawler.simulator.discourse import FORUMS, served_topics
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 from tests.test_trustpilot_crawl import only_platform
-
-
-def served_topics(server: SimServer) -> list:
-    """The simulator's topics as it serves them (numbered, with gaps and notices)."""
-    class Request:  # _topics only reads the server from the request
-        pass
-    request = Request()
-    request.server = server  # type: ignore[attr-defined]
-    return [t for topics in _topics(request).values() for t in topics]  # type: ignore[arg-type]
 
 
 def test_forums_are_crawled_whole_and_equal_the_truth(
@@ -41,7 +32,7 @@ def test_forums_are_crawled_whole_and_equal_the_truth(
     paths = [path for platform, path, _ in server.request_log if platform == "discourse"]
     assert any("/posts.json?post_ids" in p for p in paths)  # long topics, by post id
     assert any("/c/support/5.json" in p for p in paths)  # globex's categories
-    topics = served_topics(server)
+    topics = [t for forum in served_topics(server).values() for t in forum]
     numbers = {id(t): {n for n, post, kind, _, _ in t.entries if post is not None}
                for t in topics}
     gap_replies = [e for t in topics for e in t.entries
