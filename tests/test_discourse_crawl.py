@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.simulator.discourse import FORUMS, served_topics
+from crawler.simulator.discourse import FORUMS, LOGIN_REQUIRED_FORUM, served_topics
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 from tests.test_trustpilot_crawl import only_platform
@@ -48,3 +48,22 @@ def test_forums_are_crawled_whole_and_equal_the_truth(
     assert in_old_topics, "posts in the window in topics opened before it"
     ana = {a.key for a in server.world.accounts["discourse"] if a.handle.startswith("ana@")}
     assert any(p.author.key in ana for p in server.world.posts["discourse"])
+
+
+def test_a_forum_that_requires_a_login_is_said_and_the_others_are_whole(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(4)
+    config = only_platform(sim_config(server), "discourse")
+    text = config.read_text(encoding="utf-8")
+    forum = f"https://{FORUMS['acme']}"
+    config.write_text(text.replace(f'"{forum}"', f'"{forum}", "https://{LOGIN_REQUIRED_FORUM}"',
+                                   1), encoding="utf-8")
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    assert_same(crawled_rows(db), {k: v for k, v in truth_rows(server).items()
+                                   if k[0] == "discourse"})
+    run = last_run(db)
+    assert run["status"] == "partial"
+    assert [(f[0], f[1], f[2]) for f in run["failures"]] == [("discourse", "acme", 403)]
+    assert (f"Discourse: https://{LOGIN_REQUIRED_FORUM} requires a login (HTTP 403); its "
+            "topics are not counted.") in run["stats"]["discourse"]["notes"]

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 __all__ = ["FORUMS", "IDS", "brand_entry", "config_section", "routes", "served_topics"]
 
 PER_PAGE, CHUNK = 30, 20
+# A forum that exists but shows nothing without a login (Discourse's `login_required`).
+LOGIN_REQUIRED_FORUM = "staff.acmeair.example"
 _FORUM = r"(?P<forum>[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[a-z0-9-]+)?)"
 
 @dataclass
@@ -226,6 +228,10 @@ def _not_found() -> SimResponse:
 
 
 def _latest(request: SimRequest) -> SimResponse:
+    if request.match.group("forum") == LOGIN_REQUIRED_FORUM:
+        return SimResponse(403, {"errors": ["You are not permitted to view the requested "
+                                            "resource. Please log in."],
+                                 "error_type": "not_logged_in"})
     topics = _forum_topics(request)
     return _not_found() if topics is None else _list(request, topics, "/latest")
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.parsers import discourse as parse
 from crawler.spiders.base import PlatformSpider, json_callback
@@ -84,13 +85,26 @@ class DiscourseSpider(PlatformSpider):
         if next_offset is not None and accounts:
             yield self.members(forum, group, brand_id, next_offset)
 
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        """A forum that answers its first topic list with 401/403 needs a login: said so
+        (rather than "check the URL"), recorded, and the other forums go on."""
+        request = failure.request  # type: ignore[attr-defined]
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if request.meta.get("forum_listing") and status in (401, 403):
+            self.note(f"Discourse: {request.meta['forum_listing']} requires a login (HTTP "
+                      f"{status}); its topics are not counted.")
+            yield from self.record_failure(request, f"HTTP {status}", status)
+            return
+        yield from super().on_error(failure)
+
     def listing(self, forum: str, path: str, rules: parse.BrandRules,
                 page: int) -> scrapy.Request:
         query = f"?{urlencode({'page': page})}" if page else ""
         return self.api_request(self.url(forum, path) + query, self.on_listing, rules.brand_id,
                                 cb_kwargs={"forum": forum, "path": path, "rules": rules,
                                            "page": page},
-                                meta={"account_handle": forum} if page == 0 else {})
+                                meta={"account_handle": forum, "forum_listing": forum}
+                                if page == 0 else {})
 
     @json_callback
     def on_listing(self, response: Response, data: Any, forum: str, path: str,
