@@ -5,8 +5,9 @@ The shape follows Trustpilot's Next.js page data (no recorded page is in
 `businessUnit`, `reviews[]` (`id`, `title`, `text`, `rating`, `likes`, `language`,
 `dates.publishedDate/updatedDate/experiencedDate`, `consumer`, `reply` or null) and
 `filters.pagination`. 20 reviews a page; `sort=recency` orders them newest first, anything
-else by "relevance"; after LOGIN_WALL_PAGE pages an anonymous visitor is redirected to the
-login page (tests lower it through `server.state["trustpilot_login_wall"]`).
+else by "relevance"; without `languages=all` only English reviews are shown; after
+LOGIN_WALL_PAGE pages an anonymous visitor is redirected to the login page (tests lower it
+through `server.state["trustpilot_login_wall"]`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class _TrustpilotIds:
                 if review is None:
                     continue
                 review.rating = rating
+                review.language = rng.choice(("en", "en", "en", "de", "fr"))
                 # Companies answer complaints more often than praise.
                 if rng.random() < min(0.95, rate + (0.2 if rating <= 2 else -0.1)):
                     b.post(company, t + b.delay(speed) * 6, "Thank you for your review. "
@@ -154,6 +156,8 @@ def _review_page(request: SimRequest) -> SimResponse:
         target = quote(f"/review/{domain}?page={page}", safe="")
         return SimResponse(302, raw=b"", headers={
             "Location": f"/users/connect?redirect={target}", "Content-Type": "text/html"})
+    if request.arg("languages") != "all":  # by default a visitor sees his language only
+        reviews = [p for p in reviews if p.language == "en"]
     if request.arg("sort") == "recency":
         reviews = sorted(reviews, key=lambda p: p.created_at, reverse=True)
     else:  # "most relevant": not an order a crawl can stop in

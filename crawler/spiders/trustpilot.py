@@ -1,7 +1,7 @@
 """Trustpilot: a company's reviews and its replies, from its public review pages.
 
-`/review/<domain>?sort=recency&page=N`, newest first, page by page until the reviews are
-older than the window. These are HTML pages of a website, so robots.txt is obeyed. After
+`/review/<domain>?languages=all&sort=recency&page=N`: every language, newest first, page by
+page until the reviews are older than the window. These are HTML pages of a website, so robots.txt is obeyed. After
 some page Trustpilot sends anonymous visitors to a login instead: the crawl stops there and
 says how far back the sample reached (it is then the newest reviews, not all of the window).
 """
@@ -68,7 +68,8 @@ class TrustpilotSpider(PlatformSpider):
 
     def page(self, brand_id: str, domain: str, number: int,
              path: str | None = None) -> scrapy.Request:
-        query = {"sort": "recency"} | ({"page": number} if number > 1 else {})
+        # every language (a visitor otherwise sees only his own), newest first
+        query = {"languages": "all", "sort": "recency"} | ({"page": number} if number > 1 else {})
         url = f"{self.platform_settings.base_url}{path or f'/review/{domain}'}?{urlencode(query)}"
         # Redirects are read, not followed: one to a login page ends the sample.
         meta: dict[str, Any] = {"dont_redirect": True, "handle_httpstatus_list": REDIRECTS}
