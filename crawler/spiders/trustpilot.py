@@ -1,9 +1,10 @@
 """Trustpilot: a company's reviews and its replies, from its public review pages.
 
 `/review/<domain>?languages=all&sort=recency&page=N`: every language, newest first, page by
-page until the reviews are older than the window. These are HTML pages of a website, so robots.txt is obeyed. After
-some page Trustpilot sends anonymous visitors to a login instead: the crawl stops there and
-says how far back the sample reached (it is then the newest reviews, not all of the window).
+page until the reviews are older than the window. These are HTML pages of a website, so
+robots.txt is obeyed. After some page Trustpilot sends anonymous visitors to a login
+instead: the crawl stops there and says how far back the sample reached (it is then the
+newest reviews, not all of the window).
 """
 
 from __future__ import annotations
