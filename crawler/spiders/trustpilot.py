@@ -129,7 +129,11 @@ class TrustpilotSpider(PlatformSpider):
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("audit/trustpilot/login_wall")
         oldest = self.oldest_reached.get(domain)
-        since = f"back to {oldest:%Y-%m-%d %H:%M} UTC" if oldest else "no reviews"
+        if number == 1 or oldest is None:
+            self.note(f"Trustpilot asks for a login to show {domain}'s reviews: none were "
+                      "counted.")
+            return
         self.note(f"Trustpilot asks for a login after page {number - 1} of {domain}: the sample "
-                  f"is its newest reviews, {since}; older reviews in the window are not counted.")
+                  f"is its newest reviews, back to {oldest:%Y-%m-%d %H:%M} UTC; older reviews "
+                  "in the window are not counted.")
 
