@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks.errors import ConfigError
 
-PLATFORMS = ("bluesky", "mastodon")
+PLATFORMS = ("bluesky", "mastodon", "discourse", "trustpilot")
 # Platforms whose data is imported, never crawled (`replyaudit import twcs`): a brand may
 # list its accounts there so the report covers them, but `crawl` refuses them.
 IMPORTED_PLATFORMS = ("x",)
@@ -26,6 +26,9 @@ _DID = re.compile(r"^did:(plc|web):[A-Za-z0-9._:%-]+$")
 _MASTODON_USER = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$")
 _X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FORUM_URL = re.compile(r"^https?://([a-z0-9.-]+(:\d+)?)(/[A-Za-z0-9._~%/-]*)?$")
+_DISCOURSE_CATEGORY = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*/\d+$")
+_DISCOURSE_GROUP = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
     "bluesky": {
@@ -44,6 +47,19 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         # Mastodon's default limit is 300 requests per 5 minutes per IP: 1 per second.
         "requests_per_second": 1.0,
         "concurrency": 2,
+    },
+    "discourse": {
+        "base_url": "",  # empty: each forum's own URL; set: requests go to base_url/<forum host>
+        # Discourse's default anonymous limits are 200 requests a minute and 50 per 10 seconds
+        # per IP; one a second stays far below both on any forum, however it is tuned.
+        "requests_per_second": 1.0,
+        "concurrency": 1,
+    },
+    "trustpilot": {
+        "base_url": "https://www.trustpilot.com",
+        # Web pages with no published limit: one page every two seconds, one at a time.
+        "requests_per_second": 0.5,
+        "concurrency": 1,
     },
 }
 
@@ -216,6 +232,31 @@ def normalize_x_handle(value: str) -> str | None:
     return value if _X_HANDLE.match(value) else None
 
 
+def normalize_forum_url(value: str) -> str | None:
+    """A forum's base URL (a subfolder install keeps its path) without a trailing '/' or
+    a page path like '/latest'; None when it is not an http(s) URL."""
+    value = value.strip().rstrip("/")
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return None
+    host, _, path = rest.partition("/")
+    value = f"{scheme.lower()}://{host.lower()}" + (f"/{path}" if path else "")
+    value = re.sub(r"/(latest|top|categories)(\.json)?$", "", value)
+    return value if _FORUM_URL.match(value) else None
+
+
+def normalize_review_domain(value: str) -> str | None:
+    """The domain a Trustpilot company page is named by ('www.acme.com' stays as it is: it is
+    a different page from 'acme.com'); a pasted page URL is reduced to it."""
+    value = value.strip().lower()
+    value = re.sub(r"^https?://[^/]*trustpilot\.com/review/", "", value).split("?")[0]
+    value = value.rstrip("/")
+    labels = value.split(".")
+    if len(labels) < 2 or labels[-1].isdigit():
+        return None
+    return value if all(_DOMAIN_LABEL.match(label) for label in labels) else None
+
+
 # How each platform's key in a [[brands]] table reads. Most are a list of handles; a platform
 # whose brand entry is a table (handles plus options) reads it in _Validator.brands and keeps
 # the options in Brand.options.
@@ -223,6 +264,18 @@ _HANDLE_RULES = {
     "bluesky": (normalize_bluesky_handle, "a Bluesky handle like 'acme.bsky.social' or a DID"),
     "mastodon": (normalize_mastodon_handle, "a Mastodon account like 'acme@mastodon.social'"),
     "x": (normalize_x_handle, "an X screen name like 'AcmeHelp' (imported data only)"),
+    "discourse": (normalize_forum_url, "a forum URL like 'https://community.acme.com'"),
+    "trustpilot": (normalize_review_domain,
+                   "a company's domain on Trustpilot like 'acme.com'"),
+}
+# Platforms whose brand entry may also be a table: the key holding the handles, and each
+# option with its pattern and what it means to a reader of an error message.
+_TABLE_RULES: dict[str, tuple[str, dict[str, tuple[re.Pattern[str], str]]]] = {
+    "discourse": ("forums", {
+        "staff_groups": (_DISCOURSE_GROUP, "a Discourse group name like 'support'"),
+        "categories": (_DISCOURSE_CATEGORY,
+                       "a category path with its id, as in the forum's URL: 'support/5'"),
+    }),
 }
 
 
@@ -324,7 +377,10 @@ class _Validator:
             for platform in _HANDLE_RULES:
                 if platform not in raw:
                     continue
-                normalized = self.handle_list(raw[platform], f"{key}.{platform}", platform)
+                normalized, extra = self.platform_entry(raw[platform], f"{key}.{platform}",
+                                                        platform)
+                if extra:
+                    options[platform] = extra
                 for j, norm in enumerate(normalized):
                     if (platform, norm) in owner:
                         raise self.fail(
@@ -340,6 +396,28 @@ class _Validator:
             name = self.string(raw, f"{key}.name") or brand_id
             brands.append(Brand(id=brand_id, name=name, accounts=accounts, options=options))
         return tuple(brands)
+
+    def platform_entry(self, value: Any, key: str, platform: str,
+                       ) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """A brand's handles on one platform and, for a table entry, its options."""
+        if not isinstance(value, dict) or platform not in _TABLE_RULES:
+            return self.handle_list(value, key, platform), {}
+        handles_key, rules = _TABLE_RULES[platform]
+        self.only_keys(value, f"{key}.", {handles_key, *rules})
+        if handles_key not in value:
+            raise self.fail(f"{key}.{handles_key}", f"a list of {_HANDLE_RULES[platform][1]}",
+                            "missing")
+        handles = self.handle_list(value[handles_key], f"{key}.{handles_key}", platform)
+        options: dict[str, Any] = {}
+        for name, (pattern, expected) in rules.items():
+            items = value.get(name, [])
+            if not isinstance(items, list):
+                raise self.fail(f"{key}.{name}", f"a list of {expected}", items)
+            for j, item in enumerate(items):
+                if not isinstance(item, str) or not pattern.match(item.strip()):
+                    raise self.fail(f"{key}.{name}[{j}]", expected, item)
+            options[name] = tuple(item.strip() for item in items)
+        return handles, options
 
     def handle_list(self, value: Any, key: str, platform: str) -> tuple[str, ...]:
         """A list of handles (or one) in the platform's canonical form."""
@@ -375,7 +453,7 @@ class _Validator:
                     if not isinstance(value, str):
                         raise self.fail(f"{key}.{name}", "a string", value)
                     merged[name] = value.strip()
-            base_url = merged.pop("base_url")
+            base_url = merged.pop("base_url", "")
             if base_url and not re.match(r"^https?://[^\s/]+", base_url):
                 raise self.fail(f"{key}.base_url", "an http(s) URL", base_url)
             for name, value in merged.items():

@@ -14,6 +14,7 @@ METRIC_COLUMNS = (
     "brand_id", "platform", "customer_posts", "on_time", "late", "ignored", "pending",
     "answered", "response_rate", "response_rate_low", "response_rate_high",
     "median_response_seconds", "p90_response_seconds", "within_sla_rate",
+    "negative_reviews", "negative_response_rate",
 )
 
 

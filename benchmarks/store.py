@@ -26,7 +26,7 @@ _VIEW_FILES = ("sql/staging/audit_params.sql", "sql/metrics/customer_posts.sql",
 POST_COLUMNS = (
     "platform", "post_id", "url", "author_id", "created_at", "text", "parent_id", "root_id",
     "brand_id", "by_brand", "like_count", "reply_count", "repost_count", "language",
-    "fetched_at", "run_id",
+    "fetched_at", "run_id", "rating",
 )
 ACCOUNT_COLUMNS = (
     "platform", "account_id", "handle", "display_name", "followers", "brand_id", "url",
@@ -155,8 +155,10 @@ def upsert_posts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]],
     brands the platform addresses them to ((platform, post_id, brand_id, reason) rows).
 
     Known thread links and counts are never replaced by unknown ones, so a post seen first
-    in a thread and later in a timeline page keeps its parent.
+    in a thread and later in a timeline page keeps its parent. Columns added later (at the
+    end of POST_COLUMNS, e.g. `rating`) may be left off a row: they are NULL.
     """
+    rows = [(*row, *(None,) * (len(POST_COLUMNS) - len(row))) for row in rows]
     _bulk_upsert(con, "posts", POST_COLUMNS, ("platform", "post_id"), rows, """
             url = coalesce(excluded.url, posts.url),
             text = coalesce(excluded.text, posts.text),
@@ -168,6 +170,7 @@ def upsert_posts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]],
             reply_count = coalesce(excluded.reply_count, posts.reply_count),
             repost_count = coalesce(excluded.repost_count, posts.repost_count),
             language = coalesce(excluded.language, posts.language),
+            rating = coalesce(excluded.rating, posts.rating),
             fetched_at = excluded.fetched_at,
             run_id = excluded.run_id""")
     _bulk_upsert(con, "post_mentions", ("platform", "post_id", "account_id"),

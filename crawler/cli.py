@@ -602,7 +602,7 @@ def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: 
               help="Write a matching audit config (TOML) here.")
 def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str | None,
              write_config: str | None) -> None:
-    """Serve the Bluesky and Mastodon APIs over a seeded world on 127.0.0.1.
+    """Serve every supported platform (APIs and pages) over a seeded world on 127.0.0.1.
 
     Example:
 

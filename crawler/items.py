@@ -43,6 +43,7 @@ class Post:
     reply_count: int | None = None
     repost_count: int | None = None
     language: str | None = None
+    rating: int | None = None  # the star rating (1-5) of a review (Trustpilot); None elsewhere
     mentions: list[str] = field(default_factory=list)
     # (brand_id, reason) pairs for posts the platform itself addresses to a brand without a
     # reply or mention: a topic in its community, a review of it (see post_addressees).

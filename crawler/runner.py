@@ -19,9 +19,12 @@ from benchmarks import store
 from benchmarks.classify import classify_posts
 from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
+from crawler.spiders.discourse import DiscourseSpider
 from crawler.spiders.mastodon import MastodonSpider
+from crawler.spiders.trustpilot import TrustpilotSpider
 
-SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider}
+SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
+           "discourse": DiscourseSpider, "trustpilot": TrustpilotSpider}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 IGNORED_SHOWN = 20
 FAILURES_SHOWN = 50
 TEXT_CHARS = 280
-PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon"}
+PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon",
+                   "discourse": "Discourse", "trustpilot": "Trustpilot"}
 
 
 def documented(meaning: str) -> Any:
@@ -64,6 +65,9 @@ class BrandRow:
     median_response_seconds: float | None = documented("median first response, answered posts")
     p90_response_seconds: float | None = documented("90th percentile first response")
     no_data: str | None = documented("why nothing could be judged; None when something was")
+    negative_reviews: int = documented("customer posts rated 1-2 stars (Trustpilot reviews)")
+    negative_response_rate: float | None = documented(
+        "answered / (answered + ignored) over reviews rated 1-2 stars; None if none judged")
 
     @property
     def judged(self) -> int:
@@ -78,6 +82,11 @@ class PlatformBreakdown:
     platform: str = documented("platform id")
     label: str = documented("platform name as the reader knows it")
     rows: tuple[BrandRow, ...] = documented("client first, then competitors by response rate")
+
+    @property
+    def rated(self) -> bool:
+        """True where customers rate (reviews): the negative-review rate is shown too."""
+        return any(row.negative_reviews for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -260,6 +269,8 @@ def _brand_row(brand: Brand, platform: str, metrics: dict[tuple[str, str], dict[
         median_response_seconds=row["median_response_seconds"],
         p90_response_seconds=row["p90_response_seconds"],
         no_data=reason,
+        negative_reviews=row["negative_reviews"] or 0,
+        negative_response_rate=row["negative_response_rate"],
     )
 
 

@@ -125,3 +125,56 @@ def test_shipped_example_panels_load_without_a_client() -> None:
         assert config.client is None and len(config.brands) >= 4 and config.days == 28
         with pytest.raises(ConfigError, match="audit.client"):
             load_config(str(panel))  # an audit still needs its client
+
+
+DISCOURSE = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]', '''mastodon = ["acmeair@Mastodon.Social"]
+discourse = { forums = ["https://Community.Acme.com/"], staff_groups = ["team", "support"], categories = ["support/5", "help/faq/9"] }''').replace('bluesky = ["globex.com", "globexhelp.bsky.social"]', '''bluesky = ["globex.com", "globexhelp.bsky.social"]
+discourse = ["https://globex.com/forum/latest"]''')
+
+
+def test_discourse_forums_and_options(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, DISCOURSE))
+    acme, globex = cfg.brand("acme"), cfg.brand("globex")
+    assert acme.handles("discourse") == ("https://community.acme.com",)
+    assert acme.platform_options("discourse") == {"staff_groups": ("team", "support"),
+                                                  "categories": ("support/5", "help/faq/9")}
+    # a subfolder install keeps its path; a page of it is not part of the forum URL
+    assert globex.handles("discourse") == ("https://globex.com/forum",)
+    assert globex.platform_options("discourse") == {}
+    assert cfg.platforms["discourse"].requests_per_second == 1.0
+    assert cfg.platforms_in_use() == ["bluesky", "mastodon", "discourse"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected"),
+    [
+        ('"https://globex.com/forum/latest"', '"community.globex.com"',
+         "brands[1].discourse[0]", "a forum URL like"),
+        ('"support/5"', '"support"', "brands[0].discourse.categories[0]", "with its id"),
+        ('staff_groups = ["team", "support"]', 'staff_groups = "team"',
+         "brands[0].discourse.staff_groups", "a list of"),
+        ('forums = [', 'forum = [', "brands[0].discourse.forum", "unknown key"),
+        ('"https://globex.com/forum/latest"', '"https://community.acme.com"',
+         "brands[1].discourse[0]", "no other brand"),
+    ],
+)
+def test_discourse_mistakes_name_key_and_expectation(tmp_path: Path, old: str, new: str,
+                                                     key: str, expected: str) -> None:
+    assert old in DISCOURSE
+    path = write(tmp_path, DISCOURSE.replace(old, new, 1))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: {key}: expected")
+    assert expected in str(caught.value)
+
+
+def test_trustpilot_domains(tmp_path: Path) -> None:
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]', '''mastodon = ["acmeair@Mastodon.Social"]
+trustpilot = ["Acme.com", "https://www.trustpilot.com/review/www.acme.co.uk?page=2"]''')
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.brand("acme").handles("trustpilot") == ("acme.com", "www.acme.co.uk")
+    assert cfg.platforms["trustpilot"].base_url == "https://www.trustpilot.com"
+    assert cfg.platforms["trustpilot"].requests_per_second == 0.5
+    with pytest.raises(ConfigError, match=r"brands\[0\].trustpilot\[0\]: expected a company's "
+                                          r"domain on Trustpilot like 'acme.com', got 'acme'"):
+        load_config(write(tmp_path, text.replace('"Acme.com"', '"acme"')))

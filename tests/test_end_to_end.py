@@ -72,12 +72,16 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     crawl(config)
     want = truth_rows(server)
     assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
-    assert {p for p, _, _ in want} == {"bluesky", "mastodon"}
+    assert {p for p, _, _ in want} == {"bluesky", "mastodon", "discourse", "trustpilot"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished"
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
-        "bluesky": "searched", "mastodon": "searched"}
+        "bluesky": "searched", "mastodon": "searched", "discourse": "not applicable",
+        "trustpilot": "not applicable"}
+    # the long topics were completed post by post
+    assert any("/posts.json?post_ids" in path for platform, path, _ in server.request_log
+               if platform == "discourse")
 
 
 def test_without_logins_mentions_are_skipped_and_said(
@@ -103,7 +107,7 @@ def test_transient_errors_are_retried_and_counted(
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished" and run["failures"] == []
     responses = {p: s["responses"] for p, s in run["stats"].items()}
-    for platform in ("bluesky", "mastodon"):
+    for platform in ("bluesky", "mastodon", "discourse", "trustpilot"):
         assert responses[platform].get("429", 0) > 0
         assert responses[platform].get("500", 0) > 0
         assert run["stats"][platform]["retries"] > 0

@@ -177,3 +177,38 @@ def test_migrate_twice_does_nothing(tmp_path: Path) -> None:
     con = store.connect(path)
     applied = con.execute("select version from _migrations order by version").fetchall()
     assert applied == [(version,) for version, _, _ in store.migrations()]
+
+
+def test_negative_reviews_have_their_own_response_rate(con: duckdb.DuckDBPyConnection) -> None:
+    # Five reviews of acme on Trustpilot, worked out on paper (SLA 1 h, ignored after 72 h,
+    # judged 10-10 00:00): two of the three rated 1-2 stars can be judged, one was answered.
+    store.upsert_accounts(con, [("trustpilot", "BU1", "acme.com", "Acme", None, "acme", None,
+                                 AS_OF, 1)])
+    day = datetime(2026, 10, 3, 9, 0, tzinfo=UTC)
+    reviews = [  # post_id, created_at, rating, reply after
+        ("NEG1", day, 1, timedelta(minutes=30)),  # on time
+        ("NEG2", day, 2, None),  # ignored
+        ("NEG3", datetime(2026, 10, 9, 12, 0, tzinfo=UTC), 1, None),  # pending: in no rate
+        ("POS", day, 5, timedelta(hours=5)),  # late
+        ("MID", day, 3, timedelta(hours=1)),  # on time
+    ]
+    rows: list[tuple[object, ...]] = []
+    for post_id, created, rating, reply in reviews:
+        rows.append(("trustpilot", post_id, None, f"consumer-{post_id}", created, "text", None,
+                     post_id, "acme", False, 0, 0, 0, "en", AS_OF, 1, rating))
+        if reply is not None:
+            rows.append(("trustpilot", f"{post_id}#reply", None, "BU1", created + reply, "thanks",
+                         post_id, post_id, "acme", True, 0, 0, 0, "en", AS_OF, 1, None))
+    store.upsert_posts(con, rows, addressees=[("trustpilot", r[0], "acme", "review")
+                                              for r in reviews])
+    metrics = {(r["brand_id"], r["platform"]): r for r in queries.brand_metrics(con)}
+    trustpilot = metrics["acme", "trustpilot"]
+    assert (trustpilot["customer_posts"], trustpilot["response_rate"]) == (5, 0.75)
+    assert (trustpilot["negative_reviews"], trustpilot["negative_response_rate"]) == (3, 0.5)
+    everything = metrics["acme", "all"]
+    assert (everything["negative_reviews"], everything["negative_response_rate"]) == (3, 0.5)
+    bluesky = metrics["acme", "bluesky"]  # nothing rated there: no rate, not 0 %
+    assert (bluesky["negative_reviews"], bluesky["negative_response_rate"]) == (0, None)
+    ratings = dict(con.execute("select post_id, rating from customer_posts "
+                               "where platform = 'trustpilot'").fetchall())
+    assert ratings == {"NEG1": 1, "NEG2": 2, "NEG3": 1, "POS": 5, "MID": 3}

@@ -24,7 +24,8 @@ def row(brand_id: str, name: str, on_time: int, late: int, ignored: int, pending
                     late=late, ignored=ignored, pending=pending, answered=answered,
                     response_rate=MetricCell(rate, None, None),
                     within_sla=MetricCell(on_time / judged if judged else None, None, None),
-                    median_response_seconds=median, p90_response_seconds=None, no_data=None)
+                    median_response_seconds=median, p90_response_seconds=None, no_data=None,
+                    negative_reviews=0, negative_response_rate=None)
 
 
 def test_summary_says_the_numbers_in_plain_words() -> None:

@@ -21,31 +21,32 @@ comment on column brands.brand_id is 'the id used in the config';
 comment on column brands.name is 'display name';
 
 comment on table accounts is 'brand accounts and every customer seen';
-comment on column accounts.platform is '`bluesky`, `mastodon`, `x` (imported, see below)';
-comment on column accounts.account_id is 'Bluesky: the DID (`did:plc:…`); Mastodon: `user@instance` (stable across instances, unlike numeric ids); X (imported): the screen name or the dataset''s customer number';
+comment on column accounts.platform is 'the platform id, as in the config: `bluesky`, `mastodon`, `discourse`, `trustpilot`, …; `x` also for imported data';
+comment on column accounts.account_id is 'Bluesky: the DID (`did:plc:…`); Mastodon: `user@instance` (stable across instances, unlike numeric ids); Discourse: `<user id>@<forum host[/path]>` (user ids are per forum and survive a rename); Trustpilot: the consumer id, or the company''s business unit id (its `handle` is the company''s domain); X (imported): the screen name or the dataset''s customer number';
 comment on column accounts.handle is 'the handle when crawled';
 comment on column accounts.display_name is 'as the platform shows it (untrusted text)';
-comment on column accounts.followers is 'follower count when crawled; NULL if unknown';
-comment on column accounts.brand_id is 'the brand this account answers for; NULL for customers';
+comment on column accounts.followers is 'follower count when crawled; NULL if unknown (always on Discourse: forums have none)';
+comment on column accounts.brand_id is 'the brand this account answers for; NULL for customers. Discourse: staff, admins, moderators and members of the brand''s `staff_groups` (the groups'' public member lists, and the primary group posts show)';
 comment on column accounts.url is 'profile URL';
 comment on column accounts.fetched_at is 'last time it was seen';
 comment on column accounts.run_id is 'last run that saw it';
 
 comment on table posts is 'every post crawled or imported';
-comment on column posts.platform is '`bluesky`, `mastodon`, `x` (imported)';
-comment on column posts.post_id is 'Bluesky: the AT-URI; Mastodon: the ActivityPub URI (`uri`), global across instances; X (imported): the tweet id';
+comment on column posts.platform is 'the platform id, as in the config: `bluesky`, `mastodon`, `discourse`, `trustpilot`, …; `x` also for imported data';
+comment on column posts.post_id is 'Bluesky: the AT-URI; Mastodon: the ActivityPub URI (`uri`), global across instances; Discourse: the post''s permalink `<forum>/p/<id>`; Trustpilot: the review''s URL `https://www.trustpilot.com/reviews/<id>`, and `…#reply` for the company''s reply; X (imported): the tweet id';
 comment on column posts.url is 'link to the post on the web';
 comment on column posts.author_id is '`accounts.account_id` of the author';
 comment on column posts.created_at is 'when it was posted (Bluesky: the record''s `createdAt`, or `indexedAt` when the client''s clock claims a later time)';
 comment on column posts.text is 'plain text (Mastodon HTML converted); untrusted';
-comment on column posts.parent_id is 'the post it replies to; NULL for a thread''s first post or when unknown';
-comment on column posts.root_id is 'the first post of its thread (itself for a first post)';
+comment on column posts.parent_id is 'the post it replies to; NULL for a thread''s first post or when unknown. Discourse: the post `reply_to_post_number` names, else (a reply to the topic, or to a deleted post) the topic''s opening post';
+comment on column posts.root_id is 'the first post of its thread (itself for a first post); Discourse: the topic''s opening post';
 comment on column posts.brand_id is 'the author''s brand for brand posts; otherwise the brand whose crawl found the post';
 comment on column posts.by_brand is 'written by a brand account';
 comment on column posts.like_count is 'as the platform counted them when crawled';
 comment on column posts.reply_count is 'as the platform counted them when crawled';
 comment on column posts.repost_count is 'as the platform counted them when crawled';
 comment on column posts.language is 'the post''s declared language (BCP 47), if any';
+comment on column posts.rating is 'a review''s star rating, 1–5 (Trustpilot); NULL for every other post';
 comment on column posts.fetched_at is 'last time it was fetched';
 comment on column posts.run_id is 'last run that fetched it';
 
@@ -100,6 +101,8 @@ comment on column brand_metrics_history.median_response_seconds is 'as in `brand
 comment on column brand_metrics_history.p90_response_seconds is 'as in `brand_metrics`, at the time';
 comment on column brand_metrics_history.within_sla_rate is 'as in `brand_metrics`, at the time';
 comment on column brand_metrics_history.recorded_at is 'when the row was written';
+comment on column brand_metrics_history.negative_reviews is 'as in `brand_metrics`, at the time (NULL in rows written before replyaudit recorded it)';
+comment on column brand_metrics_history.negative_response_rate is 'as in `brand_metrics`, at the time';
 
 comment on view audit_params is 'the judging run, one row (none before the first crawl)';
 comment on column audit_params.run_id is 'the latest `finished` or `partial` run';
@@ -125,6 +128,7 @@ comment on column customer_posts.url is 'from `posts`';
 comment on column customer_posts.text is 'from `posts`';
 comment on column customer_posts.parent_id is 'from `posts`';
 comment on column customer_posts.root_id is 'from `posts`';
+comment on column customer_posts.rating is 'the review''s stars (Trustpilot), from `posts`; NULL elsewhere';
 
 comment on view brand_metrics is 'one row per brand and platform, plus `platform = ''all''`';
 comment on column brand_metrics.brand_id is 'the brand';
@@ -141,6 +145,8 @@ comment on column brand_metrics.response_rate_high is 'Wilson 95 % score interva
 comment on column brand_metrics.median_response_seconds is 'over answered posts; linear interpolation between order statistics';
 comment on column brand_metrics.p90_response_seconds is 'over answered posts; linear interpolation between order statistics';
 comment on column brand_metrics.within_sla_rate is 'on_time / (answered + ignored)';
+comment on column brand_metrics.negative_reviews is 'customer posts rated 1–2 stars (Trustpilot reviews); 0 where nothing is rated';
+comment on column brand_metrics.negative_response_rate is 'the response rate over those: answered / (answered + ignored) among reviews rated 1–2, the figure Trustpilot shows on company profiles; NULL when none could be judged';
 
 comment on view brand_metrics_current is 'the latest truth beside the history';
 comment on column brand_metrics_current.run_id is 'the judging run (`audit_params.run_id`)';
@@ -160,3 +166,5 @@ comment on column brand_metrics_current.response_rate_high is 'as in `brand_metr
 comment on column brand_metrics_current.median_response_seconds is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.p90_response_seconds is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.within_sla_rate is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.negative_reviews is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.negative_response_rate is 'as in `brand_metrics`, judged now';

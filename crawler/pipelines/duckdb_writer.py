@@ -51,6 +51,7 @@ class DuckDBWriterPipeline:
                 item.platform, item.post_id, item.url, item.author_id, item.created_at, item.text,
                 item.parent_id, item.root_id, item.brand_id, False, item.like_count,
                 item.reply_count, item.repost_count, item.language, item.fetched_at, self.run_id,
+                item.rating,
             ))
             self.mentions.extend((item.platform, item.post_id, m) for m in set(item.mentions))
             self.addressees.extend((item.platform, item.post_id, brand, reason)

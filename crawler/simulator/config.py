@@ -23,6 +23,9 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
     for brand_id, name, handles, _, _ in DEMO_BRANDS:
         brand: dict[str, object] = {"id": brand_id, "name": name}
         brand.update({p: list(h) for p, h in handles.items() if p in world.accounts})
+        # Platforms whose brand entry the simulator module writes itself (a forum with options).
+        brand.update({p: m.brand_entry(brand_id) for p, m in PLATFORM_MODULES.items()
+                      if hasattr(m, "brand_entry") and p in world.accounts})
         brands.append(brand)
     return {
         "audit": {

@@ -166,8 +166,9 @@ class SimServer:
             str, SimResponse]:
         parts = urlsplit(target)
         if parts.path == "/robots.txt":
-            return "-", SimResponse(raw=b"User-agent: *\nAllow: /\n",
-                                    headers={"Content-Type": "text/plain"})
+            # Tests may set their own rules to check that HTML spiders obey them.
+            rules = self.state.get("robots_txt", "User-agent: *\nAllow: /\n")
+            return "-", SimResponse(raw=rules.encode(), headers={"Content-Type": "text/plain"})
         for route, regex in self.routes:
             match = regex.fullmatch(parts.path)
             if route.method != method or match is None:

@@ -5,7 +5,8 @@ implementations. A post is in the audit's sample when the crawl can reach it: it
 reply tree under a brand post published in the window, or (only when mention search works)
 it mentions a brand account and was published in the window, or lies under such a post, or
 it was made in a brand's own space (a community topic, a review) in the window, or lies under
-such a post (crawling the space reaches it).
+such a post (crawling the space reaches it); on platforms listed in `World.whole_spaces` the
+space's conversations of any age are reached.
 `needs_search` marks the posts that only the second route reaches.
 """
 
@@ -65,7 +66,9 @@ def judge(world: World, as_of: datetime | None = None, since: datetime | None = 
     ignore_after = timedelta(hours=world.settings.ignore_after_hours).total_seconds()
     rows = []
     for platform, posts in sorted(world.posts.items()):
-        tree_reached = _under_brand_posts(posts, reach) | _in_brand_spaces(posts, reach, until)
+        whole = platform in world.whole_spaces
+        tree_reached = (_under_brand_posts(posts, reach)
+                        | _in_brand_spaces(posts, reach, until, whole))
         search_reached = _under_mentions(posts, reach, until)
         for post in posts:
             if post.created_at > as_of or post.created_at < since:
@@ -93,9 +96,12 @@ def _under_brand_posts(posts: list[Post], since: datetime) -> set[int]:
     return _subtrees(roots)
 
 
-def _in_brand_spaces(posts: list[Post], since: datetime, until: datetime | None) -> set[int]:
-    roots = [p for p in posts if p.addressed_to and p.created_at >= since
-             and (until is None or p.created_at < until)]
+def _in_brand_spaces(posts: list[Post], since: datetime, until: datetime | None,
+                     whole: bool = False) -> set[int]:
+    """Conversations opened in a brand's space in the window; with `whole`, of any age (a
+    post in the window is reached through its conversation's recent activity)."""
+    roots = [p for p in posts if p.addressed_to and (whole or (
+        p.created_at >= since and (until is None or p.created_at < until)))]
     return _subtrees(roots)
 
 

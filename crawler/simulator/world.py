@@ -88,6 +88,7 @@ class Post:
     likes: int = 0
     reposts: int = 0
     language: str = "en"
+    rating: int | None = None  # a review's stars (Trustpilot)
 
     @property
     def root(self) -> Post:
@@ -107,7 +108,8 @@ class PlatformIds(Protocol):
     """How a platform names accounts and posts; each simulator platform module provides one.
 
     A platform whose conversations are not timelines (forums, reviews, video comments) also
-    defines `populate(builder, settings)` to generate them; the others share `_populate`."""
+    defines `populate(builder, settings)` to generate them; the others share `_populate`.
+    One whose crawl reaches old conversations with new activity sets `whole_spaces = True`."""
 
     def account_key(self, handle: str, rng: random.Random) -> tuple[str, str]:
         """(key stored by the crawler, native id) for an account with this handle."""
@@ -141,6 +143,9 @@ class World:
     brands: dict[str, str]  # id -> name
     accounts: dict[str, list[Account]]  # platform -> accounts
     posts: dict[str, list[Post]]  # platform -> posts, oldest first
+    # Platforms whose crawl reaches every conversation in a brand's space that is active in
+    # the window, however old its first post (a forum's topic list is ordered by activity).
+    whole_spaces: set[str] = field(default_factory=set)
 
     @property
     def window_start(self) -> datetime:
@@ -256,6 +261,8 @@ def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
         else:
             _populate_timelines(builder, settings, seed, now)
         world.posts[platform] = visible_at(builder.posts, now)
+        if getattr(ids, "whole_spaces", False):
+            world.whole_spaces.add(platform)
     return world
 
 

@@ -2,7 +2,7 @@
 -- to brand_metrics_history. Only when $run_id is the judging run (audit_params), so a failed
 -- run records nothing; recording the same run twice is a primary-key error, never an update.
 -- Parameters: $run_id, $recorded_at. Grain: one row per (brand, platform) of brand_metrics.
-insert into brand_metrics_history
+insert into brand_metrics_history by name
 with params as (
     select *
     from audit_params
@@ -37,6 +37,8 @@ final as (
         metrics.median_response_seconds,
         metrics.p90_response_seconds,
         metrics.within_sla_rate,
+        metrics.negative_reviews,
+        metrics.negative_response_rate,
         $recorded_at::timestamptz as recorded_at
     from metrics
     cross join params

@@ -2,6 +2,8 @@
 -- response_rate = answered / (answered + ignored); pending posts are too recent to judge and
 -- count in neither. Wilson 95 % interval. Response times are over answered posts only.
 -- Rates are NULL (not 0) when nothing could be judged.
+-- Negative reviews: customer posts rated 1-2 stars (Trustpilot reviews); their response rate
+-- is the figure Trustpilot shows on company profiles ("replied to N % of negative reviews").
 create or replace macro brand_metrics_at(
     window_start, window_end, sla_seconds, ignore_after_seconds, as_of
 ) as table
@@ -29,7 +31,12 @@ counted as (
         count(*) filter (where status = 'ignored') as ignored,
         count(*) filter (where status = 'pending') as pending,
         quantile_cont(response_seconds, 0.5) as median_response_seconds,
-        quantile_cont(response_seconds, 0.9) as p90_response_seconds
+        quantile_cont(response_seconds, 0.9) as p90_response_seconds,
+        count(*) filter (where rating <= 2) as negative_reviews,
+        count(*) filter (where rating <= 2 and status in ('on_time', 'late'))
+            as negative_answered,
+        count(*) filter (where rating <= 2 and status in ('on_time', 'late', 'ignored'))
+            as negative_judged
     from judged
     group by grouping sets ((brand_id, platform), (brand_id))
 ),
@@ -46,7 +53,10 @@ rates as (
         coalesce(counted.on_time + counted.late, 0) as answered,
         coalesce(counted.on_time + counted.late + counted.ignored, 0) as judged,
         counted.median_response_seconds,
-        counted.p90_response_seconds
+        counted.p90_response_seconds,
+        coalesce(counted.negative_reviews, 0) as negative_reviews,
+        counted.negative_answered / nullif(counted.negative_judged, 0)
+            as negative_response_rate
     from brand_platforms
     left join counted
         on counted.brand_id = brand_platforms.brand_id
@@ -75,7 +85,9 @@ final as (
             / (1 + 1.959964 ^ 2 / judged) as response_rate_high,
         median_response_seconds,
         p90_response_seconds,
-        on_time / nullif(judged, 0) as within_sla_rate
+        on_time / nullif(judged, 0) as within_sla_rate,
+        negative_reviews,
+        negative_response_rate
     from (
         select * replace (
             case when judged = 0 then null else judged::double end as judged

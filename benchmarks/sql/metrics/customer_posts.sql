@@ -150,7 +150,8 @@ final as (
         post.url,
         post.text,
         post.parent_id,
-        post.root_id
+        post.root_id,
+        post.rating
     from addressed
     cross join judgement
     join posts as post
