@@ -15,13 +15,15 @@ from typing import Any
 
 from benchmarks.errors import ConfigError
 
-PLATFORMS = ("bluesky", "mastodon")
+PLATFORMS = ("bluesky", "mastodon", "reddit")
 
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _DID = re.compile(r"^did:(plc|web):[A-Za-z0-9._:%-]+$")
 _MASTODON_USER = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_REDDIT_USER = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
+_SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
     "bluesky": {
@@ -38,6 +40,17 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         "access_token_env": "MASTODON_ACCESS_TOKEN",
         "token_instance": "",
         # Mastodon's default limit is 300 requests per 5 minutes per IP: 1 per second.
+        "requests_per_second": 1.0,
+        "concurrency": 2,
+    },
+    "reddit": {
+        "base_url": "https://oauth.reddit.com",
+        "auth_url": "https://www.reddit.com",
+        "client_id_env": "REDDIT_CLIENT_ID",
+        "client_secret_env": "REDDIT_CLIENT_SECRET",
+        "username": "",  # the Reddit account that registered the app, for the User-Agent
+        "comment_limit": 500,  # comments per /comments request: the API's maximum
+        # Reddit allows 100 requests per minute per OAuth client: 1 per second leaves room.
         "requests_per_second": 1.0,
         "concurrency": 2,
     },
@@ -305,7 +318,12 @@ class _Validator:
             for platform in PLATFORMS:
                 if platform not in raw:
                     continue
-                normalized = self.handle_list(raw[platform], f"{key}.{platform}", platform)
+                if platform == "reddit":
+                    normalized, options[platform] = self.reddit_entry(raw[platform],
+                                                                      f"{key}.{platform}", owner,
+                                                                      brand_id)
+                else:
+                    normalized = self.handle_list(raw[platform], f"{key}.{platform}", platform)
                 for j, norm in enumerate(normalized):
                     if (platform, norm) in owner:
                         raise self.fail(
@@ -335,6 +353,56 @@ class _Validator:
                 raise self.fail(f"{key}[{j}]", expected, handle)
             normalized.append(norm)
         return tuple(normalized)
+
+    def reddit_entry(self, value: Any, key: str, owner: dict[tuple[str, str], str],
+                     brand_id: str) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """`{ accounts = [...], subreddits = [...], flairs = [...], moderators = false }`.
+
+        Accounts and subreddits are lower-cased (Reddit matches both case-insensitively); a
+        subreddit belongs to one brand only, since its submissions are addressed to it.
+        """
+        if not isinstance(value, dict):
+            raise self.fail(key, "a table like { accounts = [\"AcmeHelp\"], subreddits = "
+                                 "[\"acme\"], flairs = [\"Official\"] }", value)
+        self.only_keys(value, f"{key}.", {"accounts", "subreddits", "flairs", "moderators"})
+        accounts = self.names(value, f"{key}.accounts", _REDDIT_USER, "u/",
+                              "a Reddit username like 'AcmeHelp'", required=True)
+        subreddits = self.names(value, f"{key}.subreddits", _SUBREDDIT, "r/",
+                                "a subreddit name like 'acmeair'")
+        for j, sub in enumerate(subreddits):
+            if ("reddit/r", sub) in owner:
+                raise self.fail(f"{key}.subreddits[{j}]",
+                                f"a subreddit no other brand lists (brand "
+                                f"{owner['reddit/r', sub]!r} has it)", sub)
+            owner["reddit/r", sub] = brand_id
+        flairs = value.get("flairs", [])
+        if not isinstance(flairs, list) or not all(isinstance(f, str) and f.strip()
+                                                   for f in flairs):
+            raise self.fail(f"{key}.flairs", "a list of flair texts like ['Official']", flairs)
+        moderators = value.get("moderators", False)
+        if not isinstance(moderators, bool):
+            raise self.fail(f"{key}.moderators", "true or false", moderators)
+        if moderators and not subreddits:
+            raise self.fail(f"{key}.moderators", "subreddits to be moderators of", "no subreddits")
+        options = {"subreddits": subreddits, "flairs": tuple(f.strip() for f in flairs),
+                   "moderators": moderators}
+        return accounts, options
+
+    def names(self, table: dict[str, Any], key: str, pattern: re.Pattern[str], prefix: str,
+              expected: str, required: bool = False) -> tuple[str, ...]:
+        """A list of Reddit names, lower-cased, without their `u/` or `r/` prefix."""
+        value = table.get(key.rsplit(".", 1)[-1], [])
+        if not isinstance(value, list) or (required and not value):
+            raise self.fail(key, f"a non-empty list, each {expected}" if required
+                            else f"a list, each {expected}", value if value != [] else "missing")
+        names = []
+        for j, name in enumerate(value):
+            clean = name.strip().removeprefix("/").removeprefix(prefix) if isinstance(
+                name, str) else ""
+            if not pattern.match(clean):
+                raise self.fail(f"{key}[{j}]", expected, name)
+            names.append(clean.lower())
+        return tuple(names)
 
     def platforms(self, table: dict[str, Any]) -> dict[str, PlatformSettings]:
         self.only_keys(table, "platforms.", set(PLATFORMS))

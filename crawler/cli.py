@@ -50,6 +50,11 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
     token = os.environ.get(mastodon["access_token_env"])
     if token:
         secrets["mastodon"] = {"access_token": token}
+    reddit = config.platforms["reddit"].options
+    client_id = os.environ.get(reddit["client_id_env"])
+    client_secret = os.environ.get(reddit["client_secret_env"])
+    if client_id and client_secret:
+        secrets["reddit"] = {"credentials": (client_id, client_secret)}
     return secrets
 
 
@@ -223,7 +228,7 @@ def query(db: str, sql: str) -> None:
               help="Write a matching audit config (TOML) here.")
 def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str | None,
              write_config: str | None) -> None:
-    """Serve the Bluesky and Mastodon APIs over a seeded world on 127.0.0.1.
+    """Serve the Bluesky, Mastodon and Reddit APIs over a seeded world on 127.0.0.1.
 
     Example:
 
@@ -254,7 +259,9 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
     identifier, password = SIM_CREDENTIALS["bluesky"]
     click.echo(f"Logins it accepts: BLUESKY_IDENTIFIER={identifier} "
                f"BLUESKY_APP_PASSWORD={password} "
-               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]}")
+               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]} "
+               f"REDDIT_CLIENT_ID={SIM_CREDENTIALS['reddit'][0]} "
+               f"REDDIT_CLIENT_SECRET={SIM_CREDENTIALS['reddit'][1]}")
     try:
         while True:
             time.sleep(3600)
@@ -288,6 +295,8 @@ def demo(out: str, seed: int) -> None:
         os.environ[cfg.platforms["bluesky"].options["identifier_env"]] = SIM_CREDENTIALS["bluesky"][0]
         os.environ[cfg.platforms["bluesky"].options["password_env"]] = SIM_CREDENTIALS["bluesky"][1]
         os.environ[cfg.platforms["mastodon"].options["access_token_env"]] = SIM_CREDENTIALS["mastodon"][1]
+        os.environ[cfg.platforms["reddit"].options["client_id_env"]] = SIM_CREDENTIALS["reddit"][0]
+        os.environ[cfg.platforms["reddit"].options["client_secret_env"]] = SIM_CREDENTIALS["reddit"][1]
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

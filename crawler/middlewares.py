@@ -3,8 +3,8 @@
 - RetryAfterMiddleware retries 429 and 5xx answers, waiting as long as `Retry-After` says
   (or an exponential back-off without one), without blocking other platforms.
 - RateLimitHeadersMiddleware reads the rate-limit headers platforms send on every answer
-  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`) and holds that platform's requests until
-  the window resets once the remaining budget is spent.
+  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`, Reddit `X-Ratelimit-*`) and holds that
+  platform's requests until the window resets once the remaining budget is spent.
 """
 
 from __future__ import annotations
@@ -41,15 +41,19 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
-def reset_epoch(value: str | None) -> float | None:
-    """A rate-limit reset as a Unix time: epoch seconds (Bluesky) or ISO 8601 (Mastodon)."""
+def reset_epoch(value: str | None, now: float | None = None) -> float | None:
+    """A rate-limit reset as a Unix time: epoch seconds (Bluesky), ISO 8601 (Mastodon) or
+    seconds from now (Reddit's `X-Ratelimit-Reset: 246`)."""
     if not value:
         return None
     value = value.strip()
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         pass
+    else:
+        # No epoch time is this small (1e9 is 2001): a number below it counts from now.
+        return number + (now if now is not None else time.time()) if number < 1e9 else number
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

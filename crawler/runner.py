@@ -18,8 +18,9 @@ from benchmarks import store
 from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.mastodon import MastodonSpider
+from crawler.spiders.reddit import RedditSpider
 
-SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider}
+SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider, "reddit": RedditSpider}
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     """Crawl every platform the config uses into its database; returns the recorded run.
 
     `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
-    Mastodon `access_token`); they go to the spiders only, never into the dataset.
+    Mastodon `access_token`, Reddit `credentials`); they go to the spiders only, never into the dataset.
     """
     started = datetime.now(UTC)
     window = store.RunWindow(

@@ -99,3 +99,57 @@ def test_cli_exits_2_and_crawls_nothing(tmp_path: Path) -> None:
     assert "brands[1].bluesky[0]: expected a Bluesky handle" in result.stderr
     assert str(path) in result.stderr
     assert not (tmp_path / "audit.duckdb").exists()
+
+
+REDDIT = GOOD.replace(
+    'mastodon = ["acmeair@Mastodon.Social"]',
+    'mastodon = ["acmeair@Mastodon.Social"]\n'
+    'reddit = { accounts = ["u/AcmeHelp"], subreddits = ["r/AcmeAir"], flairs = [" Official "],'
+    " moderators = true }",
+).replace('bluesky = ["globex.com", "globexhelp.bsky.social"]',
+          'bluesky = ["globex.com", "globexhelp.bsky.social"]\n'
+          'reddit = { accounts = ["GlobexAirways"] }')
+
+
+def test_reddit_entry_is_normalised(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, REDDIT))
+    acme = cfg.brand("acme")
+    assert acme.handles("reddit") == ("acmehelp",)
+    assert acme.platform_options("reddit") == {
+        "subreddits": ("acmeair",), "flairs": ("Official",), "moderators": True}
+    assert cfg.brand("globex").platform_options("reddit") == {
+        "subreddits": (), "flairs": (), "moderators": False}
+    reddit = cfg.platforms["reddit"]
+    assert reddit.base_url == "https://oauth.reddit.com"
+    assert reddit.requests_per_second == 1.0  # under Reddit's 100 requests per minute
+    assert reddit.options["client_id_env"] == "REDDIT_CLIENT_ID"
+    assert cfg.platforms_in_use() == ["bluesky", "mastodon", "reddit"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected"),
+    [
+        ('accounts = ["u/AcmeHelp"], ', "", "brands[0].reddit.accounts",
+         "a non-empty list, each a Reddit username"),
+        ('"u/AcmeHelp"', '"Acme Help!"', "brands[0].reddit.accounts[0]", "Reddit username"),
+        ('"r/AcmeAir"', '"r/a"', "brands[0].reddit.subreddits[0]", "subreddit name"),
+        ("moderators = true", 'moderators = "yes"', "brands[0].reddit.moderators",
+         "true or false"),
+        ('flairs = [" Official "]', "flairs = [3]", "brands[0].reddit.flairs", "flair texts"),
+        ("moderators = true", "mods = true", "brands[0].reddit.mods", "unknown key"),
+        ('reddit = { accounts = ["GlobexAirways"] }',
+         'reddit = { accounts = ["GlobexAirways"], subreddits = ["acmeair"] }',
+         "brands[1].reddit.subreddits[0]", "no other brand lists"),
+        ('reddit = { accounts = ["GlobexAirways"] }', 'reddit = ["GlobexAirways"]',
+         "brands[1].reddit", "a table like"),
+    ],
+)
+def test_each_reddit_mistake_names_key_and_expectation(tmp_path: Path, old: str, new: str,
+                                                       key: str, expected: str) -> None:
+    assert old in REDDIT
+    path = write(tmp_path, REDDIT.replace(old, new, 1))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {key}: expected")
+    assert expected in message

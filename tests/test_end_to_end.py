@@ -72,12 +72,24 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     crawl(config)
     want = truth_rows(server)
     assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
-    assert {p for p, _, _ in want} == {"bluesky", "mastodon"}
+    assert {p for p, _, _ in want} == {"bluesky", "mastodon", "reddit"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished"
+    # Reddit's cut trees were completed both ways: `more` stubs and "continue this thread".
+    asked = [path for platform, path, _ in server.request_log if platform == "reddit"]
+    assert any(path.startswith("/api/morechildren") for path in asked)
+    deepest = max(server.world.posts["reddit"], key=lambda p: p.depth())
+    assert deepest.depth() > 10
+    con = duckdb.connect(str(config.parent / "audit.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from posts where post_id = ?",
+                           [deepest.post_id]).fetchall() == [(1,)]
+    finally:
+        con.close()
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
-        "bluesky": "searched", "mastodon": "searched"}
+        "bluesky": "searched", "mastodon": "searched",
+        "reddit": "not applicable"}  # Reddit: mentions are read in the crawled threads
 
 
 def test_without_logins_mentions_are_skipped_and_said(
@@ -85,13 +97,16 @@ def test_without_logins_mentions_are_skipped_and_said(
     server = simulator(3)
     config = sim_config(server)
     crawl(config, logins=False)
-    want = truth_rows(server, with_search=False)
+    want = {k: v for k, v in truth_rows(server, with_search=False).items() if k[0] != "reddit"}
     assert len(want) < len(truth_rows(server))
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     stats = last_run(config.parent / "audit.duckdb")["stats"]
     for platform in ("bluesky", "mastodon"):
         assert stats[platform]["mentions"] == "skipped"
         assert any("mention" in note.lower() for note in stats[platform]["notes"])
+    # Reddit needs an app's credentials: without them it is skipped, and the run says so.
+    assert stats["reddit"]["requests"] == 0
+    assert any("REDDIT_CLIENT_ID" in note for note in stats["reddit"]["notes"])
 
 
 def test_transient_errors_are_retried_and_counted(

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.simulator import bluesky, mastodon
+from crawler.simulator import bluesky, mastodon, reddit
 from crawler.simulator.server import Faults, SimServer
 from crawler.simulator.world import WorldSettings, generate_world
 
-PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon}
+PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "reddit": reddit}
 
 # Credentials the simulator accepts; the demo and the tests put them in the environment
 # variables the written config names, exactly as a user would with real ones.
 SIM_CREDENTIALS = {
     "bluesky": ("auditor.bsky.social", "sim-app-password"),
     "mastodon": ("mastodon.social", "sim-mastodon-token"),
+    "reddit": ("sim-reddit-client-id", "sim-reddit-client-secret"),
 }
 
 

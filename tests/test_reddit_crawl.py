@@ -1,0 +1,57 @@
+"""Reddit-only crawls for what the whole-world runs do not reach: tokens that expire
+mid-crawl, Reddit's rate-limit window (reset in seconds), refused app credentials.
+
+The ground-truth equality for Reddit itself is in test_end_to_end.py (seeds 1 and 2).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+import tomli_w
+
+from crawler.simulator.server import SimServer
+from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
+
+
+def reddit_only(config: Path) -> Path:
+    """The simulator's config with every brand's other platforms removed."""
+    doc = tomllib.loads(config.read_text(encoding="utf-8"))
+    doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "reddit")}
+                     for b in doc["brands"]]
+    config.write_text(tomli_w.dumps(doc), encoding="utf-8")
+    return config
+
+
+def test_expiring_tokens_and_a_spent_rate_limit_still_give_the_whole_truth(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(7, session_seconds=1.5, rate_limits={"reddit": (80, 2)})
+    config = reddit_only(sim_config(server))
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    want = {k: v for k, v in truth_rows(server).items() if k[0] == "reddit"}
+    assert len(want) > 100
+    assert_same(crawled_rows(db), want)
+    run = last_run(db)
+    assert run["status"] == "finished" and set(run["stats"]) == {"reddit"}
+    stats = run["stats"]["reddit"]
+    tokens = [s for p, path, s in server.request_log if path == "/api/v1/access_token"]
+    assert len(tokens) > 1 and set(tokens) == {200}  # renewed, not failed
+    assert stats["responses"].get("401", 0) > 0  # some requests met an expired token
+    assert stats["rate_limit_pauses"] > 0
+    assert stats["responses"].get("429", 0) == 0  # it waited for the reset instead
+
+
+def test_refused_app_credentials_are_said_and_nothing_is_crawled(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(8)
+    config = reddit_only(sim_config(server))
+    crawl(config, extra_env={"REDDIT_CLIENT_SECRET": "wrong"})
+    run = last_run(config.parent / "audit.duckdb")
+    stats = run["stats"]["reddit"]
+    assert stats["requests"] == 1 and stats["items"]["posts"] == 0
+    assert any("refused the app credentials (HTTP 401)" in note for note in stats["notes"])
+    assert "wrong" not in str(run["stats"])  # the secret is nowhere in the dataset
+    assert server.count("reddit") == 1
