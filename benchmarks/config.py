@@ -15,7 +15,7 @@ from typing import Any
 
 from benchmarks.errors import ConfigError
 
-PLATFORMS = ("bluesky", "mastodon", "reddit")
+PLATFORMS = ("bluesky", "mastodon", "reddit", "youtube")
 
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -24,6 +24,8 @@ _MASTODON_USER = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _REDDIT_USER = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
 _SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
+_YOUTUBE_HANDLE = re.compile(r"^@[A-Za-z0-9._-]{3,30}$")
+_YOUTUBE_CHANNEL = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
 
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
     "bluesky": {
@@ -52,6 +54,16 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         "comment_limit": 500,  # comments per /comments request: the API's maximum
         # Reddit allows 100 requests per minute per OAuth client: 1 per second leaves room.
         "requests_per_second": 1.0,
+        "concurrency": 2,
+    },
+    "youtube": {
+        "base_url": "https://www.googleapis.com",
+        "api_key_env": "YOUTUBE_API_KEY",
+        # The Data API grants 10,000 quota units a day per project; one run never spends more
+        # than this (every list call used here costs 1 unit).
+        "quota_units": 10000,
+        # The API limits units, not rate; 2 requests per second keeps a crawl gentle.
+        "requests_per_second": 2.0,
         "concurrency": 2,
     },
 }
@@ -198,6 +210,15 @@ def normalize_bluesky_handle(value: str) -> str | None:
     return value if all(_DOMAIN_LABEL.match(label) for label in labels) else None
 
 
+def normalize_youtube_handle(value: str) -> str | None:
+    """A YouTube channel as '@handle' (lower-cased) or its 'UC…' channel id; None if malformed."""
+    value = value.strip()
+    if _YOUTUBE_CHANNEL.match(value):
+        return value
+    value = "@" + value.removeprefix("@")
+    return value.lower() if _YOUTUBE_HANDLE.match(value) else None
+
+
 def normalize_mastodon_handle(value: str) -> str | None:
     """A Mastodon account as 'user@instance.domain' without the leading '@'; None if malformed."""
     value = value.strip().removeprefix("@")
@@ -217,6 +238,8 @@ def normalize_mastodon_handle(value: str) -> str | None:
 _HANDLE_RULES = {
     "bluesky": (normalize_bluesky_handle, "a Bluesky handle like 'acme.bsky.social' or a DID"),
     "mastodon": (normalize_mastodon_handle, "a Mastodon account like 'acme@mastodon.social'"),
+    "youtube": (normalize_youtube_handle,
+                "a YouTube channel handle like '@AcmeAir' or a channel id like 'UC…'"),
 }
 
 

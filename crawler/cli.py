@@ -55,6 +55,9 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
     client_secret = os.environ.get(reddit["client_secret_env"])
     if client_id and client_secret:
         secrets["reddit"] = {"credentials": (client_id, client_secret)}
+    api_key = os.environ.get(config.platforms["youtube"].options["api_key_env"])
+    if api_key:
+        secrets["youtube"] = {"api_key": api_key}
     return secrets
 
 
@@ -228,7 +231,7 @@ def query(db: str, sql: str) -> None:
               help="Write a matching audit config (TOML) here.")
 def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str | None,
              write_config: str | None) -> None:
-    """Serve the Bluesky, Mastodon and Reddit APIs over a seeded world on 127.0.0.1.
+    """Serve the Bluesky, Mastodon, Reddit and YouTube APIs over a seeded world on 127.0.0.1.
 
     Example:
 
@@ -261,7 +264,8 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
                f"BLUESKY_APP_PASSWORD={password} "
                f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]} "
                f"REDDIT_CLIENT_ID={SIM_CREDENTIALS['reddit'][0]} "
-               f"REDDIT_CLIENT_SECRET={SIM_CREDENTIALS['reddit'][1]}")
+               f"REDDIT_CLIENT_SECRET={SIM_CREDENTIALS['reddit'][1]} "
+               f"YOUTUBE_API_KEY={SIM_CREDENTIALS['youtube'][1]}")
     try:
         while True:
             time.sleep(3600)
@@ -297,6 +301,7 @@ def demo(out: str, seed: int) -> None:
         os.environ[cfg.platforms["mastodon"].options["access_token_env"]] = SIM_CREDENTIALS["mastodon"][1]
         os.environ[cfg.platforms["reddit"].options["client_id_env"]] = SIM_CREDENTIALS["reddit"][0]
         os.environ[cfg.platforms["reddit"].options["client_secret_env"]] = SIM_CREDENTIALS["reddit"][1]
+        os.environ[cfg.platforms["youtube"].options["api_key_env"]] = SIM_CREDENTIALS["youtube"][1]
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

@@ -19,8 +19,10 @@ from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.mastodon import MastodonSpider
 from crawler.spiders.reddit import RedditSpider
+from crawler.spiders.youtube import YoutubeSpider
 
-SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider, "reddit": RedditSpider}
+SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider, "reddit": RedditSpider,
+           "youtube": YoutubeSpider}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     """Crawl every platform the config uses into its database; returns the recorded run.
 
     `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
-    Mastodon `access_token`, Reddit `credentials`); they go to the spiders only, never into the dataset.
+    Mastodon `access_token`, Reddit `credentials`, YouTube `api_key`); they go to the spiders only, never into the dataset.
     """
     started = datetime.now(UTC)
     window = store.RunWindow(
@@ -102,7 +104,7 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
         mentions = "searched"
     elif raw.get("audit/mentions/skipped"):
         mentions = "skipped"
-    return {
+    summary = {
         "requests": raw.get("downloader/request_count", 0),
         "responses": {k[len(prefix):]: v for k, v in sorted(raw.items()) if k.startswith(prefix)},
         "items": {"posts": raw.get("audit/items/posts", 0),
@@ -116,3 +118,6 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
         "notes": list(getattr(crawler.spider, "notes", [])),
         "finish_reason": raw.get("finish_reason", "unknown"),
     }
+    if "audit/quota_units" in raw:  # platforms that count API quota (YouTube)
+        summary["quota_units"] = raw["audit/quota_units"]
+    return summary

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 IGNORED_SHOWN = 20
 FAILURES_SHOWN = 50
 TEXT_CHARS = 280
-PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon", "reddit": "Reddit"}
+PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon", "reddit": "Reddit",
+                   "youtube": "YouTube"}
 
 
 def documented(meaning: str) -> Any:

@@ -153,3 +153,20 @@ def test_each_reddit_mistake_names_key_and_expectation(tmp_path: Path, old: str,
     message = str(caught.value)
     assert message.startswith(f"{path}: {key}: expected")
     assert expected in message
+
+
+def test_youtube_channels_are_handles_or_ids(tmp_path: Path) -> None:
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                        'youtube = ["@AcmeAir", "UC_x5XG1OV2P6uZZ5FSM9Ttw"]')
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.brand("acme").handles("youtube") == ("@acmeair", "UC_x5XG1OV2P6uZZ5FSM9Ttw")
+    assert cfg.platforms["youtube"].options["quota_units"] == 10000
+    path = write(tmp_path, text.replace('"@AcmeAir"', '"https://youtube.com/@AcmeAir"'))
+    with pytest.raises(ConfigError, match=r"brands\[0\]\.youtube\[0\]: expected a YouTube "
+                                          r"channel handle like '@AcmeAir'"):
+        load_config(path)
+    path = write(tmp_path, text + "[platforms.youtube]\nquota_units = 0\n")
+    with pytest.raises(ConfigError, match=r"platforms\.youtube\.quota_units: expected a "
+                                          r"positive whole number"):
+        load_config(path)

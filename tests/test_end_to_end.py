@@ -72,7 +72,7 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     crawl(config)
     want = truth_rows(server)
     assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
-    assert {p for p, _, _ in want} == {"bluesky", "mastodon", "reddit"}
+    assert {p for p, _, _ in want} == {"bluesky", "mastodon", "reddit", "youtube"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished"
@@ -89,7 +89,16 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
         con.close()
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
         "bluesky": "searched", "mastodon": "searched",
-        "reddit": "not applicable"}  # Reddit: mentions are read in the crawled threads
+        "reddit": "not applicable",  # Reddit: mentions are read in the crawled threads
+        "youtube": "not applicable"}
+    # YouTube: replies beyond those a thread carries, a second page of threads, a video with
+    # comments turned off (said, not a failure), and the quota units spent.
+    asked = [path for platform, path, _ in server.request_log if platform == "youtube"]
+    assert any(path.startswith("/youtube/v3/comments?") for path in asked)
+    assert any("commentThreads" in path and "pageToken" in path for path in asked)
+    youtube = run["stats"]["youtube"]
+    assert any("comments turned off" in note for note in youtube["notes"])
+    assert youtube["quota_units"] == len(asked)
 
 
 def test_without_logins_mentions_are_skipped_and_said(
@@ -97,7 +106,8 @@ def test_without_logins_mentions_are_skipped_and_said(
     server = simulator(3)
     config = sim_config(server)
     crawl(config, logins=False)
-    want = {k: v for k, v in truth_rows(server, with_search=False).items() if k[0] != "reddit"}
+    want = {k: v for k, v in truth_rows(server, with_search=False).items()
+            if k[0] not in ("reddit", "youtube")}
     assert len(want) < len(truth_rows(server))
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     stats = last_run(config.parent / "audit.duckdb")["stats"]
@@ -107,6 +117,8 @@ def test_without_logins_mentions_are_skipped_and_said(
     # Reddit needs an app's credentials: without them it is skipped, and the run says so.
     assert stats["reddit"]["requests"] == 0
     assert any("REDDIT_CLIENT_ID" in note for note in stats["reddit"]["notes"])
+    assert stats["youtube"]["requests"] == 0
+    assert any("YOUTUBE_API_KEY" in note for note in stats["youtube"]["notes"])
 
 
 def test_transient_errors_are_retried_and_counted(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.simulator import bluesky, mastodon, reddit
+from crawler.simulator import bluesky, mastodon, reddit, youtube
 from crawler.simulator.server import Faults, SimServer
 from crawler.simulator.world import WorldSettings, generate_world
 
-PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "reddit": reddit}
+PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "reddit": reddit,
+                    "youtube": youtube}
 
 # Credentials the simulator accepts; the demo and the tests put them in the environment
 # variables the written config names, exactly as a user would with real ones.
@@ -21,6 +22,7 @@ SIM_CREDENTIALS = {
     "bluesky": ("auditor.bsky.social", "sim-app-password"),
     "mastodon": ("mastodon.social", "sim-mastodon-token"),
     "reddit": ("sim-reddit-client-id", "sim-reddit-client-secret"),
+    "youtube": ("", "sim-youtube-api-key"),
 }
 
 
