@@ -299,9 +299,10 @@ def demo(out: str, seed: int) -> None:
         os.environ[cfg.platforms["bluesky"].options["identifier_env"]] = SIM_CREDENTIALS["bluesky"][0]
         os.environ[cfg.platforms["bluesky"].options["password_env"]] = SIM_CREDENTIALS["bluesky"][1]
         os.environ[cfg.platforms["mastodon"].options["access_token_env"]] = SIM_CREDENTIALS["mastodon"][1]
-        os.environ[cfg.platforms["reddit"].options["client_id_env"]] = SIM_CREDENTIALS["reddit"][0]
-        os.environ[cfg.platforms["reddit"].options["client_secret_env"]] = SIM_CREDENTIALS["reddit"][1]
-        os.environ[cfg.platforms["youtube"].options["api_key_env"]] = SIM_CREDENTIALS["youtube"][1]
+        reddit, youtube = cfg.platforms["reddit"].options, cfg.platforms["youtube"].options
+        os.environ[reddit["client_id_env"]] = SIM_CREDENTIALS["reddit"][0]
+        os.environ[reddit["client_secret_env"]] = SIM_CREDENTIALS["reddit"][1]
+        os.environ[youtube["api_key_env"]] = SIM_CREDENTIALS["youtube"][1]
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

@@ -5,6 +5,8 @@
 - RateLimitHeadersMiddleware reads the rate-limit headers platforms send on every answer
   (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`, Reddit `X-Ratelimit-*`) and holds that
   platform's requests until the window resets once the remaining budget is spent.
+- SendTimeAuthMiddleware lets a spider sign a request (`meta["send_time_auth"]`) as it goes
+  out, so a token renewed while the request waited in the queue is the one it carries.
 """
 
 from __future__ import annotations
@@ -146,3 +148,20 @@ class RateLimitHeadersMiddleware:
                 logger.info("rate limit spent for %s; pausing until %s", self._slot(request),
                             datetime.fromtimestamp(reset, UTC).isoformat())
         return response
+
+
+class SendTimeAuthMiddleware:
+    """Calls `spider.authorize(request)` just before a request marked `send_time_auth` is
+    sent. Credentials set when a request is created go stale while it queues behind a
+    rate-limit pause; set here they are the spider's current ones."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SendTimeAuthMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("send_time_auth"):
+            self.crawler.spider.authorize(request)  # type: ignore[union-attr]

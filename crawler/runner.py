@@ -56,7 +56,8 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     """Crawl every platform the config uses into its database; returns the recorded run.
 
     `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
-    Mastodon `access_token`, Reddit `credentials`, YouTube `api_key`); they go to the spiders only, never into the dataset.
+    Mastodon `access_token`, Reddit `credentials`, YouTube `api_key`); they go to the
+    spiders only, never into the dataset.
     """
     started = datetime.now(UTC)
     window = store.RunWindow(

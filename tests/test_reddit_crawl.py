@@ -12,27 +12,32 @@ from pathlib import Path
 
 import tomli_w
 
+from crawler import __version__
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 
 
-def reddit_only(config: Path) -> Path:
-    """The simulator's config with every brand's other platforms removed."""
+def reddit_only(config: Path, brands: set[str] | None = None) -> Path:
+    """The simulator's config with every brand's other platforms (and other brands) removed."""
     doc = tomllib.loads(config.read_text(encoding="utf-8"))
     doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "reddit")}
-                     for b in doc["brands"]]
+                     for b in doc["brands"] if brands is None or b["id"] in brands]
+    doc["audit"]["client"] = doc["brands"][0]["id"]
     config.write_text(tomli_w.dumps(doc), encoding="utf-8")
     return config
 
 
 def test_expiring_tokens_and_a_spent_rate_limit_still_give_the_whole_truth(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
-    server = simulator(7, session_seconds=1.5, rate_limits={"reddit": (80, 2)})
-    config = reddit_only(sim_config(server))
+    # Tokens outlast the rate-limit window, as real ones (a day) outlast Reddit's (10 min).
+    # 14 requests a second: spent within every window, however slow the machine.
+    server = simulator(7, session_seconds=5, rate_limits={"reddit": (14, 1)})
+    config = reddit_only(sim_config(server), brands={"initech"})
     crawl(config)
     db = config.parent / "audit.duckdb"
-    want = {k: v for k, v in truth_rows(server).items() if k[0] == "reddit"}
-    assert len(want) > 100
+    want = {k: v for k, v in truth_rows(server, brands={"initech"}).items()
+            if k[0] == "reddit"}
+    assert len(want) > 50
     assert_same(crawled_rows(db), want)
     run = last_run(db)
     assert run["status"] == "finished" and set(run["stats"]) == {"reddit"}
@@ -42,6 +47,9 @@ def test_expiring_tokens_and_a_spent_rate_limit_still_give_the_whole_truth(
     assert stats["responses"].get("401", 0) > 0  # some requests met an expired token
     assert stats["rate_limit_pauses"] > 0
     assert stats["responses"].get("429", 0) == 0  # it waited for the reset instead
+    # Reddit's User-Agent rule: <platform>:<app id>:<version> (by /u/<username>).
+    assert server.state["reddit_user_agents"] == {
+        f"python:replyaudit:{__version__} (by /u/replyaudit-demo)"}
 
 
 def test_refused_app_credentials_are_said_and_nothing_is_crawled(

@@ -20,7 +20,8 @@ def load(name: str) -> Any:
 
 def test_a_channel_is_a_brand_account_with_its_subscribers() -> None:
     data = load("ytapi_channel_info_single.json")
-    data["items"][0]["contentDetails"] = {"relatedPlaylists": {"uploads": "UU_x5XG1OV2P6uZZ5FSM9Ttw"}}
+    uploads = {"relatedPlaylists": {"uploads": "UU_x5XG1OV2P6uZZ5FSM9Ttw"}}
+    data["items"][0]["contentDetails"] = uploads
     channel = parse.parse_channel(data, FETCHED, "u", "google")
     assert channel is not None and channel.uploads == "UU_x5XG1OV2P6uZZ5FSM9Ttw"
     account = channel.account

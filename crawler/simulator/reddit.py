@@ -425,7 +425,8 @@ def _more_children(request: SimRequest) -> SimResponse:
 
 
 def _authorized(handler: Any) -> Any:
-    """Bearer token required; Reddit's rate-limit headers on every answer."""
+    """Bearer token required; Reddit's rate-limit headers on every answer. The User-Agents
+    seen are kept, for tests of Reddit's rules on them."""
 
     def wrapped(request: SimRequest) -> SimResponse:
         state = request.server.state
@@ -434,6 +435,7 @@ def _authorized(handler: Any) -> Any:
         if state.get("reddit_window") != window:
             state["reddit_window"], state["reddit_used"] = window, 0
         state["reddit_used"] += 1
+        state.setdefault("reddit_user_agents", set()).add(request.headers.get("user-agent"))
         reset = (window + 1) * seconds - int(time.time())
         if request.server.token_status(request.bearer, "reddit") != "valid":
             response = _error(401, "Unauthorized")

@@ -29,25 +29,28 @@ from crawler.spiders.base import PlatformSpider, json_callback
 
 if TYPE_CHECKING:
     from scrapy.http import Response
+    from twisted.python.failure import Failure
 
     from benchmarks.config import Brand
 
 PAGE = 100  # the largest listing page Reddit serves
 MORE_CHILDREN = 100  # the most ids one /api/morechildren request may name
 DEPTH = 10  # the deepest comment tree Reddit returns in one response
+MAX_RENEWALS = 3  # new tokens one request may wait for before it counts as refused
 
 
 def authorized(method: Callable[..., Iterable[Any]]) -> Callable[..., Iterator[Any]]:
     """Repeat a request refused with 401 under a fresh token before `method` sees it: with
-    the current one if it was sent with an older one, else once more after a renewal."""
+    the current one if it was sent with an older one, else after a renewal (a few times at
+    most: a token refused again and again means the app lost access)."""
 
     @functools.wraps(method)
     def wrapper(self: RedditSpider, response: Response, **kwargs: Any) -> Iterator[Any]:
         if response.status != 401:
             yield from method(self, response, **kwargs)
         elif self.token and response.meta.get("token_generation") != self.token_generation:
-            yield self.with_token(response.request)
-        elif not response.meta.get("renewed"):
+            yield response.request.replace(dont_filter=True)  # signed again as it goes out
+        elif response.meta.get("renewals", 0) < MAX_RENEWALS:
             yield from self.renew(response.request)
         else:
             yield from self.record_failure(response.request, "HTTP 401", 401)
@@ -94,7 +97,7 @@ class RedditSpider(PlatformSpider):
         return scrapy.FormRequest(
             f"{self.platform_settings.options['auth_url'].rstrip('/')}/api/v1/access_token",
             formdata={"grant_type": "client_credentials"}, callback=self.on_token,
-            errback=self.on_error, dont_filter=True,
+            errback=self.on_token_error, dont_filter=True,
             headers={"Authorization": f"Basic {basic}", "User-Agent": self.reddit_user_agent()},
             meta={"download_slot": self.name, "platform": self.name, "brand_id": None,
                   "handle_httpstatus_list": [400, 401, 403]})
@@ -106,15 +109,13 @@ class RedditSpider(PlatformSpider):
         except ValueError:
             data = {}
         if response.status != 200 or not data.get("access_token"):
-            self.note(f"Reddit refused the app credentials (HTTP {response.status}): Reddit "
-                      "was not crawled. Check the client id and secret.")
-            self.waiting = []
+            yield from self.no_token(f"HTTP {response.status}", first)
             return
         self.token = str(data["access_token"])
         self.token_generation += 1
         waiting, self.waiting = self.waiting, []
         for request in waiting:
-            yield self.with_token(request)
+            yield request.replace(dont_filter=True)
         if first:
             for brand in self.config.brands:
                 for handle in brand.handles(self.name):
@@ -123,9 +124,28 @@ class RedditSpider(PlatformSpider):
                     yield self.get(f"/r/{sub}/new", {"limit": PAGE}, self.on_subreddit, brand.id,
                                    cb_kwargs={"sub": sub, "page": 1})
 
+    def on_token_error(self, failure: Failure) -> Iterator[Any]:
+        first = self.token is None and not self.waiting
+        yield from self.on_error(failure)
+        yield from self.no_token(failure.getErrorMessage() or "network error", first)
+
+    def no_token(self, why: str, first: bool) -> Iterator[Any]:
+        """No token: before the crawl, nothing is crawled; during it, what waited for a new
+        token is recorded as not fetched."""
+        if first:
+            self.note(f"Reddit refused the app credentials ({why}): Reddit was not crawled. "
+                      "Check the client id and secret.")
+        else:
+            self.note(f"Reddit refused to renew the app's token ({why}): the requests waiting "
+                      "for it are recorded as failures.")
+        waiting, self.waiting = self.waiting, []
+        for request in waiting:
+            yield from self.record_failure(request, f"no token ({why})", 401)
+
     def renew(self, request: scrapy.Request) -> Iterator[scrapy.Request]:
         """Hold `request` until a new token arrives (tokens expire after a day)."""
-        self.waiting.append(request.replace(meta={**request.meta, "renewed": True}))
+        renewals = request.meta.get("renewals", 0) + 1
+        self.waiting.append(request.replace(meta={**request.meta, "renewals": renewals}))
         if len(self.waiting) == 1:
             yield self.token_request()
 
@@ -135,18 +155,19 @@ class RedditSpider(PlatformSpider):
         contact = f"by /u/{username}" if username else self.settings.get("USER_AGENT")
         return f"python:replyaudit:{__version__} ({contact})"
 
-    def with_token(self, request: scrapy.Request) -> scrapy.Request:
-        headers = {"Authorization": f"bearer {self.token}", "User-Agent": self.reddit_user_agent()}
-        return request.replace(headers=headers, dont_filter=True,
-                               meta={**request.meta, "token_generation": self.token_generation})
+    def authorize(self, request: scrapy.Request) -> None:
+        """Sign `request` as it is sent (crawler.middlewares.SendTimeAuthMiddleware)."""
+        request.headers["Authorization"] = f"bearer {self.token}"
+        request.meta["token_generation"] = self.token_generation
 
     def get(self, path: str, params: dict[str, Any], callback: Callable[..., Any],
             brand_id: str | None, **kwargs: Any) -> scrapy.Request:
         query = urlencode({**params, "raw_json": 1})
-        meta = {"handle_httpstatus_list": [401], **kwargs.pop("meta", {})}
-        request = self.api_request(f"{self.platform_settings.base_url}{path}?{query}", callback,
-                                   brand_id, meta=meta, **kwargs)
-        return self.with_token(request)
+        meta = {"handle_httpstatus_list": [401], "send_time_auth": True,
+                **kwargs.pop("meta", {})}
+        return self.api_request(f"{self.platform_settings.base_url}{path}?{query}", callback,
+                                brand_id, meta=meta,
+                                headers={"User-Agent": self.reddit_user_agent()}, **kwargs)
 
     # Brand accounts ------------------------------------------------------------------------
 
