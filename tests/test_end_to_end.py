@@ -85,6 +85,10 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     try:
         assert con.execute("select count(*) from posts where post_id = ?",
                            [deepest.post_id]).fetchall() == [(1,)]
+        # Deleted and removed comments keep their place: judged like the truth judges them.
+        [(deleted,)] = con.execute("select count(*) from customer_posts "
+                                   "where author_id = '[deleted]'").fetchall()
+        assert deleted > 0
     finally:
         con.close()
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
