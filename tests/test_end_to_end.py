@@ -93,8 +93,7 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
         con.close()
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
         "bluesky": "searched", "mastodon": "searched",
-        "reddit": "not applicable",  # Reddit: mentions are read in the crawled threads
-        "youtube": "not applicable"}
+        "reddit": "searched", "youtube": "not applicable"}
     # YouTube: replies beyond those a thread carries, a second page of threads, a video with
     # comments turned off (said, not a failure), and the quota units spent.
     asked = [path for platform, path, _ in server.request_log if platform == "youtube"]

@@ -9,7 +9,8 @@ request needs a bearer token from the app-only OAuth flow (`/api/v1/access_token
 
 The world: each demo brand's subreddit, where customers post (addressed to the brand) and
 the brand's accounts, flaired staff and (for Acme) moderators answer; brand announcements;
-brand comments on customers' submissions in r/travel; a fan-run moderator at Initech's
+brand comments on customers' submissions in r/travel; customers' submissions there that
+mention a brand account (and one that only looks like it does); a fan-run moderator at Initech's
 subreddit who is not the brand; deleted comments; one long and one deep thread to be cut.
 """
 
@@ -158,6 +159,17 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
                                    parent=pitch)
                     if reply is not None:
                         b.maybe_answer(reply, brand_id, listed[brand_id])
+        # Customers naming the brand's account in submissions elsewhere: found by search.
+        t = start
+        while (t := t + timedelta(days=rng.expovariate(0.3))) < world.now:
+            mention = b.post(speaker(), t, f"u/{listed[brand_id][0].handle} {b.complaint()}")
+            if mention is None:
+                break
+            mention.mentions = [listed[brand_id][0]]
+            b.maybe_answer(mention, brand_id, listed[brand_id])
+    # A search for u/AcmeAirHelp also matches another name that starts alike: not a mention.
+    b.post(speaker(), world.now - timedelta(days=4, hours=rng.randint(1, 30)),
+           f"Is u/{BRANDS['acme'].accounts[0]}Desk legit? Looks like a scam account.")
     _long_thread(b, listed["acme"], window_start + timedelta(days=rng.uniform(2, 6)))
     for post in b.posts:
         # Reddit counts whole seconds; the kind prefix follows the post's place.
@@ -389,6 +401,15 @@ def _new(request: SimRequest) -> SimResponse:
     return _page(posts, request, submission)
 
 
+def _search(request: SimRequest) -> SimResponse:
+    """Submissions whose title or body contain the words (loosely, as full-text search does);
+    Reddit's search does not cover comments."""
+    words = (request.arg("q") or "").strip('"').lower()
+    posts = [p for p in request.server.world.posts["reddit"]
+             if p.parent is None and words and words in p.text.lower()]
+    return _page(posts, request, submission)
+
+
 def _comments(request: SimRequest) -> SimResponse:
     index = _index(request)["posts"]
     root = index.get(request.match.group(1))
@@ -459,6 +480,7 @@ def routes() -> list[Route]:
         (r"/user/([A-Za-z0-9_-]+)/about", _about),
         (r"/user/([A-Za-z0-9_-]+)/overview", _overview),
         (r"/r/([A-Za-z0-9_]+)/new", _new),
+        (r"/search", _search),
         (r"/comments/([a-z0-9]+)(?:/_/([a-z0-9]+))?/?", _comments),
         (r"/api/morechildren", _more_children),
     ]

@@ -7,8 +7,9 @@ it says so and crawls nothing.
 
 Per brand: each listed account's profile and its posts in the window (`/user/{name}/overview`,
 newest first), the subtree below each of its comments and the whole thread of each of its
-submissions; each of the brand's subreddits' submissions in the window (`/r/{sub}/new`) with
-their whole threads. Trees Reddit cuts are completed: `more` stubs through
+submissions; the submissions in the window that mention it (`/search`: Reddit's search
+covers submissions, not comments) with their threads; each of the brand's subreddits'
+submissions in the window (`/r/{sub}/new`) with their whole threads. Trees Reddit cuts are completed: `more` stubs through
 `/api/morechildren`, "continue this thread" stubs by fetching that comment's subtree.
 """
 
@@ -182,6 +183,7 @@ class RedditSpider(PlatformSpider):
         if account is not None:
             yield account
         yield self.overview(handle, response.meta["brand_id"], None, 1)
+        yield self.search(handle, response.meta["brand_id"], None, 1)
 
     def overview(self, handle: str, brand_id: str, after: str | None,
                  page: int) -> scrapy.Request:
@@ -208,6 +210,38 @@ class RedditSpider(PlatformSpider):
                 yield from self.subtree(post.root_id or "", post.post_id, brand_id)
         yield from self.next_page(parsed, page, f"u/{handle}",
                                   lambda after: self.overview(handle, brand_id, after, page + 1))
+
+    # Mentions ------------------------------------------------------------------------------
+
+    def search(self, handle: str, brand_id: str, after: str | None, page: int) -> scrapy.Request:
+        params: dict[str, Any] = {"q": f'"u/{handle}"', "sort": "new", "type": "link",
+                                  "limit": PAGE}
+        if after:
+            params["after"] = after
+        return self.get("/search", params, self.on_search, brand_id,
+                        cb_kwargs={"handle": handle, "page": page})
+
+    @authorized
+    @json_callback
+    def on_search(self, response: Response, data: Any, handle: str, page: int) -> Iterator[Any]:
+        """Submissions that mention the account, with their threads. Search matches words
+        loosely, so only a real `u/<handle>` in the text counts."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("audit/mentions/searched", 1)
+        brand_id = response.meta["brand_id"]
+        parsed = parse.parse_listing(data, self.rules, self.now(), response.url, brand_id)
+        for post, account in zip(parsed.posts, parsed.accounts, strict=True):
+            if not self.in_window(post):
+                continue
+            if handle not in post.mentions:
+                self.crawler.stats.inc_value("audit/mentions/not_a_mention")
+                continue
+            yield account
+            yield post
+            if post.reply_count:
+                yield from self.thread(post.post_id, brand_id)
+        yield from self.next_page(parsed, page, f"the search for u/{handle}",
+                                  lambda after: self.search(handle, brand_id, after, page + 1))
 
     # Subreddits ----------------------------------------------------------------------------
 
