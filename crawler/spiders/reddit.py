@@ -9,8 +9,9 @@ Per brand: each listed account's profile and its posts in the window (`/user/{na
 newest first), the subtree below each of its comments and the whole thread of each of its
 submissions; the submissions in the window that mention it (`/search`: Reddit's search
 covers submissions, not comments) with their threads; each of the brand's subreddits'
-submissions in the window (`/r/{sub}/new`) with their whole threads. Trees Reddit cuts are completed: `more` stubs through
-`/api/morechildren`, "continue this thread" stubs by fetching that comment's subtree.
+submissions in the window (`/r/{sub}/new`) with their whole threads. Trees Reddit cuts are
+completed: `more` stubs through `/api/morechildren`, "continue this thread" stubs by
+fetching that comment's subtree.
 """
 
 from __future__ import annotations
