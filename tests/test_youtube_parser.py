@@ -120,3 +120,23 @@ def test_channel_handles_and_ids_in_the_config() -> None:
     assert normalize_youtube_handle("UC_x5XG1OV2P6uZZ5FSM9Ttw") == "UC_x5XG1OV2P6uZZ5FSM9Ttw"
     assert normalize_youtube_handle("@a") is None
     assert normalize_youtube_handle("https://youtube.com/@acme") is None
+
+
+def test_a_reply_to_a_reply_is_found_by_the_handle_it_starts_with() -> None:
+    # The recorded replies (all by "kun liu", renamed here) with the texts YouTube writes
+    # when one replies to another reply: "@handle " first.
+    data = load("ytapi_comments_by_parent_paged_1.json")
+    first, second = data["items"][1], data["items"][0]  # oldest first
+    first["snippet"].update(authorDisplayName="@alice", textOriginal="where is my bag?")
+    second["snippet"].update(authorDisplayName="@acmeair", textOriginal="@Alice found it!")
+    top = "Ugw5zYU6n9pmIgAZWvN4AaABAg"
+    page = parse.parse_replies(data, "JE8xdDp5B8Q", top, FETCHED, "u", "g")
+    tree = parse.thread_tree(list(zip(page.posts, page.accounts, strict=True)))
+    question, answer = (post for post, _ in tree)
+    assert question.text == "where is my bag?" and question.parent_id == top
+    assert answer.parent_id == question.post_id  # below the question it answers
+    # A handle nobody in the thread wrote, or none at all: a child of the top-level comment.
+    second["snippet"]["textOriginal"] = "@bob found it!"
+    page = parse.parse_replies(data, "JE8xdDp5B8Q", top, FETCHED, "u", "g")
+    tree = parse.thread_tree(list(zip(page.posts, page.accounts, strict=True)))
+    assert {post.parent_id for post, _ in tree} == {top}

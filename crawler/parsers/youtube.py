@@ -1,10 +1,13 @@
 """YouTube Data API v3 JSON (channels, playlistItems, commentThreads, comments) to items. Pure.
 
-The conversation is a tree of three levels: a video (a post by the brand's channel), its
-top-level comments (children of the video), and their replies (children of the top-level
-comment: YouTube threads are flat, every reply has the top-level comment as `parentId`).
-So a top-level comment by anyone else replies directly to a brand post (addressed), and a
-reply by the channel in that thread is below it (answered).
+The conversation is a tree: a video (a post by the brand's channel), its top-level comments
+(children of the video), and their replies (children of the top-level comment). So a
+top-level comment by anyone else replies directly to a brand post (addressed), and a reply
+by the channel in that thread is below it (answered). The API's threads are flat (every
+reply's `parentId` is the top-level comment); a reply to a reply is told apart the way
+YouTube writes it, by the `@handle` of the replied-to author that starts its text
+(`thread_tree`), so that a customer's reply in a thread the channel started is answered by
+the channel's `@customer …` reply below it.
 
 Ids are YouTube's own: video ids, comment ids, and `UC…` channel ids for accounts (a
 comment's `authorChannelId.value`; handles and names can change, channel ids cannot).
@@ -150,6 +153,21 @@ def parse_replies(data: Any, video: str, top: str, fetched_at: datetime, source_
             page.posts.append(found[0])
             page.accounts.append(found[1])
     return page
+
+
+def thread_tree(replies: list[tuple[Post, Account]]) -> list[tuple[Post, Account]]:
+    """The replies in time order, each re-parented to the latest earlier reply of the author
+    whose `@handle` starts its text (YouTube's reply-to-a-reply); others stay children of
+    the top-level comment."""
+    ordered = sorted(replies, key=lambda r: (r[0].created_at, r[0].post_id))
+    latest: dict[str, str] = {}  # lower-case @handle -> its latest reply so far
+    for post, account in ordered:
+        first_word = post.text.split(maxsplit=1)[0].lower() if post.text.strip() else ""
+        if first_word.startswith("@") and first_word in latest:
+            post.parent_id = latest[first_word]
+        if account.handle and account.handle.startswith("@"):
+            latest[account.handle.lower()] = post.post_id
+    return ordered
 
 
 def error_reason(data: Any) -> str | None:

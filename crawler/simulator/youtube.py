@@ -73,6 +73,8 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
                 break
             for _ in range(rng.randint(0, 7)):
                 _thread(b, video, brand_id, channel, video.created_at + b.delay(0.5))
+            if rng.random() < 0.4:
+                _channel_thread(b, video, brand_id, channel)
         quiet = world.window_start + timedelta(days=rng.uniform(1, 15))
         b.post(channel, quiet, PRIVATE)
         b.post(channel, quiet + timedelta(hours=5), NO_COMMENTS)
@@ -89,8 +91,9 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             post.post_id = post.native_id[:11]
         elif post.parent.parent is None:
             post.post_id = f"Ug{post.native_id}4AaABAg"
-        else:
-            post.post_id = f"{post.parent.post_id}.{post.native_id}"
+        else:  # a reply's id starts with its thread's top-level comment id
+            top = post.parent if post.parent.parent.parent is None else post.parent.parent
+            post.post_id = f"{top.post_id}.{post.native_id}"
         post.native_id = post.post_id
 
 
@@ -109,6 +112,26 @@ def _thread(b: _Builder, video: Post, brand_id: str, channel: Account, at: datet
                         "Sorry about that! Please send us your booking reference.", parent=top)
         if answer is not None and b.rng.random() < 0.3:
             b.post(top.author, answer.created_at + b.delay(0.5), "Sent, thanks.", parent=top)
+
+
+def _channel_thread(b: _Builder, video: Post, brand_id: str, channel: Account) -> None:
+    """The channel's own top-level comment: customers reply to it (addressed), and the
+    channel answers each with a reply to that reply (`@customer …`)."""
+    top = b.post(channel, video.created_at + timedelta(minutes=2),
+                 "Questions about the new routes? Ask here!", parent=video)
+    if top is None:
+        return
+    rate, speed = b.brand_traits[brand_id]
+    asked: set[str] = set()  # one reply per customer: "@handle" names one reply
+    for _ in range(b.rng.randint(1, 4)):
+        customer = b.customer()
+        if customer.key in asked:
+            continue
+        asked.add(customer.key)
+        question = b.post(customer, top.created_at + b.delay(0.8), b.complaint(), parent=top)
+        if question is not None and b.rng.random() < rate:
+            b.post(channel, question.created_at + b.delay(speed),
+                   f"{customer.handle} thanks, we have sent you a message.", parent=question)
 
 
 # Shapes ------------------------------------------------------------------------------------
@@ -136,13 +159,15 @@ def _comment(post: Post) -> dict[str, Any]:
         "updatedAt": _iso(post.created_at),
     }
     if post.parent is not None and post.parent is not video:
-        snippet["parentId"] = post.parent.post_id
+        # Threads are flat: a reply to a reply names the thread's top-level comment.
+        top = post.parent if post.parent.parent is video else post.parent.parent
+        snippet["parentId"] = top.post_id
     return {"kind": "youtube#comment", "etag": _etag(post.post_id), "id": post.post_id,
             "snippet": snippet}
 
 
 def _thread_resource(top: Post, with_replies: bool) -> dict[str, Any]:
-    replies = sorted(top.children, key=lambda p: p.created_at)
+    replies = _flat_replies(top)
     thread: dict[str, Any] = {
         "kind": "youtube#commentThread", "etag": _etag("t" + top.post_id), "id": top.post_id,
         "snippet": {"channelId": top.root.author.key, "videoId": top.root.post_id,
@@ -151,6 +176,16 @@ def _thread_resource(top: Post, with_replies: bool) -> dict[str, Any]:
     if with_replies and replies:
         thread["replies"] = {"comments": [_comment(r) for r in replies[-INLINE_REPLIES:][::-1]]}
     return thread
+
+
+def _flat_replies(top: Post) -> list[Post]:
+    """Every reply in a top-level comment's thread, oldest first, as the API lists them."""
+    replies, stack = [], list(top.children)
+    while stack:
+        reply = stack.pop()
+        replies.append(reply)
+        stack.extend(reply.children)
+    return sorted(replies, key=lambda p: (p.created_at, p.post_id))
 
 
 def _playlist_item(video: Post, position: int) -> dict[str, Any]:
@@ -274,8 +309,7 @@ def _comments(request: SimRequest) -> SimResponse:
     if top is None or top.parent is None or top.parent.parent is not None:
         return _error(404, "commentNotFound", "One or more of the comments identified by the "
                       "parentId parameter could not be found.")
-    replies = sorted(top.children, key=lambda p: p.created_at)
-    return _page(request, "comment", replies, lambda r, _: _comment(r), 100)
+    return _page(request, "comment", _flat_replies(top), lambda r, _: _comment(r), 100)
 
 
 def _keyed(handler: Any) -> Any:

@@ -215,8 +215,9 @@ class YoutubeSpider(PlatformSpider):
             yield from self.emit(thread.top, thread.author, found)
 
     def emit(self, top: Any, author: Any, replies: list[tuple[Any, Any]]) -> Iterator[Any]:
+        """A whole thread: the top-level comment, then its replies as a tree."""
         yield author
         yield top
-        for post, account in replies:
+        for post, account in parse.thread_tree(replies):
             yield account
             yield post
