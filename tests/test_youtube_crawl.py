@@ -38,14 +38,15 @@ def assert_partial_but_exact(server: SimServer, db: Path) -> None:
 
 def test_the_run_stops_before_its_quota_budget(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
-    server = simulator(9)
+    server = simulator(9, faults="500=0.25")  # retries are calls too: they cost units
     config = youtube_only(sim_config(server), quota_units=12)
     crawl(config)
     db = config.parent / "audit.duckdb"
     assert_partial_but_exact(server, db)
     run = last_run(db)
     stats = run["stats"]["youtube"]
-    assert stats["quota_units"] == 12 == server.state["youtube_units"]
+    assert stats["quota_units"] == 12 == server.count("youtube") == stats["requests"]
+    assert stats["retries"] > 0
     assert any("quota budget of 12 units" in note for note in stats["notes"])
     assert run["status"] == "finished" and run["failures"] == []  # stopped, not failed
 

@@ -6,9 +6,10 @@ replies a thread carries inline) and, for threads with more replies than that,
 `comments.list?parentId=`. The key travels in the `X-Goog-Api-Key` header, never in a URL
 (URLs are logged and stored with failures).
 
-The API's daily quota is counted in units (1 per list call here); the spider never spends
-more than `quota_units` in a run, and stops cleanly before: a thread is stored only with all
-its replies, so what was stored is judged correctly and what was not is said in a note.
+The API's daily quota is counted in units (1 per list call here, retries included, counted
+as they are sent); the spider never spends more than `quota_units` in a run, and stops
+cleanly before: a thread is stored only with all its replies, so what was stored is judged
+correctly and what was not is said in a note.
 Without a key nothing is crawled: the public watch pages only give relative times
 ("2 days ago"), which cannot measure a response time.
 """
@@ -20,12 +21,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 
 from crawler.parsers import youtube as parse
 from crawler.spiders.base import PlatformSpider, json_callback
 
 if TYPE_CHECKING:
     from scrapy.http import Response
+    from twisted.python.failure import Failure
 
     from benchmarks.config import Brand
 
@@ -43,7 +46,6 @@ class YoutubeSpider(PlatformSpider):
         self.budget = int(self.platform_settings.options["quota_units"])
         self.units = 0
         self.stopped = False  # the budget (or the API's own quota) ended the crawl
-        self.disabled = 0  # videos whose comments are turned off
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self._api_key:
@@ -59,22 +61,33 @@ class YoutubeSpider(PlatformSpider):
 
     def call(self, resource: str, params: dict[str, Any], callback: Callable[..., Any],
              brand_id: str | None, **kwargs: Any) -> scrapy.Request | None:
-        """A Data API list call, or None once it would overspend the run's quota budget."""
+        """A Data API list call (signed and paid for as it is sent: `authorize`); None once
+        the crawl has stopped."""
         if self.stopped:
             return None
-        if self.units + UNIT_COST > self.budget:
+        meta = {"handle_httpstatus_list": [400, 403], "send_time_auth": True,
+                **kwargs.pop("meta", {})}
+        url = f"{self.platform_settings.base_url}/youtube/v3/{resource}?{urlencode(params)}"
+        return self.api_request(url, callback, brand_id, meta=meta, **kwargs)
+
+    def authorize(self, request: scrapy.Request) -> None:
+        """Spend a quota unit as `request` goes out (crawler.middlewares.SendTimeAuthMiddleware),
+        retries included, since the API counts every call; never past the budget."""
+        if not self.stopped and self.units + UNIT_COST > self.budget:
             self.stop(f"YouTube: stopped at the quota budget of {self.budget} units "
                       "(platforms.youtube.quota_units); comments not fetched by then are "
                       "missing.")
-            return None
+        if self.stopped:
+            raise IgnoreRequest("YouTube crawl stopped (quota)")
         self.units += UNIT_COST
-        assert self.crawler.stats is not None
+        assert self.crawler.stats is not None and self._api_key is not None
         self.crawler.stats.set_value("audit/quota_units", self.units)
-        meta = {"handle_httpstatus_list": [400, 403], **kwargs.pop("meta", {})}
-        url = f"{self.platform_settings.base_url}/youtube/v3/{resource}?{urlencode(params)}"
-        assert self._api_key is not None
-        return self.api_request(url, callback, brand_id, meta=meta,
-                                headers={"X-Goog-Api-Key": self._api_key}, **kwargs)
+        request.headers["X-Goog-Api-Key"] = self._api_key
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        if failure.check(IgnoreRequest) and self.stopped:
+            return  # not sent on purpose: the note says why
+        yield from super().on_error(failure)
 
     def stop(self, why: str) -> None:
         self.stopped = True
@@ -171,7 +184,6 @@ class YoutubeSpider(PlatformSpider):
     def on_threads(self, response: Response, data: Any, video: str) -> Iterator[Any]:
         if response.status in (400, 403):
             if parse.error_reason(data) == "commentsDisabled":
-                self.disabled += 1
                 self.note("YouTube: some videos have comments turned off; they hold no "
                           "customer posts.")
                 return
