@@ -63,3 +63,20 @@ def test_refused_app_credentials_are_said_and_nothing_is_crawled(
     assert any("refused the app credentials (HTTP 401)" in note for note in stats["notes"])
     assert "wrong" not in str(run["stats"])  # the secret is nowhere in the dataset
     assert server.count("reddit") == 1
+
+
+def test_the_world_needs_search_only_for_what_reddit_search_finds() -> None:
+    """Reddit's search covers submissions, so any customer post only search can reach must
+    be a submission; YouTube has no search at all. Checked over many seeds, no crawl."""
+    from datetime import UTC, datetime
+
+    from crawler.simulator import PLATFORM_MODULES
+    from crawler.simulator.truth import judge
+    from crawler.simulator.world import generate_world
+
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    modules = {p: PLATFORM_MODULES[p].IDS for p in ("reddit", "youtube")}
+    for seed in range(1, 16):
+        rows = judge(generate_world(seed, now, modules))
+        searched = [r.post_id for r in rows if r.needs_search]
+        assert searched and all(post_id.startswith("t3_") for post_id in searched), seed

@@ -121,7 +121,10 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             answerers = in_sub[brand_id] if t >= window_start else listed[brand_id]
             b.maybe_answer(post, brand_id, answerers)
             for _ in range(rng.randint(0, 2)):
-                mention = listed[brand_id][0] if rng.random() < 0.3 else None
+                # A comment that mentions the brand is found in its thread: only threads in
+                # the window are read (Reddit's search does not cover comments).
+                mention = (listed[brand_id][0] if rng.random() < 0.3 and t >= window_start
+                           else None)
                 text = (f"u/{mention.handle} can you help here?" if mention
                         else "Following, same problem.")
                 chat = b.post(speaker() if mention else b.customer(), t + b.delay(0.3), text,
