@@ -15,10 +15,11 @@ from typing import Any
 
 from benchmarks.errors import ConfigError
 
-PLATFORMS = ("bluesky", "mastodon", "discourse", "trustpilot")
+PLATFORMS = ("bluesky", "mastodon", "discourse", "trustpilot", "reddit", "youtube")
 # Platforms whose data is imported, never crawled (`replyaudit import twcs`): a brand may
 # list its accounts there so the report covers them, but `crawl` refuses them.
 IMPORTED_PLATFORMS = ("x",)
+BRAND_PLATFORMS = (*PLATFORMS, *IMPORTED_PLATFORMS)  # the platform keys of a [[brands]] table
 
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -29,6 +30,10 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FORUM_URL = re.compile(r"^https?://([a-z0-9.-]+(:\d+)?)(/[A-Za-z0-9._~%/-]*)?$")
 _DISCOURSE_CATEGORY = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*/\d+$")
 _DISCOURSE_GROUP = re.compile(r"^[A-Za-z0-9_.-]+$")
+_REDDIT_USER = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
+_SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
+_YOUTUBE_HANDLE = re.compile(r"^@[A-Za-z0-9._-]{3,30}$")
+_YOUTUBE_CHANNEL = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
 
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
     "bluesky": {
@@ -60,6 +65,27 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         # Web pages with no published limit: one page every two seconds, one at a time.
         "requests_per_second": 0.5,
         "concurrency": 1,
+    },
+    "reddit": {
+        "base_url": "https://oauth.reddit.com",
+        "auth_url": "https://www.reddit.com",
+        "client_id_env": "REDDIT_CLIENT_ID",
+        "client_secret_env": "REDDIT_CLIENT_SECRET",
+        "username": "",  # the Reddit account that registered the app, for the User-Agent
+        "comment_limit": 500,  # comments per /comments request: the API's maximum
+        # Reddit allows 100 requests per minute per OAuth client: 1 per second leaves room.
+        "requests_per_second": 1.0,
+        "concurrency": 2,
+    },
+    "youtube": {
+        "base_url": "https://www.googleapis.com",
+        "api_key_env": "YOUTUBE_API_KEY",
+        # The Data API grants 10,000 quota units a day per project; one run never spends more
+        # than this (every list call used here costs 1 unit).
+        "quota_units": 10000,
+        # The API limits units, not rate; 2 requests per second keeps a crawl gentle.
+        "requests_per_second": 2.0,
+        "concurrency": 2,
     },
 }
 
@@ -213,6 +239,15 @@ def normalize_bluesky_handle(value: str) -> str | None:
     return value if all(_DOMAIN_LABEL.match(label) for label in labels) else None
 
 
+def normalize_youtube_handle(value: str) -> str | None:
+    """A YouTube channel as '@handle' (lower-cased) or its 'UC…' channel id; None if malformed."""
+    value = value.strip()
+    if _YOUTUBE_CHANNEL.match(value):
+        return value
+    value = "@" + value.removeprefix("@")
+    return value.lower() if _YOUTUBE_HANDLE.match(value) else None
+
+
 def normalize_mastodon_handle(value: str) -> str | None:
     """A Mastodon account as 'user@instance.domain' without the leading '@'; None if malformed."""
     value = value.strip().removeprefix("@")
@@ -267,6 +302,8 @@ _HANDLE_RULES = {
     "discourse": (normalize_forum_url, "a forum URL like 'https://community.acme.com'"),
     "trustpilot": (normalize_review_domain,
                    "a company's domain on Trustpilot like 'acme.com'"),
+    "youtube": (normalize_youtube_handle,
+                "a YouTube channel handle like '@AcmeAir' or a channel id like 'UC…'"),
 }
 # Platforms whose brand entry may also be a table: the key holding the handles, and each
 # option with its pattern and what it means to a reader of an error message.
@@ -365,7 +402,7 @@ class _Validator:
             key = f"brands[{i}]"
             if not isinstance(raw, dict):
                 raise self.fail(key, "a table", raw)
-            self.only_keys(raw, f"{key}.", {"id", "name", *_HANDLE_RULES})
+            self.only_keys(raw, f"{key}.", {"id", "name", *BRAND_PLATFORMS})
             brand_id = self.string(raw, f"{key}.id", required=True)
             assert brand_id is not None
             if not _BRAND_ID.match(brand_id):
@@ -374,13 +411,18 @@ class _Validator:
                 raise self.fail(f"{key}.id", "an id no other brand uses", brand_id)
             accounts: dict[str, tuple[str, ...]] = {}
             options: dict[str, dict[str, Any]] = {}
-            for platform in _HANDLE_RULES:
+            for platform in BRAND_PLATFORMS:
                 if platform not in raw:
                     continue
-                normalized, extra = self.platform_entry(raw[platform], f"{key}.{platform}",
-                                                        platform)
-                if extra:
-                    options[platform] = extra
+                if platform == "reddit":
+                    normalized, options[platform] = self.reddit_entry(raw[platform],
+                                                                      f"{key}.{platform}", owner,
+                                                                      brand_id)
+                else:
+                    normalized, extra = self.platform_entry(raw[platform], f"{key}.{platform}",
+                                                            platform)
+                    if extra:
+                        options[platform] = extra
                 for j, norm in enumerate(normalized):
                     if (platform, norm) in owner:
                         raise self.fail(
@@ -392,7 +434,7 @@ class _Validator:
                 if normalized:
                     accounts[platform] = normalized
             if not accounts:
-                raise self.fail(key, f"at least one account on {' or '.join(_HANDLE_RULES)}")
+                raise self.fail(key, f"at least one account on {' or '.join(BRAND_PLATFORMS)}")
             name = self.string(raw, f"{key}.name") or brand_id
             brands.append(Brand(id=brand_id, name=name, accounts=accounts, options=options))
         return tuple(brands)
@@ -432,6 +474,56 @@ class _Validator:
                 raise self.fail(f"{key}[{j}]", expected, handle)
             normalized.append(norm)
         return tuple(normalized)
+
+    def reddit_entry(self, value: Any, key: str, owner: dict[tuple[str, str], str],
+                     brand_id: str) -> tuple[tuple[str, ...], dict[str, Any]]:
+        """`{ accounts = [...], subreddits = [...], flairs = [...], moderators = false }`.
+
+        Accounts and subreddits are lower-cased (Reddit matches both case-insensitively); a
+        subreddit belongs to one brand only, since its submissions are addressed to it.
+        """
+        if not isinstance(value, dict):
+            raise self.fail(key, "a table like { accounts = [\"AcmeHelp\"], subreddits = "
+                                 "[\"acme\"], flairs = [\"Official\"] }", value)
+        self.only_keys(value, f"{key}.", {"accounts", "subreddits", "flairs", "moderators"})
+        accounts = self.names(value, f"{key}.accounts", _REDDIT_USER, "u/",
+                              "a Reddit username like 'AcmeHelp'", required=True)
+        subreddits = self.names(value, f"{key}.subreddits", _SUBREDDIT, "r/",
+                                "a subreddit name like 'acmeair'")
+        for j, sub in enumerate(subreddits):
+            if ("reddit/r", sub) in owner:
+                raise self.fail(f"{key}.subreddits[{j}]",
+                                f"a subreddit no other brand lists (brand "
+                                f"{owner['reddit/r', sub]!r} has it)", sub)
+            owner["reddit/r", sub] = brand_id
+        flairs = value.get("flairs", [])
+        if not isinstance(flairs, list) or not all(isinstance(f, str) and f.strip()
+                                                   for f in flairs):
+            raise self.fail(f"{key}.flairs", "a list of flair texts like ['Official']", flairs)
+        moderators = value.get("moderators", False)
+        if not isinstance(moderators, bool):
+            raise self.fail(f"{key}.moderators", "true or false", moderators)
+        if moderators and not subreddits:
+            raise self.fail(f"{key}.moderators", "subreddits to be moderators of", "no subreddits")
+        options = {"subreddits": subreddits, "flairs": tuple(f.strip() for f in flairs),
+                   "moderators": moderators}
+        return accounts, options
+
+    def names(self, table: dict[str, Any], key: str, pattern: re.Pattern[str], prefix: str,
+              expected: str, required: bool = False) -> tuple[str, ...]:
+        """A list of Reddit names, lower-cased, without their `u/` or `r/` prefix."""
+        value = table.get(key.rsplit(".", 1)[-1], [])
+        if not isinstance(value, list) or (required and not value):
+            raise self.fail(key, f"a non-empty list, each {expected}" if required
+                            else f"a list, each {expected}", value if value != [] else "missing")
+        names = []
+        for j, name in enumerate(value):
+            clean = name.strip().removeprefix("/").removeprefix(prefix) if isinstance(
+                name, str) else ""
+            if not pattern.match(clean):
+                raise self.fail(f"{key}[{j}]", expected, name)
+            names.append(clean.lower())
+        return tuple(names)
 
     def platforms(self, table: dict[str, Any]) -> dict[str, PlatformSettings]:
         self.only_keys(table, "platforms.", set(PLATFORMS))

@@ -73,6 +73,14 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
     token = os.environ.get(mastodon["access_token_env"])
     if token:
         secrets["mastodon"] = {"access_token": token}
+    reddit = config.platforms["reddit"].options
+    client_id = os.environ.get(reddit["client_id_env"])
+    client_secret = os.environ.get(reddit["client_secret_env"])
+    if client_id and client_secret:
+        secrets["reddit"] = {"credentials": (client_id, client_secret)}
+    api_key = os.environ.get(config.platforms["youtube"].options["api_key_env"])
+    if api_key:
+        secrets["youtube"] = {"api_key": api_key}
     return secrets
 
 
@@ -633,7 +641,10 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
     identifier, password = SIM_CREDENTIALS["bluesky"]
     click.echo(f"Logins it accepts: BLUESKY_IDENTIFIER={identifier} "
                f"BLUESKY_APP_PASSWORD={password} "
-               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]}")
+               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]} "
+               f"REDDIT_CLIENT_ID={SIM_CREDENTIALS['reddit'][0]} "
+               f"REDDIT_CLIENT_SECRET={SIM_CREDENTIALS['reddit'][1]} "
+               f"YOUTUBE_API_KEY={SIM_CREDENTIALS['youtube'][1]}")
     try:
         while True:
             time.sleep(3600)
@@ -667,6 +678,10 @@ def demo(out: str, seed: int) -> None:
         os.environ[cfg.platforms["bluesky"].options["identifier_env"]] = SIM_CREDENTIALS["bluesky"][0]
         os.environ[cfg.platforms["bluesky"].options["password_env"]] = SIM_CREDENTIALS["bluesky"][1]
         os.environ[cfg.platforms["mastodon"].options["access_token_env"]] = SIM_CREDENTIALS["mastodon"][1]
+        reddit, youtube = cfg.platforms["reddit"].options, cfg.platforms["youtube"].options
+        os.environ[reddit["client_id_env"]] = SIM_CREDENTIALS["reddit"][0]
+        os.environ[reddit["client_secret_env"]] = SIM_CREDENTIALS["reddit"][1]
+        os.environ[youtube["api_key_env"]] = SIM_CREDENTIALS["youtube"][1]
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

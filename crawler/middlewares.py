@@ -3,8 +3,10 @@
 - RetryAfterMiddleware retries 429 and 5xx answers, waiting as long as `Retry-After` says
   (or an exponential back-off without one), without blocking other platforms.
 - RateLimitHeadersMiddleware reads the rate-limit headers platforms send on every answer
-  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`) and holds that platform's requests until
-  the window resets once the remaining budget is spent.
+  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`, Reddit `X-Ratelimit-*`) and holds that
+  platform's requests until the window resets once the remaining budget is spent.
+- SendTimeAuthMiddleware lets a spider sign a request (`meta["send_time_auth"]`) as it goes
+  out, so a token renewed while the request waited in the queue is the one it carries.
 """
 
 from __future__ import annotations
@@ -41,15 +43,19 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
-def reset_epoch(value: str | None) -> float | None:
-    """A rate-limit reset as a Unix time: epoch seconds (Bluesky) or ISO 8601 (Mastodon)."""
+def reset_epoch(value: str | None, now: float | None = None) -> float | None:
+    """A rate-limit reset as a Unix time: epoch seconds (Bluesky), ISO 8601 (Mastodon) or
+    seconds from now (Reddit's `X-Ratelimit-Reset: 246`)."""
     if not value:
         return None
     value = value.strip()
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         pass
+    else:
+        # No epoch time is this small (1e9 is 2001): a number below it counts from now.
+        return number + (now if now is not None else time.time()) if number < 1e9 else number
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -142,3 +148,20 @@ class RateLimitHeadersMiddleware:
                 logger.info("rate limit spent for %s; pausing until %s", self._slot(request),
                             datetime.fromtimestamp(reset, UTC).isoformat())
         return response
+
+
+class SendTimeAuthMiddleware:
+    """Calls `spider.authorize(request)` just before a request marked `send_time_auth` is
+    sent. Credentials set when a request is created go stale while it queues behind a
+    rate-limit pause; set here they are the spider's current ones."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SendTimeAuthMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("send_time_auth"):
+            self.crawler.spider.authorize(request)  # type: ignore[union-attr]

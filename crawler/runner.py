@@ -21,10 +21,13 @@ from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.discourse import DiscourseSpider
 from crawler.spiders.mastodon import MastodonSpider
+from crawler.spiders.reddit import RedditSpider
 from crawler.spiders.trustpilot import TrustpilotSpider
+from crawler.spiders.youtube import YoutubeSpider
 
 SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
-           "discourse": DiscourseSpider, "trustpilot": TrustpilotSpider}
+           "discourse": DiscourseSpider, "trustpilot": TrustpilotSpider,
+           "reddit": RedditSpider, "youtube": YoutubeSpider}
 
 
 @dataclass(frozen=True)
@@ -59,9 +62,10 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     """Crawl every platform the config uses into its database; returns the recorded run.
 
     `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
-    Mastodon `access_token`); they go to the spiders only, never into the dataset. With
-    `incremental`, a database that already holds a completed run is only brought up to date
-    (benchmarks/incremental.py); each platform's stats say which `mode` it ran in.
+    Mastodon `access_token`, Reddit `credentials`, YouTube `api_key`); they go to the
+    spiders only, never into the dataset. With `incremental`, a database that already holds
+    a completed run is only brought up to date (benchmarks/incremental.py); each platform's
+    stats say which `mode` it ran in.
     """
     started = datetime.now(UTC)
     window = store.RunWindow(
@@ -120,7 +124,7 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
         mentions = "searched"
     elif raw.get("audit/mentions/skipped"):
         mentions = "skipped"
-    return {
+    summary = {
         "requests": raw.get("downloader/request_count", 0),
         "responses": {k[len(prefix):]: v for k, v in sorted(raw.items()) if k.startswith(prefix)},
         "items": {"posts": raw.get("audit/items/posts", 0),
@@ -134,3 +138,6 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
         "notes": list(getattr(crawler.spider, "notes", [])),
         "finish_reason": raw.get("finish_reason", "unknown"),
     }
+    if "audit/quota_units" in raw:  # platforms that count API quota (YouTube)
+        summary["quota_units"] = raw["audit/quota_units"]
+    return summary

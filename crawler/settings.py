@@ -38,6 +38,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
     "crawler.middlewares.RateLimitHeadersMiddleware": 560,
+    # After any rate-limit wait, so a request carries the token current when it is sent.
+    "crawler.middlewares.SendTimeAuthMiddleware": 570,
 }
 # Error responses reach the spiders' errbacks, which record them as fetch failures.
 HTTPERROR_ALLOW_ALL = False

@@ -28,7 +28,8 @@ IGNORED_SHOWN = 20
 FAILURES_SHOWN = 50
 TEXT_CHARS = 280
 PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon",
-                   "discourse": "Discourse", "trustpilot": "Trustpilot"}
+                   "discourse": "Discourse", "trustpilot": "Trustpilot", "reddit": "Reddit",
+                   "youtube": "YouTube"}
 
 
 def documented(meaning: str) -> Any:

@@ -25,6 +25,9 @@ def sim_logins() -> dict[str, str]:
         "BLUESKY_IDENTIFIER": SIM_CREDENTIALS["bluesky"][0],
         "BLUESKY_APP_PASSWORD": SIM_CREDENTIALS["bluesky"][1],
         "MASTODON_ACCESS_TOKEN": SIM_CREDENTIALS["mastodon"][1],
+        "REDDIT_CLIENT_ID": SIM_CREDENTIALS["reddit"][0],
+        "REDDIT_CLIENT_SECRET": SIM_CREDENTIALS["reddit"][1],
+        "YOUTUBE_API_KEY": SIM_CREDENTIALS["youtube"][1],
     }
 
 

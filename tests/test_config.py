@@ -145,6 +145,31 @@ def test_discourse_forums_and_options(tmp_path: Path) -> None:
     assert cfg.platforms_in_use() == ["bluesky", "mastodon", "discourse"]
 
 
+REDDIT = GOOD.replace(
+    'mastodon = ["acmeair@Mastodon.Social"]',
+    'mastodon = ["acmeair@Mastodon.Social"]\n'
+    'reddit = { accounts = ["u/AcmeHelp"], subreddits = ["r/AcmeAir"], flairs = [" Official "],'
+    " moderators = true }",
+).replace('bluesky = ["globex.com", "globexhelp.bsky.social"]',
+          'bluesky = ["globex.com", "globexhelp.bsky.social"]\n'
+          'reddit = { accounts = ["GlobexAirways"] }')
+
+
+def test_reddit_entry_is_normalised(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, REDDIT))
+    acme = cfg.brand("acme")
+    assert acme.handles("reddit") == ("acmehelp",)
+    assert acme.platform_options("reddit") == {
+        "subreddits": ("acmeair",), "flairs": ("Official",), "moderators": True}
+    assert cfg.brand("globex").platform_options("reddit") == {
+        "subreddits": (), "flairs": (), "moderators": False}
+    reddit = cfg.platforms["reddit"]
+    assert reddit.base_url == "https://oauth.reddit.com"
+    assert reddit.requests_per_second == 1.0  # under Reddit's 100 requests per minute
+    assert reddit.options["client_id_env"] == "REDDIT_CLIENT_ID"
+    assert cfg.platforms_in_use() == ["bluesky", "mastodon", "reddit"]
+
+
 @pytest.mark.parametrize(
     ("old", "new", "key", "expected"),
     [
@@ -178,3 +203,49 @@ trustpilot = ["Acme.com", "https://www.trustpilot.com/review/www.acme.co.uk?page
     with pytest.raises(ConfigError, match=r"brands\[0\].trustpilot\[0\]: expected a company's "
                                           r"domain on Trustpilot like 'acme.com', got 'acme'"):
         load_config(write(tmp_path, text.replace('"Acme.com"', '"acme"')))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected"),
+    [
+        ('accounts = ["u/AcmeHelp"], ', "", "brands[0].reddit.accounts",
+         "a non-empty list, each a Reddit username"),
+        ('"u/AcmeHelp"', '"Acme Help!"', "brands[0].reddit.accounts[0]", "Reddit username"),
+        ('"r/AcmeAir"', '"r/a"', "brands[0].reddit.subreddits[0]", "subreddit name"),
+        ("moderators = true", 'moderators = "yes"', "brands[0].reddit.moderators",
+         "true or false"),
+        ('flairs = [" Official "]', "flairs = [3]", "brands[0].reddit.flairs", "flair texts"),
+        ("moderators = true", "mods = true", "brands[0].reddit.mods", "unknown key"),
+        ('reddit = { accounts = ["GlobexAirways"] }',
+         'reddit = { accounts = ["GlobexAirways"], subreddits = ["acmeair"] }',
+         "brands[1].reddit.subreddits[0]", "no other brand lists"),
+        ('reddit = { accounts = ["GlobexAirways"] }', 'reddit = ["GlobexAirways"]',
+         "brands[1].reddit", "a table like"),
+    ],
+)
+def test_each_reddit_mistake_names_key_and_expectation(tmp_path: Path, old: str, new: str,
+                                                       key: str, expected: str) -> None:
+    assert old in REDDIT
+    path = write(tmp_path, REDDIT.replace(old, new, 1))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: {key}: expected")
+    assert expected in message
+
+
+def test_youtube_channels_are_handles_or_ids(tmp_path: Path) -> None:
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                        'youtube = ["@AcmeAir", "UC_x5XG1OV2P6uZZ5FSM9Ttw"]')
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.brand("acme").handles("youtube") == ("@acmeair", "UC_x5XG1OV2P6uZZ5FSM9Ttw")
+    assert cfg.platforms["youtube"].options["quota_units"] == 10000
+    path = write(tmp_path, text.replace('"@AcmeAir"', '"https://youtube.com/@AcmeAir"'))
+    with pytest.raises(ConfigError, match=r"brands\[0\]\.youtube\[0\]: expected a YouTube "
+                                          r"channel handle like '@AcmeAir'"):
+        load_config(path)
+    path = write(tmp_path, text + "[platforms.youtube]\nquota_units = 0\n")
+    with pytest.raises(ConfigError, match=r"platforms\.youtube\.quota_units: expected a "
+                                          r"positive whole number"):
+        load_config(path)

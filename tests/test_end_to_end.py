@@ -72,16 +72,43 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     crawl(config)
     want = truth_rows(server)
     assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
-    assert {p for p, _, _ in want} == {"bluesky", "mastodon", "discourse", "trustpilot"}
+    assert {p for p, _, _ in want} == {"bluesky", "mastodon", "discourse", "trustpilot",
+                                      "reddit", "youtube"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished"
+    # Reddit's cut trees were completed both ways: `more` stubs and "continue this thread".
+    asked = [path for platform, path, _ in server.request_log if platform == "reddit"]
+    assert any(path.startswith("/api/morechildren") for path in asked)
+    deepest = max(server.world.posts["reddit"], key=lambda p: p.depth())
+    assert deepest.depth() > 10
+    con = duckdb.connect(str(config.parent / "audit.duckdb"), read_only=True)
+    try:
+        assert con.execute("select count(*) from posts where post_id = ?",
+                           [deepest.post_id]).fetchall() == [(1,)]
+        # Deleted and removed comments keep their place: judged like the truth judges them.
+        [(deleted,)] = con.execute("select count(*) from customer_posts "
+                                   "where author_id = '[deleted]'").fetchall()
+        reddit = {p.post_id: p for p in server.world.posts["reddit"]}
+        assert deleted == sum(1 for platform, post_id, _ in want if platform == "reddit"
+                              and reddit[post_id].author.key == "[deleted]")
+        assert deleted > 0 or seed != 1  # seed 1's sample holds some; others may not
+    finally:
+        con.close()
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
         "bluesky": "searched", "mastodon": "searched", "discourse": "not applicable",
-        "trustpilot": "not applicable"}
+        "trustpilot": "not applicable", "reddit": "searched", "youtube": "not applicable"}
     # the long topics were completed post by post
     assert any("/posts.json?post_ids" in path for platform, path, _ in server.request_log
                if platform == "discourse")
+    # YouTube: replies beyond those a thread carries, a second page of threads, a video with
+    # comments turned off (said, not a failure), and the quota units spent.
+    asked = [path for platform, path, _ in server.request_log if platform == "youtube"]
+    assert any(path.startswith("/youtube/v3/comments?") for path in asked)
+    assert any("commentThreads" in path and "pageToken" in path for path in asked)
+    youtube = run["stats"]["youtube"]
+    assert any("comments turned off" in note for note in youtube["notes"])
+    assert youtube["quota_units"] == len(asked)
 
 
 def test_without_logins_mentions_are_skipped_and_said(
@@ -89,13 +116,19 @@ def test_without_logins_mentions_are_skipped_and_said(
     server = simulator(3)
     config = sim_config(server)
     crawl(config, logins=False)
-    want = truth_rows(server, with_search=False)
+    want = {k: v for k, v in truth_rows(server, with_search=False).items()
+            if k[0] not in ("reddit", "youtube")}
     assert len(want) < len(truth_rows(server))
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     stats = last_run(config.parent / "audit.duckdb")["stats"]
     for platform in ("bluesky", "mastodon"):
         assert stats[platform]["mentions"] == "skipped"
         assert any("mention" in note.lower() for note in stats[platform]["notes"])
+    # Reddit needs an app's credentials: without them it is skipped, and the run says so.
+    assert stats["reddit"]["requests"] == 0
+    assert any("REDDIT_CLIENT_ID" in note for note in stats["reddit"]["notes"])
+    assert stats["youtube"]["requests"] == 0
+    assert any("YOUTUBE_API_KEY" in note for note in stats["youtube"]["notes"])
 
 
 def test_transient_errors_are_retried_and_counted(

@@ -14,30 +14,30 @@ comment on column runs.window_end is 'end of the window, exclusive; NULL = open-
 comment on column runs.sla_seconds is 'an answer later than this is late';
 comment on column runs.ignore_after_seconds is 'an unanswered post older than this is ignored';
 comment on column runs.as_of is 'instant statuses are judged at; NULL = `started_at`';
-comment on column runs.stats is 'per platform: `requests`, `responses` (count by HTTP status), `items` (`posts`, `accounts`), `retries`, `rate_limit_pauses` (times a spent rate limit held the platform until its reset), `failures`, `malformed_json`, `dropped_items`, `mentions` (`searched`, `skipped` or `not applicable`), `notes` (plain-language coverage notes), `finish_reason`, `mode` (`full`: the whole window was sampled; `incremental`: a `benchmark run` that fetched only what is new since the previous run plus the threads that could still change, see README "Weekly benchmarks")';
+comment on column runs.stats is 'per platform: `quota_units` (YouTube only: Data API units spent), `requests`, `responses` (count by HTTP status), `items` (`posts`, `accounts`), `retries`, `rate_limit_pauses` (times a spent rate limit held the platform until its reset), `failures`, `malformed_json`, `dropped_items`, `mentions` (`searched`, `skipped` or `not applicable`), `notes` (plain-language coverage notes), `finish_reason`, `mode` (`full`: the whole window was sampled; `incremental`: a `benchmark run` that fetched only what is new since the previous run plus the threads that could still change, see README "Weekly benchmarks")';
 
 comment on table brands is 'one row per audited brand';
 comment on column brands.brand_id is 'the id used in the config';
 comment on column brands.name is 'display name';
 
 comment on table accounts is 'brand accounts and every customer seen';
-comment on column accounts.platform is 'the platform id, as in the config: `bluesky`, `mastodon`, `discourse`, `trustpilot`, …; `x` also for imported data';
-comment on column accounts.account_id is 'Bluesky: the DID (`did:plc:…`); Mastodon: `user@instance` (stable across instances, unlike numeric ids); Discourse: `<user id>@<forum host[/path]>` (user ids are per forum and survive a rename); Trustpilot: the consumer id, or the company''s business unit id (its `handle` is the company''s domain); X (imported): the screen name or the dataset''s customer number';
+comment on column accounts.platform is 'the platform id, as in the config (`bluesky`, `mastodon`, `discourse`, `trustpilot`, `reddit`, `youtube`, …); `x` also for imported data';
+comment on column accounts.account_id is 'Bluesky: the DID (`did:plc:…`); Mastodon: `user@instance` (stable across instances, unlike numeric ids); Discourse: `<user id>@<forum host[/path]>` (user ids are per forum and survive a rename); Trustpilot: the consumer id, or the company''s business unit id (its `handle` is the company''s domain); X (imported): the screen name or the dataset''s customer number; Reddit: the lower-cased username (`[deleted]` for every deleted author); YouTube: the channel id (`UC…`)';
 comment on column accounts.handle is 'the handle when crawled';
 comment on column accounts.display_name is 'as the platform shows it (untrusted text)';
-comment on column accounts.followers is 'follower count when crawled; NULL if unknown (always on Discourse: forums have none)';
+comment on column accounts.followers is 'follower count when crawled; NULL if unknown (always on Discourse: forums have none; Reddit shows it for the brand accounts'' profiles only)';
 comment on column accounts.brand_id is 'the brand this account answers for; NULL for customers. Discourse: staff, admins, moderators and members of the brand''s `staff_groups` (the groups'' public member lists, and the primary group posts show)';
 comment on column accounts.url is 'profile URL';
 comment on column accounts.fetched_at is 'last time it was seen';
 comment on column accounts.run_id is 'last run that saw it';
 
 comment on table posts is 'every post crawled or imported';
-comment on column posts.platform is 'the platform id, as in the config: `bluesky`, `mastodon`, `discourse`, `trustpilot`, …; `x` also for imported data';
-comment on column posts.post_id is 'Bluesky: the AT-URI; Mastodon: the ActivityPub URI (`uri`), global across instances; Discourse: the post''s permalink `<forum>/p/<id>`; Trustpilot: the review''s URL `https://www.trustpilot.com/reviews/<id>`, and `…#reply` for the company''s reply; X (imported): the tweet id';
+comment on column posts.platform is 'the platform id, as in the config (`bluesky`, `mastodon`, `discourse`, `trustpilot`, `reddit`, `youtube`, …); `x` also for imported data';
+comment on column posts.post_id is 'Bluesky: the AT-URI; Mastodon: the ActivityPub URI (`uri`), global across instances; Discourse: the post''s permalink `<forum>/p/<id>`; Trustpilot: the review''s URL `https://www.trustpilot.com/reviews/<id>`, and `…#reply` for the company''s reply; X (imported): the tweet id; Reddit: the fullname (`t3_…` submission, `t1_…` comment); YouTube: the video id (a video is its channel''s post), or the comment id (a top-level comment''s parent is the video, a reply''s parent the top-level comment, or the reply whose author''s `@handle` starts its text)';
 comment on column posts.url is 'link to the post on the web';
 comment on column posts.author_id is '`accounts.account_id` of the author';
 comment on column posts.created_at is 'when it was posted (Bluesky: the record''s `createdAt`, or `indexedAt` when the client''s clock claims a later time)';
-comment on column posts.text is 'plain text (Mastodon HTML converted); untrusted';
+comment on column posts.text is 'plain text, untrusted (Mastodon HTML converted; a Reddit submission is its title, a blank line, its body; a deleted Reddit comment reads `[deleted]` or `[removed]`; a YouTube video is its title)';
 comment on column posts.parent_id is 'the post it replies to; NULL for a thread''s first post or when unknown. Discourse: the post `reply_to_post_number` names, else (a reply to the topic, or to a deleted post) the topic''s opening post';
 comment on column posts.root_id is 'the first post of its thread (itself for a first post); Discourse: the topic''s opening post';
 comment on column posts.brand_id is 'the author''s brand for brand posts; otherwise the brand whose crawl found the post';
@@ -53,7 +53,7 @@ comment on column posts.run_id is 'last run that fetched it';
 comment on table post_mentions is 'the accounts a post mentions';
 comment on column post_mentions.platform is 'the mentioning post';
 comment on column post_mentions.post_id is 'the mentioning post';
-comment on column post_mentions.account_id is 'the mentioned account (Bluesky mention facets, Mastodon `mentions[]`)';
+comment on column post_mentions.account_id is 'the mentioned account (Bluesky mention facets, Mastodon `mentions[]`, Reddit `u/name` in the text)';
 
 comment on table post_addressees is 'posts a platform itself addresses to a brand';
 comment on column post_addressees.platform is 'the customer post';

@@ -1,26 +1,29 @@
 """The platform simulator: a seeded world served over local HTTP in each platform's real shapes.
 
 `start_simulator()` builds the world and serves it on 127.0.0.1; every platform module in
-PLATFORM_MODULES contributes its id scheme (`IDS`), its routes (`routes()`) and its section of
-the written config (`config_section(base_url)`). See README.md, "The simulator".
+PLATFORM_MODULES contributes its id scheme (`IDS`), its routes (`routes()`), its section of
+the written config (`config_section(base_url)`) and, optionally, each brand's entry
+(`brand_entry(brand_id)`). See README.md, "The simulator".
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.simulator import bluesky, discourse, mastodon, trustpilot
+from crawler.simulator import bluesky, discourse, mastodon, reddit, trustpilot, youtube
 from crawler.simulator.server import Faults, SimServer
 from crawler.simulator.world import WorldSettings, generate_world
 
 PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "discourse": discourse,
-                    "trustpilot": trustpilot}
+                    "trustpilot": trustpilot, "reddit": reddit, "youtube": youtube}
 
 # Credentials the simulator accepts; the demo and the tests put them in the environment
 # variables the written config names, exactly as a user would with real ones.
 SIM_CREDENTIALS = {
     "bluesky": ("auditor.bsky.social", "sim-app-password"),
     "mastodon": ("mastodon.social", "sim-mastodon-token"),
+    "reddit": ("sim-reddit-client-id", "sim-reddit-client-secret"),
+    "youtube": ("", "sim-youtube-api-key"),
 }
 
 
@@ -31,7 +34,7 @@ def start_simulator(seed: int = 1, now: datetime | None = None, faults: Faults |
     """Generate the world for `seed` at `now` (default: this instant) and start serving it.
 
     `rate_limits` overrides a platform's (requests, window seconds); the defaults are the
-    real platforms' (Bluesky 3000 per 300 s, Mastodon 300 per 300 s).
+    real platforms' (Bluesky 3000 per 300 s, Mastodon 300 per 300 s, Reddit 1000 per 600 s).
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)

@@ -23,9 +23,12 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
     for brand_id, name, handles, _, _ in DEMO_BRANDS:
         brand: dict[str, object] = {"id": brand_id, "name": name}
         brand.update({p: list(h) for p, h in handles.items() if p in world.accounts})
-        # Platforms whose brand entry the simulator module writes itself (a forum with options).
-        brand.update({p: m.brand_entry(brand_id) for p, m in PLATFORM_MODULES.items()
-                      if hasattr(m, "brand_entry") and p in world.accounts})
+        for platform, module in PLATFORM_MODULES.items():
+            # A platform whose accounts are not in DEMO_BRANDS (or whose entry is a table of
+            # handles and options) writes the brand's entry itself.
+            entry = getattr(module, "brand_entry", lambda _: None)(brand_id)
+            if entry is not None and platform in world.accounts:
+                brand[platform] = entry
         brands.append(brand)
     return {
         "audit": {

@@ -179,8 +179,11 @@ class SimServer:
             try:
                 payload = json.loads(body) if body else None
             except ValueError:
-                return route.platform, SimResponse(400, {"error": "InvalidRequest",
-                                                         "message": "body is not JSON"})
+                if "x-www-form-urlencoded" not in headers.get("content-type", ""):
+                    return route.platform, SimResponse(400, {"error": "InvalidRequest",
+                                                             "message": "body is not JSON"})
+                # A form (OAuth token requests): its fields, one value each.
+                payload = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
             request = SimRequest(method, parts.path, parse_qs(parts.query), headers, payload,
                                  match, self)
             return route.platform, route.handler(request)

@@ -1,0 +1,235 @@
+"""YouTube: the comments on each brand channel's videos, through the Data API v3.
+
+Per channel: `channels.list` (by handle or id) for its uploads playlist, `playlistItems.list`
+newest first back to the window start, then every video's `commentThreads.list` (with the
+replies a thread carries inline) and, for threads with more replies than that,
+`comments.list?parentId=`. The key travels in the `X-Goog-Api-Key` header, never in a URL
+(URLs are logged and stored with failures).
+
+The API's daily quota is counted in units (1 per list call here, retries included, counted
+as they are sent); the spider never spends more than `quota_units` in a run, and stops
+cleanly before: a thread is stored only with all its replies, so what was stored is judged
+correctly and what was not is said in a note.
+Without a key nothing is crawled: the public watch pages only give relative times
+("2 days ago"), which cannot measure a response time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+
+from crawler.parsers import youtube as parse
+from crawler.spiders.base import PlatformSpider, json_callback
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+    from benchmarks.config import Brand
+
+PAGE = 50  # playlistItems.list maximum
+COMMENTS_PAGE = 100  # commentThreads.list and comments.list maximum
+UNIT_COST = 1  # channels, playlistItems, commentThreads and comments list calls
+
+
+class YoutubeSpider(PlatformSpider):
+    name = "youtube"
+
+    def __init__(self, *args: Any, api_key: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._api_key = api_key
+        self.budget = int(self.platform_settings.options["quota_units"])
+        self.units = 0
+        self.stopped = False  # the budget (or the API's own quota) ended the crawl
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        if not self._api_key:
+            env = self.platform_settings.options["api_key_env"]
+            self.note(f"YouTube was not crawled: the Data API needs a key (set {env}). Without "
+                      "it only the watch pages' relative times (\"2 days ago\") are public, "
+                      "and those cannot measure a response time.")
+            return
+        async for request in super().start():
+            yield request
+
+    # Requests and quota --------------------------------------------------------------------
+
+    def call(self, resource: str, params: dict[str, Any], callback: Callable[..., Any],
+             brand_id: str | None, **kwargs: Any) -> scrapy.Request | None:
+        """A Data API list call (signed and paid for as it is sent: `authorize`); None once
+        the crawl has stopped."""
+        if self.stopped:
+            return None
+        meta = {"handle_httpstatus_list": [400, 403], "send_time_auth": True,
+                **kwargs.pop("meta", {})}
+        url = f"{self.platform_settings.base_url}/youtube/v3/{resource}?{urlencode(params)}"
+        return self.api_request(url, callback, brand_id, meta=meta, **kwargs)
+
+    def authorize(self, request: scrapy.Request) -> None:
+        """Spend a quota unit as `request` goes out (crawler.middlewares.SendTimeAuthMiddleware),
+        retries included, since the API counts every call; never past the budget."""
+        if not self.stopped and self.units + UNIT_COST > self.budget:
+            self.stop(f"YouTube: stopped at the quota budget of {self.budget} units "
+                      "(platforms.youtube.quota_units); comments not fetched by then are "
+                      "missing.")
+        if self.stopped:
+            raise IgnoreRequest("YouTube crawl stopped (quota)")
+        self.units += UNIT_COST
+        assert self.crawler.stats is not None and self._api_key is not None
+        self.crawler.stats.set_value("audit/quota_units", self.units)
+        request.headers["X-Goog-Api-Key"] = self._api_key
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        if failure.check(IgnoreRequest) and self.stopped:
+            return  # not sent on purpose: the note says why
+        yield from super().on_error(failure)
+
+    def stop(self, why: str) -> None:
+        self.stopped = True
+        self.note(why)
+
+    def refused(self, response: Response, data: Any) -> Iterator[Any]:
+        """A 400 or 403: the API's own quota spent or the key refused (stop), or another
+        refusal of this one request (recorded)."""
+        reason = parse.error_reason(data)
+        if reason in ("quotaExceeded", "dailyLimitExceeded", "rateLimitExceeded"):
+            self.stop(f"YouTube refused further requests ({reason}): the project's daily "
+                      "quota is spent; comments not fetched by then are missing.")
+        elif reason in ("keyInvalid", "forbidden", "accessNotConfigured"):
+            self.stop(f"YouTube refused the API key ({reason}): YouTube was not crawled. "
+                      "Check the key and that the YouTube Data API v3 is enabled for it.")
+        status = response.status
+        yield from self.record_failure(response.request, f"HTTP {status} {reason or ''}".strip(),
+                                       status)
+
+    # Channels and videos -------------------------------------------------------------------
+
+    def start_account(self, brand: Brand, handle: str) -> Iterable[scrapy.Request]:
+        by = {"forHandle": handle} if handle.startswith("@") else {"id": handle}
+        request = self.call("channels", {"part": "snippet,statistics,contentDetails", **by},
+                            self.on_channel, brand.id, cb_kwargs={"handle": handle},
+                            meta={"account_handle": handle})
+        if request is not None:
+            yield request
+
+    @json_callback
+    def on_channel(self, response: Response, data: Any, handle: str) -> Iterator[Any]:
+        if response.status in (400, 403):
+            yield from self.refused(response, data)
+            return
+        channel = parse.parse_channel(data, self.now(), response.url, response.meta["brand_id"])
+        if channel is None or not channel.uploads:
+            self.note(f"Could not find the YouTube channel {handle}: check it in the config. "
+                      "The other channels were crawled.")
+            yield from self.record_failure(response.request, "channel not found",
+                                           response.status)
+            return
+        yield channel.account
+        yield from self.playlist(channel.uploads, channel.account.account_id,
+                                 response.meta["brand_id"], None, 1)
+
+    def playlist(self, playlist: str, channel: str, brand_id: str, token: str | None,
+                 page: int) -> Iterator[scrapy.Request]:
+        params = {"part": "snippet,contentDetails", "playlistId": playlist, "maxResults": PAGE}
+        if token:
+            params["pageToken"] = token
+        request = self.call("playlistItems", params, self.on_playlist, brand_id,
+                            cb_kwargs={"playlist": playlist, "channel": channel, "page": page})
+        if request is not None:
+            yield request
+
+    @json_callback
+    def on_playlist(self, response: Response, data: Any, playlist: str, channel: str,
+                    page: int) -> Iterator[Any]:
+        """The channel's videos in the window, each with its comment threads."""
+        if response.status in (400, 403):
+            yield from self.refused(response, data)
+            return
+        brand_id = response.meta["brand_id"]
+        parsed = parse.parse_playlist(data, self.now(), response.url, brand_id)
+        for video in parsed.posts:
+            if video.author_id != channel or video.created_at < self.window_start or (
+                    self.window_end is not None and video.created_at >= self.window_end):
+                continue
+            yield video
+            yield from self.threads(video.post_id, brand_id, None)
+        oldest = parsed.oldest
+        if parsed.next_page and oldest is not None and oldest >= self.window_start:
+            if page < self.config.max_pages_per_account:
+                yield from self.playlist(playlist, channel, brand_id, parsed.next_page, page + 1)
+            else:
+                self.note(f"YouTube: stopped after {page} pages of uploads "
+                          "(crawl.max_pages_per_account); older videos in the window are "
+                          "missing.")
+
+    # Comments ------------------------------------------------------------------------------
+
+    def threads(self, video: str, brand_id: str | None,
+                token: str | None) -> Iterator[scrapy.Request]:
+        params = {"part": "snippet,replies", "videoId": video, "maxResults": COMMENTS_PAGE,
+                  "order": "time", "textFormat": "plainText"}
+        if token:
+            params["pageToken"] = token
+        request = self.call("commentThreads", params, self.on_threads, brand_id,
+                            cb_kwargs={"video": video})
+        if request is not None:
+            yield request
+
+    @json_callback
+    def on_threads(self, response: Response, data: Any, video: str) -> Iterator[Any]:
+        if response.status in (400, 403):
+            if parse.error_reason(data) == "commentsDisabled":
+                self.note("YouTube: some videos have comments turned off; they hold no "
+                          "customer posts.")
+                return
+            yield from self.refused(response, data)
+            return
+        brand_id = response.meta["brand_id"]
+        parsed = parse.parse_threads(data, video, self.now(), response.url, brand_id)
+        for thread in parsed.threads:
+            if thread.complete:
+                yield from self.emit(thread.top, thread.author, thread.replies)
+            else:
+                yield from self.replies(video, thread, [], brand_id, None)
+        if parsed.next_page:
+            yield from self.threads(video, brand_id, parsed.next_page)
+
+    def replies(self, video: str, thread: parse.Thread, found: list[tuple[Any, Any]],
+                brand_id: str | None, token: str | None) -> Iterator[scrapy.Request]:
+        params = {"part": "snippet", "parentId": thread.top.post_id,
+                  "maxResults": COMMENTS_PAGE, "textFormat": "plainText"}
+        if token:
+            params["pageToken"] = token
+        request = self.call("comments", params, self.on_replies, brand_id,
+                            cb_kwargs={"video": video, "thread": thread, "found": found})
+        if request is not None:
+            yield request
+
+    @json_callback
+    def on_replies(self, response: Response, data: Any, video: str, thread: parse.Thread,
+                   found: list[tuple[Any, Any]]) -> Iterator[Any]:
+        """All replies of one thread, page by page; the thread is stored once whole."""
+        if response.status in (400, 403):
+            yield from self.refused(response, data)
+            return
+        brand_id = response.meta["brand_id"]
+        parsed = parse.parse_replies(data, video, thread.top.post_id, self.now(), response.url,
+                                     brand_id)
+        found = found + list(zip(parsed.posts, parsed.accounts, strict=True))
+        if parsed.next_page:
+            yield from self.replies(video, thread, found, brand_id, parsed.next_page)
+        else:
+            yield from self.emit(thread.top, thread.author, found)
+
+    def emit(self, top: Any, author: Any, replies: list[tuple[Any, Any]]) -> Iterator[Any]:
+        """A whole thread: the top-level comment, then its replies as a tree."""
+        yield author
+        yield top
+        for post, account in parse.thread_tree(replies):
+            yield account
+            yield post
