@@ -15,13 +15,15 @@ from typing import Any
 
 from benchmarks.errors import ConfigError
 
-PLATFORMS = ("bluesky", "mastodon")
+PLATFORMS = ("bluesky", "mastodon", "wordpress", "facebook")
 
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _DID = re.compile(r"^did:(plc|web):[A-Za-z0-9._:%-]+$")
 _MASTODON_USER = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SITE_URL = re.compile(r"^https?://[a-z0-9.-]+(:\d+)?(/[^\s?#]*)?$")
+_FACEBOOK_PAGE = re.compile(r"^(\d{5,20}|[A-Za-z0-9.]{5,50})$")
 
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
     "bluesky": {
@@ -38,6 +40,22 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         "access_token_env": "MASTODON_ACCESS_TOKEN",
         "token_instance": "",
         # Mastodon's default limit is 300 requests per 5 minutes per IP: 1 per second.
+        "requests_per_second": 1.0,
+        "concurrency": 2,
+    },
+    "wordpress": {
+        # No base_url: each brand's blog URL is in its [[brands]] entry.
+        # Brand blogs are small servers, often shared hosting: one request per second, one
+        # at a time, is what a careful reader would do.
+        "requests_per_second": 1.0,
+        "concurrency": 1,
+    },
+    "facebook": {
+        "base_url": "https://graph.facebook.com/v23.0",
+        "access_token_env": "FACEBOOK_ACCESS_TOKEN",
+        # Graph API limits are a share of an hourly budget (x-app-usage, x-page-usage): go
+        # slowly, and pause this long once a usage header nears 100 %.
+        "usage_pause_seconds": 300,
         "requests_per_second": 1.0,
         "concurrency": 2,
     },
@@ -198,13 +216,46 @@ def normalize_mastodon_handle(value: str) -> str | None:
     return f"{user}@{domain}"
 
 
+def normalize_site_url(value: str) -> str | None:
+    """A site URL (scheme, lower-case host, optional path) without a trailing '/'."""
+    value = value.strip().rstrip("/")
+    scheme, sep, rest = value.partition("://")
+    value = f"{scheme.lower()}{sep}{rest.split('/', 1)[0].lower()}" + (
+        f"/{rest.split('/', 1)[1]}" if "/" in rest else "")
+    return value if _SITE_URL.match(value) else None
+
+
+def normalize_facebook_page(value: str) -> str | None:
+    """A Facebook Page's numeric id or username (what follows facebook.com/)."""
+    value = value.strip().removeprefix("https://www.facebook.com/").strip("/")
+    return value if _FACEBOOK_PAGE.match(value) else None
+
+
 # How each platform's key in a [[brands]] table reads. Most are a list of handles; a platform
 # whose brand entry is a table (handles plus options) reads it in _Validator.brands and keeps
 # the options in Brand.options.
 _HANDLE_RULES = {
     "bluesky": (normalize_bluesky_handle, "a Bluesky handle like 'acme.bsky.social' or a DID"),
     "mastodon": (normalize_mastodon_handle, "a Mastodon account like 'acme@mastodon.social'"),
+    "wordpress": (normalize_site_url, "a WordPress site URL like 'https://blog.acme.com'"),
+    "facebook": (normalize_facebook_page, "a Facebook Page id like '104958162837' or username"),
 }
+
+
+def read_wordpress_entry(v: _Validator, value: Any, key: str) -> tuple[Any, dict[str, Any]]:
+    """`wordpress = [sites]`, or `wordpress = { sites = [...], staff = ["Acme Team"] }`:
+    staff are the names the brand comments under without a site login."""
+    if not isinstance(value, dict):
+        return value, {"staff": ()}
+    v.only_keys(value, f"{key}.", {"sites", "staff"})
+    staff = value.get("staff", [])
+    if not isinstance(staff, list) or not all(isinstance(s, str) and s.strip() for s in staff):
+        raise v.fail(f"{key}.staff", "a list of comment author names like ['Acme Team']", staff)
+    return value.get("sites", []), {"staff": tuple(s.strip() for s in staff)}
+
+
+# Platforms whose brand entry may be a table of handles plus options.
+_TABLE_ENTRIES = {"wordpress": read_wordpress_entry}
 
 
 class _Validator:
@@ -305,13 +356,17 @@ class _Validator:
             for platform in PLATFORMS:
                 if platform not in raw:
                     continue
-                normalized = self.handle_list(raw[platform], f"{key}.{platform}", platform)
+                entry = raw[platform]
+                if platform in _TABLE_ENTRIES:
+                    entry, options[platform] = _TABLE_ENTRIES[platform](
+                        self, entry, f"{key}.{platform}")
+                normalized = self.handle_list(entry, f"{key}.{platform}", platform)
                 for j, norm in enumerate(normalized):
                     if (platform, norm) in owner:
                         raise self.fail(
                             f"{key}.{platform}[{j}]",
                             f"an account no other brand lists (brand {owner[platform, norm]!r} has it)",
-                            raw[platform][j] if isinstance(raw[platform], list) else norm,
+                            entry[j] if isinstance(entry, list) else norm,
                         )
                     owner[platform, norm] = brand_id
                 if normalized:
@@ -356,7 +411,7 @@ class _Validator:
                     if not isinstance(value, str):
                         raise self.fail(f"{key}.{name}", "a string", value)
                     merged[name] = value.strip()
-            base_url = merged.pop("base_url")
+            base_url = merged.pop("base_url", "")
             if base_url and not re.match(r"^https?://[^\s/]+", base_url):
                 raise self.fail(f"{key}.base_url", "an http(s) URL", base_url)
             for name, value in merged.items():

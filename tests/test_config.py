@@ -99,3 +99,38 @@ def test_cli_exits_2_and_crawls_nothing(tmp_path: Path) -> None:
     assert "brands[1].bluesky[0]: expected a Bluesky handle" in result.stderr
     assert str(path) in result.stderr
     assert not (tmp_path / "audit.duckdb").exists()
+
+
+def test_wordpress_sites_and_staff(tmp_path: Path) -> None:
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                        'wordpress = { sites = ["HTTPS://Blog.Acme.com/"], staff = ["Acme Team "] }'
+                        ).replace('bluesky = ["globex.com", "globexhelp.bsky.social"]',
+                                  'bluesky = ["globex.com", "globexhelp.bsky.social"]\n'
+                                  'wordpress = ["https://globex.example/news"]')
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.brand("acme").handles("wordpress") == ("https://blog.acme.com",)
+    assert cfg.brand("acme").platform_options("wordpress") == {"staff": ("Acme Team",)}
+    assert cfg.brand("globex").handles("wordpress") == ("https://globex.example/news",)
+    assert cfg.brand("globex").platform_options("wordpress") == {"staff": ()}
+    assert "wordpress" in cfg.platforms_in_use()
+    assert cfg.platforms["wordpress"].requests_per_second == 1.0
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "expected"),
+    [
+        ('wordpress = ["blog.acme.com"]', "brands[0].wordpress[0]", "WordPress site URL"),
+        ('wordpress = { sites = ["https://a.example"], staff = "Acme" }',
+         "brands[0].wordpress.staff", "a list of comment author names"),
+        ('wordpress = { sites = ["https://a.example"], team = ["Acme"] }',
+         "brands[0].wordpress.team", "unknown key"),
+    ],
+)
+def test_wordpress_mistakes(tmp_path: Path, entry: str, key: str, expected: str) -> None:
+    path = write(tmp_path, GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                                        f'mastodon = ["acmeair@Mastodon.Social"]\n{entry}'))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: {key}: expected")
+    assert expected in str(caught.value)

@@ -72,12 +72,13 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     crawl(config)
     want = truth_rows(server)
     assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
-    assert {p for p, _, _ in want} == {"bluesky", "mastodon"}
+    assert {p for p, _, _ in want} == {"bluesky", "mastodon", "wordpress"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished"
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
-        "bluesky": "searched", "mastodon": "searched"}
+        "bluesky": "searched", "mastodon": "searched",
+        "wordpress": "not applicable"}
 
 
 def test_without_logins_mentions_are_skipped_and_said(

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.simulator import bluesky, mastodon
+from crawler.simulator import bluesky, mastodon, wordpress
 from crawler.simulator.server import Faults, SimServer
 from crawler.simulator.world import WorldSettings, generate_world
 
-PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon}
+PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "wordpress": wordpress}
 
 # Credentials the simulator accepts; the demo and the tests put them in the environment
 # variables the written config names, exactly as a user would with real ones.

@@ -19,6 +19,9 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
     for brand_id, name, handles, _, _ in DEMO_BRANDS:
         brand: dict[str, object] = {"id": brand_id, "name": name}
         brand.update({p: list(h) for p, h in handles.items() if p in world.accounts})
+        # Platforms whose brand entry names the brand's own site (a blog, a page) say it.
+        brand.update({p: m.brand_entry(brand_id, server.base_url)
+                      for p, m in PLATFORM_MODULES.items() if hasattr(m, "brand_entry")})
         brands.append(brand)
     return {
         "audit": {

@@ -166,7 +166,8 @@ class SimServer:
             str, SimResponse]:
         parts = urlsplit(target)
         if parts.path == "/robots.txt":
-            return "-", SimResponse(raw=b"User-agent: *\nAllow: /\n",
+            # A test may set its own rules (state["robots_txt"]) to check they are obeyed.
+            return "-", SimResponse(raw=self.state.get("robots_txt", b"User-agent: *\nAllow: /\n"),
                                     headers={"Content-Type": "text/plain"})
         for route, regex in self.routes:
             match = regex.fullmatch(parts.path)
