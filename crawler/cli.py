@@ -50,6 +50,9 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
     token = os.environ.get(mastodon["access_token_env"])
     if token:
         secrets["mastodon"] = {"access_token": token}
+    facebook = os.environ.get(config.platforms["facebook"].options["access_token_env"])
+    if facebook:
+        secrets["facebook"] = {"access_token": facebook}
     return secrets
 
 
@@ -254,7 +257,8 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
     identifier, password = SIM_CREDENTIALS["bluesky"]
     click.echo(f"Logins it accepts: BLUESKY_IDENTIFIER={identifier} "
                f"BLUESKY_APP_PASSWORD={password} "
-               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]}")
+               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]} "
+               f"FACEBOOK_ACCESS_TOKEN={SIM_CREDENTIALS['facebook'][1]}")
     try:
         while True:
             time.sleep(3600)
@@ -288,6 +292,7 @@ def demo(out: str, seed: int) -> None:
         os.environ[cfg.platforms["bluesky"].options["identifier_env"]] = SIM_CREDENTIALS["bluesky"][0]
         os.environ[cfg.platforms["bluesky"].options["password_env"]] = SIM_CREDENTIALS["bluesky"][1]
         os.environ[cfg.platforms["mastodon"].options["access_token_env"]] = SIM_CREDENTIALS["mastodon"][1]
+        os.environ[cfg.platforms["facebook"].options["access_token_env"]] = SIM_CREDENTIALS["facebook"][1]
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

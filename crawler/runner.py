@@ -17,10 +17,12 @@ from scrapy.settings import Settings
 from benchmarks import store
 from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
+from crawler.spiders.facebook import FacebookSpider
 from crawler.spiders.mastodon import MastodonSpider
 from crawler.spiders.wordpress import WordPressSpider
 
-SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider, "wordpress": WordPressSpider}
+SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider, "wordpress": WordPressSpider,
+           "facebook": FacebookSpider}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     """Crawl every platform the config uses into its database; returns the recorded run.
 
     `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
-    Mastodon `access_token`); they go to the spiders only, never into the dataset.
+    Mastodon and Facebook `access_token`); they go to the spiders only, never into the dataset.
     """
     started = datetime.now(UTC)
     window = store.RunWindow(
@@ -113,6 +115,7 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
         "malformed_json": raw.get("audit/malformed_json", 0),
         "dropped_items": raw.get("item_dropped_count", 0),
         "mentions": mentions,
+        "skipped": bool(raw.get("audit/skipped")),
         "notes": list(getattr(crawler.spider, "notes", [])),
         "finish_reason": raw.get("finish_reason", "unknown"),
     }

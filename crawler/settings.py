@@ -38,6 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
     "crawler.middlewares.RateLimitHeadersMiddleware": 560,
+    "crawler.middlewares.GraphUsageMiddleware": 565,
 }
 # Error responses reach the spiders' errbacks, which record them as fetch failures.
 HTTPERROR_ALLOW_ALL = False

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 IGNORED_SHOWN = 20
 FAILURES_SHOWN = 50
 TEXT_CHARS = 280
-PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon", "wordpress": "WordPress blogs"}
+PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon", "wordpress": "WordPress blogs",
+                   "facebook": "Facebook Pages"}
 
 
 def documented(meaning: str) -> Any:

@@ -134,3 +134,40 @@ def test_wordpress_mistakes(tmp_path: Path, entry: str, key: str, expected: str)
         load_config(path)
     assert str(caught.value).startswith(f"{path}: {key}: expected")
     assert expected in str(caught.value)
+
+
+def test_facebook_pages_and_token_variable(tmp_path: Path) -> None:
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                        'facebook = ["https://www.facebook.com/AcmeAir/", "104958162837001"]')
+    cfg = load_config(write(tmp_path, text + '[platforms.facebook]\naccess_token_env = "FB_TOKEN"\n'
+                            "usage_pause_seconds = 60\n"))
+    assert cfg.brand("acme").handles("facebook") == ("AcmeAir", "104958162837001")
+    facebook = cfg.platforms["facebook"]
+    assert facebook.base_url == "https://graph.facebook.com/v23.0"
+    assert facebook.options == {"access_token_env": "FB_TOKEN", "usage_pause_seconds": 60}
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "expected"),
+    [
+        ('[platforms.facebook]\naccess_token_env = "FB TOKEN"\n',
+         "platforms.facebook.access_token_env", "an environment variable name"),
+        ("[platforms.facebook]\nusage_pause_seconds = 0\n",
+         "platforms.facebook.usage_pause_seconds", "a positive whole number"),
+    ],
+)
+def test_facebook_mistakes(tmp_path: Path, extra: str, key: str, expected: str) -> None:
+    path = write(tmp_path, GOOD + extra)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: {key}: expected")
+    assert expected in str(caught.value)
+
+
+def test_facebook_page_must_look_like_one(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                                        'facebook = ["acme air!"]'))
+    with pytest.raises(ConfigError, match=r"brands\[0\].facebook\[0\]: expected a Facebook Page"):
+        load_config(path)

@@ -124,8 +124,8 @@ def test_page_without_article_markup_yields_nothing() -> None:
 def test_the_fixture_conversation_is_judged_as_worked_out_by_hand(tmp_path: Path) -> None:
     """1201 (09:45:10) answered by Maria at 10:15:00: on time, 1790 s. 1204 (11:10) answered
     by the staff name at 13:02: late, 6720 s. 1205 replies to Maria's answer (11:40:30) and
-    nobody answers: at as_of (10-08 00:00) it is 60 h old, younger than 72 h: pending. The article and the brand's comments are not customer
-    posts."""
+    nobody answers: at as_of (10-08 00:00) it is 60 h old, younger than 72 h: pending. The
+    article and the brand's comments are not customer posts."""
     con = store.connect(tmp_path / "wp.duckdb")
     window = store.RunWindow("wp", "acme", datetime(2026, 10, 1, tzinfo=UTC), None, 3600,
                              72 * 3600, FETCHED)

@@ -183,7 +183,8 @@ def parse_article_page(page: str, home: str, staff: tuple[str, ...], fetched_at:
             author_c, owner = f"{home}/author/{nicenames[0]}/", brand_id
         else:
             author_c, owner = guest_id(home, name), brand_id if name in staff else None
-        parent = li.xpath("ancestor::li[contains(concat(' ', @class, ' '), ' comment ')][1]/@id").get()
+        parent = li.xpath(
+            "ancestor::li[contains(concat(' ', @class, ' '), ' comment ')][1]/@id").get()
         parsed.posts.append(Post(
             platform=PLATFORM, post_id=comment_id(home, number, number_c), author_id=author_c,
             created_at=stamp, text=text_of(body_sel.css(".comment-content").get() or ""),

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.simulator import bluesky, mastodon, wordpress
+from crawler.simulator import bluesky, facebook, mastodon, wordpress
 from crawler.simulator.server import Faults, SimServer
 from crawler.simulator.world import WorldSettings, generate_world
 
-PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "wordpress": wordpress}
+PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "wordpress": wordpress,
+                    "facebook": facebook}
 
 # Credentials the simulator accepts; the demo and the tests put them in the environment
 # variables the written config names, exactly as a user would with real ones.
 SIM_CREDENTIALS = {
     "bluesky": ("auditor.bsky.social", "sim-app-password"),
     "mastodon": ("mastodon.social", "sim-mastodon-token"),
+    "facebook": ("", "sim-facebook-page-token"),
 }
 
 

@@ -151,8 +151,9 @@ def post_object(article: Post) -> dict[str, Any]:
         "author": int(article.author.native_id), "featured_media": 0, "comment_status": "open",
         "ping_status": "closed", "sticky": False, "template": "", "format": "standard",
         "meta": {"footnotes": ""}, "categories": [1], "tags": [],
-        "_links": {"replies": [{"embeddable": True,
-                                "href": f"{site.home}/wp-json/wp/v2/comments?post={article.native_id}"}]},
+        "_links": {"replies": [{
+            "embeddable": True,
+            "href": f"{site.home}/wp-json/wp/v2/comments?post={article.native_id}"}]},
     }
 
 
@@ -164,7 +165,8 @@ def comment_object(comment: Post) -> dict[str, Any]:
         "id": int(comment.native_id), "post": int(article.native_id),
         "parent": 0 if parent is None or parent is article else int(parent.native_id),
         "author": int(comment.author.native_id or 0), "author_name": comment.author.display_name,
-        "author_url": "", "date": comment.created_at.astimezone(site.zone).strftime("%Y-%m-%dT%H:%M:%S"),
+        "author_url": "",
+        "date": comment.created_at.astimezone(site.zone).strftime("%Y-%m-%dT%H:%M:%S"),
         "date_gmt": _gmt(comment.created_at),
         "content": {"rendered": f"<p>{html.escape(comment.text)}</p>\n"},
         "link": f"{permalink(article)}#comment-{comment.native_id}", "status": "approved",
@@ -292,12 +294,14 @@ def _disabled() -> SimResponse:
 
 
 def _paged(request: SimRequest, rows: list[Any]) -> tuple[list[Any], dict[str, str]] | SimResponse:
-    per_page = request.int_arg("per_page", 10, 100)
+    # Sites may lower the 100 maximum; a test does (state "page_caps") to see paging work.
+    cap = request.server.state.get("page_caps", {}).get(PLATFORM, 100)
+    per_page = request.int_arg("per_page", 10, cap)
     page = request.int_arg("page", 1, 10**6)
     total_pages = max(1, -(-len(rows) // per_page))
     if page > total_pages and rows:
-        return _rest_error(400, "rest_post_invalid_page_number",
-                           "The page number requested is larger than the number of pages available.")
+        return _rest_error(400, "rest_post_invalid_page_number", "The page number requested "
+                           "is larger than the number of pages available.")
     headers = {"X-WP-Total": str(len(rows)), "X-WP-TotalPages": str(total_pages)}
     return rows[(page - 1) * per_page: page * per_page], headers
 
@@ -329,7 +333,8 @@ def _posts(request: SimRequest) -> SimResponse:
         return _disabled()
     after, before = _when(request.arg("after")), _when(request.arg("before"))
     rows = [a for a in _articles(request, site)
-            if (after is None or a.created_at > after) and (before is None or a.created_at < before)]
+            if (after is None or a.created_at > after)
+            and (before is None or a.created_at < before)]
     paged = _paged(request, rows)
     if isinstance(paged, SimResponse):
         return paged
@@ -370,7 +375,8 @@ def _feed(request: SimRequest) -> SimResponse:
 def _article(request: SimRequest) -> SimResponse:
     site = _site(request)
     native = request.match.group(2).rsplit("-", 1)[-1]
-    article = next((a for a in _articles(request, site) if a.native_id == native), None) if site else None
+    articles = _articles(request, site) if site else []
+    article = next((a for a in articles if a.native_id == native), None)
     if article is None:
         return SimResponse(404, raw=b"<html><body>Page not found</body></html>",
                            headers={"Content-Type": "text/html; charset=UTF-8"})
