@@ -22,6 +22,7 @@ from crawler.parsers import facebook
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 from tests.test_simulator_shapes import assert_conforms, fetch
+from tests.test_wordpress import only
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "facebook"
 FETCHED = datetime(2026, 10, 8, tzinfo=UTC)
@@ -160,7 +161,7 @@ def test_simulator_speaks_the_documented_shapes(simulator: Callable[..., SimServ
 def test_without_a_token_facebook_is_skipped_and_the_variable_named(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(8)
-    config = sim_config(server)
+    config = only(sim_config(server), {"facebook", "wordpress"})
     crawl(config, extra_env={"FACEBOOK_ACCESS_TOKEN": ""})
     db = config.parent / "audit.duckdb"
     run = last_run(db)
@@ -168,7 +169,7 @@ def test_without_a_token_facebook_is_skipped_and_the_variable_named(
     stats = run["stats"]["facebook"]
     assert stats["requests"] == 0
     assert any("FACEBOOK_ACCESS_TOKEN is not set" in n for n in stats["notes"])
-    assert {k[0] for k in crawled_rows(db)} == {"bluesky", "mastodon", "wordpress"}
+    assert {k[0] for k in crawled_rows(db)} == {"wordpress"}
     assert not any(path.startswith("/facebook") for _, path, _ in server.request_log)
 
 
@@ -177,7 +178,7 @@ def test_usage_headers_pause_the_crawl_and_nothing_is_lost(
     """A budget of 20 calls per 2 s: the crawl pauses as usage nears 100 % and still
     fetches everything; the token never appears in a URL or the dataset."""
     server = simulator(9, rate_limits={"facebook": (20, 2)})
-    config = sim_config(server)
+    config = only(sim_config(server), {"facebook"})
     crawl(config)
     db = config.parent / "audit.duckdb"
     want = {k: v for k, v in truth_rows(server).items() if k[0] == "facebook"}
@@ -199,7 +200,7 @@ def test_small_pages_are_followed_to_the_end(
     and comments) are followed until nothing is missing."""
     server = simulator(10)
     server.state["page_caps"] = {"facebook": 3, "wordpress": 3}
-    config = sim_config(server)
+    config = only(sim_config(server), {"facebook", "wordpress"})
     crawl(config)
     db = config.parent / "audit.duckdb"
     for platform in ("facebook", "wordpress"):
