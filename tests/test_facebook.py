@@ -212,3 +212,6 @@ def test_small_pages_are_followed_to_the_end(
     assert any(p.startswith("/facebook/") and "/posts" in p and "after=" in p for p in paged)
     assert any("/wp-json/wp/v2/comments" in p and "page=2" in p for p in paged)
     assert any("/wp-json/wp/v2/posts" in p and "page=2" in p for p in paged)
+    # Initech's blog has no REST API: its article pages break comments into pages of 3.
+    assert any("/wp/initech/" in p and "/comment-page-1/" in p
+               for _, p, _ in server.request_log)

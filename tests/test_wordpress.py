@@ -199,3 +199,15 @@ def test_blog_pages_forbidden_by_robots_are_not_fetched_and_said(
     finally:
         con.close()
     assert initech == 0
+
+
+def test_comment_pages_are_found_in_the_navigation() -> None:
+    """The "Older/Newer Comments" links `the_comments_navigation()` prints."""
+    page = text("article.html").replace(
+        '</ol><!-- .comment-list -->',
+        '</ol><!-- .comment-list -->\n<nav class="navigation comment-navigation" '
+        'aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2>'
+        '<div class="nav-links"><div class="nav-previous"><a href="https://blog.acme.example/'
+        '2026/10/winter-routes/comment-page-1/#comments">Older Comments</a></div></div></nav>')
+    assert wordpress.comment_pages(page) == [f"{HOME}/2026/10/winter-routes/comment-page-1/"]
+    assert wordpress.comment_pages(text("article.html")) == []

@@ -142,6 +142,13 @@ def parse_feed(xml: str) -> tuple[str | None, list[FeedItem]]:
     return home, items
 
 
+def comment_pages(page: str) -> list[str]:
+    """Links to the article's other comment pages (`…/comment-page-N/`), without fragment,
+    where the site breaks comments into pages."""
+    links = Selector(text=page).css("#comments a::attr(href)").getall()
+    return sorted({link.split("#")[0] for link in links if "/comment-page-" in link})
+
+
 def parse_article_page(page: str, home: str, staff: tuple[str, ...], fetched_at: datetime,
                        source_url: str, brand_id: str) -> Parsed:
     """An article page: the article and every comment in WordPress's comment list markup.

@@ -180,8 +180,12 @@ def _nicename(account: Account) -> str:
     return account.display_name.lower().replace(" ", "-")
 
 
-def article_page(article: Post) -> str:
-    """The article as a classic theme prints it, with `wp_list_comments()` markup."""
+def article_page(article: Post, page: int | None = None, per_page: int | None = None) -> str:
+    """The article as a classic theme prints it, with `wp_list_comments()` markup.
+
+    With `per_page` (the "break comments into pages" setting) only that many top-level
+    comments show, oldest page first; the bare permalink shows the newest page, as
+    WordPress does by default, with "Older/Newer Comments" links between pages."""
     site = site_of(article)
     title = html.escape(article.text.split(":")[0])
     author = article.author
@@ -210,7 +214,19 @@ def article_page(article: Post) -> str:
             + "</li>\n"
         )
 
-    comments = "".join(item(c, 1) for c in _by_time(article.children))
+    top = _by_time(article.children)
+    pages = max(1, -(-len(top) // per_page)) if per_page else 1
+    page = min(page or pages, pages)
+    if per_page:
+        top = top[(page - 1) * per_page: page * per_page]
+    comments = "".join(item(c, 1) for c in top)
+    links = "".join(
+        f'<div class="nav-{side}"><a href="{permalink(article)}comment-page-{number}/#comments">'
+        f"{label} Comments</a></div>"
+        for side, number, label in (("previous", page - 1, "Older"), ("next", page + 1, "Newer"))
+        if 1 <= number <= pages)
+    navigation = ('<nav class="navigation comment-navigation" aria-label="Comments">'
+                  f'<div class="nav-links">{links}</div></nav>\n') if links else ""
     published = article.created_at.astimezone(site.zone)
     return (
         '<!DOCTYPE html>\n<html lang="en-US"><head><meta charset="UTF-8">'
@@ -228,7 +244,7 @@ def article_page(article: Post) -> str:
         f'<div class="entry-content"><p>{html.escape(article.text)}</p></div>\n</article>\n'
         '<div id="comments" class="comments-area">\n'
         f'<h2 class="comments-title">{len(article.children)} thoughts on “{title}”</h2>\n'
-        f'<ol class="comment-list">\n{comments}</ol>\n</div>\n</body></html>\n'
+        f'<ol class="comment-list">\n{comments}</ol>\n{navigation}</div>\n</body></html>\n'
     )
 
 
@@ -380,7 +396,10 @@ def _article(request: SimRequest) -> SimResponse:
     if article is None:
         return SimResponse(404, raw=b"<html><body>Page not found</body></html>",
                            headers={"Content-Type": "text/html; charset=UTF-8"})
-    return SimResponse(raw=article_page(article).encode(),
+    number = request.match.group(3)
+    per_page = request.server.state.get("page_caps", {}).get(PLATFORM)
+    page = article_page(article, int(number) if number else None, per_page)
+    return SimResponse(raw=page.encode(),
                        headers={"Content-Type": "text/html; charset=UTF-8"})
 
 
@@ -391,7 +410,7 @@ def routes() -> list[Route]:
         (rf"{site}/wp-json/wp/v2/posts", _posts),
         (rf"{site}/wp-json/wp/v2/comments", _comments),
         (rf"{site}/feed/?", _feed),
-        (rf"{site}/\d{{4}}/\d{{2}}/([a-z0-9-]+)/?", _article),
+        (rf"{site}/\d{{4}}/\d{{2}}/([a-z0-9-]+)/(?:comment-page-(\d+)/)?", _article),
     ]
     return [Route("GET", pattern, handler, PLATFORM) for pattern, handler in table]
 

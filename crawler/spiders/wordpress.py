@@ -2,7 +2,8 @@
 
 The public REST API first (`/wp-json/`, `/wp/v2/posts`, `/wp/v2/comments?post=`); where a
 site answers 401/403/404 there (a plugin switched it off), the RSS feed lists the articles
-and each article page's comment markup is read instead, as far as robots.txt allows.
+and each article page's comment markup is read instead (following its comment pages where
+the site breaks comments into pages), as far as robots.txt allows.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ class WordPressSpider(PlatformSpider):
     name = "wordpress"
     # Blogs are web sites: robots.txt applies to their pages and, politely, to their API.
     custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": True}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pages_requested: set[str] = set()
 
     def start_account(self, brand: Brand, handle: str) -> Iterable[scrapy.Request]:
         yield self.api_request(f"{handle}/wp-json/", self.on_index, brand.id,
@@ -121,8 +126,7 @@ class WordPressSpider(PlatformSpider):
         for item in items:
             if item.published >= self.window_start and (
                     self.window_end is None or item.published < self.window_end):
-                yield self.api_request(parse.rebase(item.link, home, site), self.on_article,
-                                       brand.id, cb_kwargs={"brand": brand, "home": home})
+                yield from self.article(parse.rebase(item.link, home, site), brand, site, home)
         if items and min(i.published for i in items) >= self.window_start:
             if page < self.config.max_pages_per_account:
                 yield self.feed(brand, site, page + 1)
@@ -130,7 +134,15 @@ class WordPressSpider(PlatformSpider):
                 self.note(f"WordPress: stopped after {page} feed pages of {site} "
                           "(crawl.max_pages_per_account); older articles are missing.")
 
-    def on_article(self, response: Response, brand: Brand, home: str) -> Iterator[Any]:
+    def article(self, url: str, brand: Brand, site: str, home: str) -> Iterator[scrapy.Request]:
+        """An article page (or one of its comment pages), once per run."""
+        if url not in self.pages_requested:
+            self.pages_requested.add(url)
+            yield self.api_request(url, self.on_article, brand.id,
+                                   cb_kwargs={"brand": brand, "site": site, "home": home})
+
+    def on_article(self, response: Response, brand: Brand, site: str,
+                   home: str) -> Iterator[Any]:
         staff = brand.platform_options(self.name).get("staff", ())
         parsed = parse.parse_article_page(response.text, home, staff, self.now(), response.url,
                                           brand.id)
@@ -139,6 +151,8 @@ class WordPressSpider(PlatformSpider):
                       "its comments were not read.")
         yield from parsed.accounts
         yield from parsed.posts
+        for link in parse.comment_pages(response.text):
+            yield from self.article(parse.rebase(link, home, site), brand, site, home)
 
 
 def total_pages(response: Response) -> int:
