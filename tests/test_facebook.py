@@ -215,3 +215,22 @@ def test_small_pages_are_followed_to_the_end(
     # Initech's blog has no REST API: its article pages break comments into pages of 3.
     assert any("/wp/initech/" in p and "/comment-page-1/" in p
                for _, p, _ in server.request_log)
+
+
+def test_competitors_pages_without_public_content_access_are_recorded_and_said(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    """With only the client's own page token, the competitors' posts are refused (code 10):
+    recorded as failures, explained in a note; the client's page is complete."""
+    server = simulator(11)
+    server.state["facebook_token_page"] = "acme"
+    config = only(sim_config(server), {"facebook"})
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    run = last_run(db)
+    assert run["status"] == "partial"
+    assert {(brand, status) for _, brand, status, _, _ in run["failures"]} == {
+        ("globex", 400), ("initech", 400)}
+    assert all(reason.startswith("Graph error 10:") for *_, reason, _ in run["failures"])
+    assert any("Page Public Content Access" in n for n in run["stats"]["facebook"]["notes"])
+    want = {k: v for k, v in truth_rows(server, brands={"acme"}).items() if k[0] == "facebook"}
+    assert want and crawled_rows(db, {"acme"}) == want

@@ -194,6 +194,12 @@ def _posts(request: SimRequest) -> SimResponse:
     if page is None:
         return _error(404, "(#803) Some of the aliases you requested do not exist",
                       "OAuthException", 803)
+    # Without Page Public Content Access, a page token reads only its own page's posts; the
+    # default simulates an app that has the feature (a test names the token's page instead).
+    own = request.server.state.get("facebook_token_page")
+    if own is not None and page.key != PAGES[own][1]:
+        return _error(400, "(#10) This endpoint requires the 'pages_read_engagement' permission "
+                      "or the 'Page Public Content Access' feature.", "OAuthException", 10)
     since, until = request.arg("since"), request.arg("until")
     posts = [p for p in request.server.world.posts[PLATFORM]
              if p.parent is None and p.author is page
