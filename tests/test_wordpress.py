@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pytest
 import tomli_w
 
 from benchmarks import store

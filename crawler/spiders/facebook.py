@@ -67,7 +67,7 @@ class FacebookSpider(PlatformSpider):
         code, message = parse.graph_error(response.body)
         if code == 190:
             self.note(f"Facebook refused the token in {self.env} ({message}): renew it.")
-        elif code in (10, 200) or (code is not None and 200 <= code < 300):
+        elif code == 10 or (code is not None and 200 <= code < 300):  # permission errors
             self.note("Facebook: no permission to read a page's posts or comments "
                       f"({message}); competitors' pages need Page Public Content Access.")
         elif code in parse.THROTTLED:
