@@ -15,7 +15,8 @@ from typing import Any
 
 from benchmarks.errors import ConfigError
 
-PLATFORMS = ("bluesky", "mastodon", "discourse", "trustpilot", "reddit", "youtube")
+PLATFORMS = ("bluesky", "mastodon", "discourse", "trustpilot", "reddit", "youtube",
+             "wordpress", "facebook")
 # Platforms whose data is imported, never crawled (`replyaudit import twcs`): a brand may
 # list its accounts there so the report covers them, but `crawl` refuses them.
 IMPORTED_PLATFORMS = ("x",)
@@ -34,6 +35,8 @@ _REDDIT_USER = re.compile(r"^[A-Za-z0-9_-]{3,20}$")
 _SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 _YOUTUBE_HANDLE = re.compile(r"^@[A-Za-z0-9._-]{3,30}$")
 _YOUTUBE_CHANNEL = re.compile(r"^UC[A-Za-z0-9_-]{22}$")
+_SITE_URL = re.compile(r"^https?://[a-z0-9.-]+(:\d+)?(/[^\s?#]*)?$")
+_FACEBOOK_PAGE = re.compile(r"^(\d{5,20}|[A-Za-z0-9.]{5,50})$")
 
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
     "bluesky": {
@@ -85,6 +88,22 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         "quota_units": 10000,
         # The API limits units, not rate; 2 requests per second keeps a crawl gentle.
         "requests_per_second": 2.0,
+        "concurrency": 2,
+    },
+    "wordpress": {
+        # No base_url: each brand's blog URL is in its [[brands]] entry.
+        # Brand blogs are small servers, often shared hosting: one request per second, one
+        # at a time, is what a careful reader would do.
+        "requests_per_second": 1.0,
+        "concurrency": 1,
+    },
+    "facebook": {
+        "base_url": "https://graph.facebook.com/v23.0",
+        "access_token_env": "FACEBOOK_ACCESS_TOKEN",
+        # Graph API limits are a share of an hourly budget (x-app-usage, x-page-usage): go
+        # slowly, and pause this long once a usage header nears 100 %.
+        "usage_pause_seconds": 300,
+        "requests_per_second": 1.0,
         "concurrency": 2,
     },
 }
@@ -292,6 +311,21 @@ def normalize_review_domain(value: str) -> str | None:
     return value if all(_DOMAIN_LABEL.match(label) for label in labels) else None
 
 
+def normalize_site_url(value: str) -> str | None:
+    """A site URL (scheme, lower-case host, optional path) without a trailing '/'."""
+    value = value.strip().rstrip("/")
+    scheme, sep, rest = value.partition("://")
+    value = f"{scheme.lower()}{sep}{rest.split('/', 1)[0].lower()}" + (
+        f"/{rest.split('/', 1)[1]}" if "/" in rest else "")
+    return value if _SITE_URL.match(value) else None
+
+
+def normalize_facebook_page(value: str) -> str | None:
+    """A Facebook Page's numeric id or username (what follows facebook.com/)."""
+    value = value.strip().removeprefix("https://www.facebook.com/").strip("/")
+    return value if _FACEBOOK_PAGE.match(value) else None
+
+
 # How each platform's key in a [[brands]] table reads. Most are a list of handles; a platform
 # whose brand entry is a table (handles plus options) reads it in _Validator.brands and keeps
 # the options in Brand.options.
@@ -304,6 +338,8 @@ _HANDLE_RULES = {
                    "a company's domain on Trustpilot like 'acme.com'"),
     "youtube": (normalize_youtube_handle,
                 "a YouTube channel handle like '@AcmeAir' or a channel id like 'UC…'"),
+    "wordpress": (normalize_site_url, "a WordPress site URL like 'https://blog.acme.com'"),
+    "facebook": (normalize_facebook_page, "a Facebook Page id like '104958162837' or username"),
 }
 # Platforms whose brand entry may also be a table: the key holding the handles, and each
 # option with its pattern and what it means to a reader of an error message.
@@ -314,6 +350,22 @@ _TABLE_RULES: dict[str, tuple[str, dict[str, tuple[re.Pattern[str], str]]]] = {
                        "a category path with its id, as in the forum's URL: 'support/5'"),
     }),
 }
+
+
+def read_wordpress_entry(v: _Validator, value: Any, key: str) -> tuple[Any, dict[str, Any]]:
+    """`wordpress = [sites]`, or `wordpress = { sites = [...], staff = ["Acme Team"] }`:
+    staff are the names the brand comments under without a site login."""
+    if not isinstance(value, dict):
+        return value, {"staff": ()}
+    v.only_keys(value, f"{key}.", {"sites", "staff"})
+    staff = value.get("staff", [])
+    if not isinstance(staff, list) or not all(isinstance(s, str) and s.strip() for s in staff):
+        raise v.fail(f"{key}.staff", "a list of comment author names like ['Acme Team']", staff)
+    return value.get("sites", []), {"staff": tuple(s.strip() for s in staff)}
+
+
+# Platforms whose brand entry may be a table of handles plus options.
+_TABLE_ENTRIES = {"wordpress": read_wordpress_entry}
 
 
 class _Validator:
@@ -414,10 +466,15 @@ class _Validator:
             for platform in BRAND_PLATFORMS:
                 if platform not in raw:
                     continue
+                entry = raw[platform]
                 if platform == "reddit":
                     normalized, options[platform] = self.reddit_entry(raw[platform],
                                                                       f"{key}.{platform}", owner,
                                                                       brand_id)
+                elif platform in _TABLE_ENTRIES:
+                    entry, options[platform] = _TABLE_ENTRIES[platform](
+                        self, entry, f"{key}.{platform}")
+                    normalized = self.handle_list(entry, f"{key}.{platform}", platform)
                 else:
                     normalized, extra = self.platform_entry(raw[platform], f"{key}.{platform}",
                                                             platform)
@@ -428,7 +485,7 @@ class _Validator:
                         raise self.fail(
                             f"{key}.{platform}[{j}]",
                             f"an account no other brand lists (brand {owner[platform, norm]!r} has it)",
-                            raw[platform][j] if isinstance(raw[platform], list) else norm,
+                            entry[j] if isinstance(entry, list) else norm,
                         )
                     owner[platform, norm] = brand_id
                 if normalized:

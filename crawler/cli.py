@@ -81,6 +81,9 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
     api_key = os.environ.get(config.platforms["youtube"].options["api_key_env"])
     if api_key:
         secrets["youtube"] = {"api_key": api_key}
+    facebook = os.environ.get(config.platforms["facebook"].options["access_token_env"])
+    if facebook:
+        secrets["facebook"] = {"access_token": facebook}
     return secrets
 
 
@@ -644,7 +647,8 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
                f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]} "
                f"REDDIT_CLIENT_ID={SIM_CREDENTIALS['reddit'][0]} "
                f"REDDIT_CLIENT_SECRET={SIM_CREDENTIALS['reddit'][1]} "
-               f"YOUTUBE_API_KEY={SIM_CREDENTIALS['youtube'][1]}")
+               f"YOUTUBE_API_KEY={SIM_CREDENTIALS['youtube'][1]} "
+               f"FACEBOOK_ACCESS_TOKEN={SIM_CREDENTIALS['facebook'][1]}")
     try:
         while True:
             time.sleep(3600)
@@ -682,6 +686,8 @@ def demo(out: str, seed: int) -> None:
         os.environ[reddit["client_id_env"]] = SIM_CREDENTIALS["reddit"][0]
         os.environ[reddit["client_secret_env"]] = SIM_CREDENTIALS["reddit"][1]
         os.environ[youtube["api_key_env"]] = SIM_CREDENTIALS["youtube"][1]
+        facebook = cfg.platforms["facebook"].options
+        os.environ[facebook["access_token_env"]] = SIM_CREDENTIALS["facebook"][1]
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

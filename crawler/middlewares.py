@@ -2,6 +2,7 @@
 
 - RetryAfterMiddleware retries 429 and 5xx answers, waiting as long as `Retry-After` says
   (or an exponential back-off without one), without blocking other platforms.
+- GraphUsageMiddleware slows and pauses Facebook's Graph API as its usage headers near 100 %.
 - RateLimitHeadersMiddleware reads the rate-limit headers platforms send on every answer
   (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`, Reddit `X-Ratelimit-*`) and holds that
   platform's requests until the window resets once the remaining budget is spent.
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.utils.response import response_status_message
+
+from crawler.parsers.facebook import USAGE_HEADERS, usage_percent
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -165,3 +168,57 @@ class SendTimeAuthMiddleware:
     def process_request(self, request: Request) -> None:
         if request.meta.get("send_time_auth"):
             self.crawler.spider.authorize(request)  # type: ignore[union-attr]
+
+
+class GraphUsageMiddleware:
+    """Facebook's Graph API reports usage as a share of an hourly budget, not a count: above
+    SLOW_PERCENT each request waits (longer as usage grows), and at PAUSE_PERCENT the
+    platform pauses for `usage_pause_seconds` (or the wait the API estimates), so the budget
+    is never spent and the API never starts refusing."""
+
+    SLOW_PERCENT, PAUSE_PERCENT = 75.0, 95.0
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_wait = crawler.settings.getfloat("AUDIT_MAX_WAIT_SECONDS")
+        self.usage: dict[str, float] = {}
+        self.paused_until: dict[str, float] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> GraphUsageMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        pause = request.meta.get("usage_pause_seconds")
+        if pause is None:
+            return
+        slot = str(request.meta.get("download_slot"))
+        wait = self.paused_until.get(slot, 0.0) - time.time()
+        usage = self.usage.get(slot, 0.0)
+        if wait <= 0 and usage >= self.SLOW_PERCENT:
+            # Up to a tenth of the pause per request, growing with usage.
+            share = (usage - self.SLOW_PERCENT) / (self.PAUSE_PERCENT - self.SLOW_PERCENT)
+            wait = float(pause) / 10 * min(1.0, share)
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("audit/ratelimit/slowed")
+        if wait > 0:
+            await asyncio.sleep(min(wait, self.max_wait))
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        pause = request.meta.get("usage_pause_seconds")
+        if pause is None:
+            return response
+        usage, regain_minutes = usage_percent(
+            {name: (response.headers.get(name) or b"").decode("latin-1")
+             for name in USAGE_HEADERS})
+        if usage is None:
+            return response
+        slot = str(request.meta.get("download_slot"))
+        self.usage[slot] = usage
+        if usage >= self.PAUSE_PERCENT and self.paused_until.get(slot, 0.0) <= time.time():
+            seconds = regain_minutes * 60 if regain_minutes else float(pause)
+            self.paused_until[slot] = time.time() + seconds
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("audit/ratelimit/paused")
+            logger.info("Graph API usage at %.0f %% for %s; pausing %.0f s", usage, slot, seconds)
+        return response

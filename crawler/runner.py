@@ -20,14 +20,17 @@ from benchmarks.classify import classify_posts
 from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.discourse import DiscourseSpider
+from crawler.spiders.facebook import FacebookSpider
 from crawler.spiders.mastodon import MastodonSpider
 from crawler.spiders.reddit import RedditSpider
 from crawler.spiders.trustpilot import TrustpilotSpider
+from crawler.spiders.wordpress import WordPressSpider
 from crawler.spiders.youtube import YoutubeSpider
 
 SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
            "discourse": DiscourseSpider, "trustpilot": TrustpilotSpider,
-           "reddit": RedditSpider, "youtube": YoutubeSpider}
+           "reddit": RedditSpider, "youtube": YoutubeSpider,
+           "wordpress": WordPressSpider, "facebook": FacebookSpider}
 
 
 @dataclass(frozen=True)
@@ -62,10 +65,10 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     """Crawl every platform the config uses into its database; returns the recorded run.
 
     `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
-    Mastodon `access_token`, Reddit `credentials`, YouTube `api_key`); they go to the
-    spiders only, never into the dataset. With `incremental`, a database that already holds
-    a completed run is only brought up to date (benchmarks/incremental.py); each platform's
-    stats say which `mode` it ran in.
+    Mastodon and Facebook `access_token`, Reddit `credentials`, YouTube `api_key`); they go
+    to the spiders only, never into the dataset. With `incremental`, a database that already
+    holds a completed run is only brought up to date (benchmarks/incremental.py); each
+    platform's stats say which `mode` it ran in.
     """
     started = datetime.now(UTC)
     window = store.RunWindow(
@@ -135,6 +138,7 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
         "malformed_json": raw.get("audit/malformed_json", 0),
         "dropped_items": raw.get("item_dropped_count", 0),
         "mentions": mentions,
+        "skipped": bool(raw.get("audit/skipped")),
         "notes": list(getattr(crawler.spider, "notes", [])),
         "finish_reason": raw.get("finish_reason", "unknown"),
     }

@@ -38,6 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.RetryAfterMiddleware": 550,
     "crawler.middlewares.RateLimitHeadersMiddleware": 560,
+    "crawler.middlewares.GraphUsageMiddleware": 565,
     # After any rate-limit wait, so a request carries the token current when it is sent.
     "crawler.middlewares.SendTimeAuthMiddleware": 570,
 }

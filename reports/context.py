@@ -29,7 +29,8 @@ FAILURES_SHOWN = 50
 TEXT_CHARS = 280
 PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon",
                    "discourse": "Discourse", "trustpilot": "Trustpilot", "reddit": "Reddit",
-                   "youtube": "YouTube"}
+                   "youtube": "YouTube", "wordpress": "WordPress blogs",
+                   "facebook": "Facebook Pages"}
 
 
 def documented(meaning: str) -> Any:

@@ -28,6 +28,7 @@ def sim_logins() -> dict[str, str]:
         "REDDIT_CLIENT_ID": SIM_CREDENTIALS["reddit"][0],
         "REDDIT_CLIENT_SECRET": SIM_CREDENTIALS["reddit"][1],
         "YOUTUBE_API_KEY": SIM_CREDENTIALS["youtube"][1],
+        "FACEBOOK_ACCESS_TOKEN": SIM_CREDENTIALS["facebook"][1],
     }
 
 

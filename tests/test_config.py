@@ -193,6 +193,41 @@ def test_discourse_mistakes_name_key_and_expectation(tmp_path: Path, old: str, n
     assert expected in str(caught.value)
 
 
+def test_wordpress_sites_and_staff(tmp_path: Path) -> None:
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                        'wordpress = { sites = ["HTTPS://Blog.Acme.com/"], staff = ["Acme Team "] }'
+                        ).replace('bluesky = ["globex.com", "globexhelp.bsky.social"]',
+                                  'bluesky = ["globex.com", "globexhelp.bsky.social"]\n'
+                                  'wordpress = ["https://globex.example/news"]')
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.brand("acme").handles("wordpress") == ("https://blog.acme.com",)
+    assert cfg.brand("acme").platform_options("wordpress") == {"staff": ("Acme Team",)}
+    assert cfg.brand("globex").handles("wordpress") == ("https://globex.example/news",)
+    assert cfg.brand("globex").platform_options("wordpress") == {"staff": ()}
+    assert "wordpress" in cfg.platforms_in_use()
+    assert cfg.platforms["wordpress"].requests_per_second == 1.0
+
+
+@pytest.mark.parametrize(
+    ("entry", "key", "expected"),
+    [
+        ('wordpress = ["blog.acme.com"]', "brands[0].wordpress[0]", "WordPress site URL"),
+        ('wordpress = { sites = ["https://a.example"], staff = "Acme" }',
+         "brands[0].wordpress.staff", "a list of comment author names"),
+        ('wordpress = { sites = ["https://a.example"], team = ["Acme"] }',
+         "brands[0].wordpress.team", "unknown key"),
+    ],
+)
+def test_wordpress_mistakes(tmp_path: Path, entry: str, key: str, expected: str) -> None:
+    path = write(tmp_path, GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                                        f'mastodon = ["acmeair@Mastodon.Social"]\n{entry}'))
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: {key}: expected")
+    assert expected in str(caught.value)
+
+
 def test_trustpilot_domains(tmp_path: Path) -> None:
     text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]', '''mastodon = ["acmeair@Mastodon.Social"]
 trustpilot = ["Acme.com", "https://www.trustpilot.com/review/www.acme.co.uk?page=2"]''')
@@ -248,4 +283,41 @@ def test_youtube_channels_are_handles_or_ids(tmp_path: Path) -> None:
     path = write(tmp_path, text + "[platforms.youtube]\nquota_units = 0\n")
     with pytest.raises(ConfigError, match=r"platforms\.youtube\.quota_units: expected a "
                                           r"positive whole number"):
+        load_config(path)
+
+
+def test_facebook_pages_and_token_variable(tmp_path: Path) -> None:
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                        'facebook = ["https://www.facebook.com/AcmeAir/", "104958162837001"]')
+    cfg = load_config(write(tmp_path, text + '[platforms.facebook]\naccess_token_env = "FB_TOKEN"\n'
+                            "usage_pause_seconds = 60\n"))
+    assert cfg.brand("acme").handles("facebook") == ("AcmeAir", "104958162837001")
+    facebook = cfg.platforms["facebook"]
+    assert facebook.base_url == "https://graph.facebook.com/v23.0"
+    assert facebook.options == {"access_token_env": "FB_TOKEN", "usage_pause_seconds": 60}
+
+
+@pytest.mark.parametrize(
+    ("extra", "key", "expected"),
+    [
+        ('[platforms.facebook]\naccess_token_env = "FB TOKEN"\n',
+         "platforms.facebook.access_token_env", "an environment variable name"),
+        ("[platforms.facebook]\nusage_pause_seconds = 0\n",
+         "platforms.facebook.usage_pause_seconds", "a positive whole number"),
+    ],
+)
+def test_facebook_mistakes(tmp_path: Path, extra: str, key: str, expected: str) -> None:
+    path = write(tmp_path, GOOD + extra)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}: {key}: expected")
+    assert expected in str(caught.value)
+
+
+def test_facebook_page_must_look_like_one(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                                        'facebook = ["acme air!"]'))
+    with pytest.raises(ConfigError, match=r"brands\[0\].facebook\[0\]: expected a Facebook Page"):
         load_config(path)

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.simulator import bluesky, discourse, mastodon, reddit, trustpilot, youtube
+from crawler.simulator import (
+    bluesky,
+    discourse,
+    facebook,
+    mastodon,
+    reddit,
+    trustpilot,
+    wordpress,
+    youtube,
+)
 from crawler.simulator.server import Faults, SimServer
 from crawler.simulator.world import WorldSettings, generate_world
 
 PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "discourse": discourse,
-                    "trustpilot": trustpilot, "reddit": reddit, "youtube": youtube}
+                    "trustpilot": trustpilot, "reddit": reddit, "youtube": youtube,
+                    "wordpress": wordpress, "facebook": facebook}
 
 # Credentials the simulator accepts; the demo and the tests put them in the environment
 # variables the written config names, exactly as a user would with real ones.
@@ -24,6 +34,7 @@ SIM_CREDENTIALS = {
     "mastodon": ("mastodon.social", "sim-mastodon-token"),
     "reddit": ("sim-reddit-client-id", "sim-reddit-client-secret"),
     "youtube": ("", "sim-youtube-api-key"),
+    "facebook": ("", "sim-facebook-page-token"),
 }
 
 

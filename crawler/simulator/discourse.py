@@ -319,7 +319,7 @@ def routes() -> list[Route]:
     return [Route("GET", pattern, handler, "discourse") for pattern, handler in table]
 
 
-def brand_entry(brand_id: str) -> dict[str, Any]:
+def brand_entry(brand_id: str, base_url: str) -> dict[str, Any]:
     """The brand's `discourse` entry in the written config."""
     return {"forums": [f"https://{FORUMS[brand_id]}"], **BRAND_OPTIONS[brand_id]}
 

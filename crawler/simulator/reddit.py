@@ -498,7 +498,7 @@ def config_section(base_url: str) -> dict[str, Any]:
             "concurrency": 8, "username": "replyaudit-demo", "comment_limit": 25}
 
 
-def brand_entry(brand_id: str) -> dict[str, Any] | None:
+def brand_entry(brand_id: str, base_url: str) -> dict[str, Any] | None:
     """The brand's `reddit` entry in the written config."""
     brand = BRANDS.get(brand_id)
     if brand is None:

@@ -166,9 +166,10 @@ class SimServer:
             str, SimResponse]:
         parts = urlsplit(target)
         if parts.path == "/robots.txt":
-            # Tests may set their own rules to check that HTML spiders obey them.
+            # Tests may set their own rules (state["robots_txt"]) to check that they are obeyed.
             rules = self.state.get("robots_txt", "User-agent: *\nAllow: /\n")
-            return "-", SimResponse(raw=rules.encode(), headers={"Content-Type": "text/plain"})
+            raw = rules.encode() if isinstance(rules, str) else rules
+            return "-", SimResponse(raw=raw, headers={"Content-Type": "text/plain"})
         for route, regex in self.routes:
             match = regex.fullmatch(parts.path)
             if route.method != method or match is None:

@@ -190,7 +190,7 @@ def routes() -> list[Route]:
             Route("GET", r"/users/connect", _login, "trustpilot")]
 
 
-def brand_entry(brand_id: str) -> list[str]:
+def brand_entry(brand_id: str, base_url: str) -> list[str]:
     """The brand's `trustpilot` entry in the written config."""
     return [DOMAINS[brand_id]]
 

@@ -346,7 +346,7 @@ def config_section(base_url: str) -> dict[str, Any]:
     return {"base_url": base_url, "requests_per_second": 50.0, "concurrency": 8}
 
 
-def brand_entry(brand_id: str) -> list[str] | None:
+def brand_entry(brand_id: str, base_url: str) -> list[str] | None:
     """The brand's `youtube` entry in the written config: its channel's handle."""
     handle = CHANNELS.get(brand_id)
     return [handle] if handle else None

@@ -1,0 +1,161 @@
+"""WordPress brand blogs: the articles published in the window and every comment below them.
+
+The public REST API first (`/wp-json/`, `/wp/v2/posts`, `/wp/v2/comments?post=`); where a
+site answers 401/403/404 there (a plugin switched it off), the RSS feed lists the articles
+and each article page's comment markup is read instead (following its comment pages where
+the site breaks comments into pages), as far as robots.txt allows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlencode
+
+import scrapy
+
+from crawler.parsers import wordpress as parse
+from crawler.spiders.base import PlatformSpider, json_callback
+
+if TYPE_CHECKING:
+    from scrapy.http import Response
+
+    from benchmarks.config import Brand
+
+PAGE = 100  # the most the REST API returns per page
+API_OFF = [401, 403, 404]
+# A site filters `after=` in its own time zone: ask from a day earlier, keep the window here.
+ZONE_MARGIN = timedelta(days=1)
+
+
+class WordPressSpider(PlatformSpider):
+    name = "wordpress"
+    # Blogs are web sites: robots.txt applies to their pages and, politely, to their API.
+    custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": True}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pages_requested: set[str] = set()
+
+    def start_account(self, brand: Brand, handle: str) -> Iterable[scrapy.Request]:
+        yield self.api_request(f"{handle}/wp-json/", self.on_index, brand.id,
+                               cb_kwargs={"brand": brand, "site": handle},
+                               meta={"handle_httpstatus_list": API_OFF})
+
+    def in_window(self, post: Any) -> bool:
+        return post.created_at >= self.window_start and (
+            self.window_end is None or post.created_at < self.window_end)
+
+    # REST API ------------------------------------------------------------------------------
+
+    def on_index(self, response: Response, brand: Brand, site: str) -> Iterator[Any]:
+        try:
+            home = parse.parse_home(json.loads(response.body))
+        except ValueError:
+            home = None
+        if response.status != 200 or home is None:
+            self.note(f"WordPress: {site} does not serve its REST API (HTTP {response.status}); "
+                      "its articles were read from the RSS feed and the article pages.")
+            yield self.feed(brand, site, 1)
+            return
+        yield self.posts(brand, site, home, 1)
+
+    def posts(self, brand: Brand, site: str, home: str, page: int) -> scrapy.Request:
+        params: dict[str, Any] = {"after": (self.window_start - ZONE_MARGIN).strftime(
+            "%Y-%m-%dT%H:%M:%S"), "per_page": PAGE, "page": page, "orderby": "date"}
+        if self.window_end is not None:
+            params["before"] = (self.window_end + ZONE_MARGIN).strftime("%Y-%m-%dT%H:%M:%S")
+        return self.api_request(f"{site}/wp-json/wp/v2/posts?{urlencode(params)}",
+                                self.on_posts, brand.id,
+                                cb_kwargs={"brand": brand, "site": site, "home": home,
+                                           "page": page})
+
+    @json_callback
+    def on_posts(self, response: Response, data: Any, brand: Brand, site: str, home: str,
+                 page: int) -> Iterator[Any]:
+        parsed = parse.parse_posts(data, home, self.now(), response.url, brand.id)
+        yield from parsed.accounts
+        for post in parsed.posts:
+            if self.in_window(post):
+                yield post
+                yield self.comments(brand, site, home, post.post_id.removeprefix(f"{home}/?p="), 1)
+        if page < total_pages(response):
+            if page < self.config.max_pages_per_account:
+                yield self.posts(brand, site, home, page + 1)
+            else:
+                self.note(f"WordPress: stopped after {page} pages of {site}'s articles "
+                          "(crawl.max_pages_per_account); older articles are missing.")
+
+    def comments(self, brand: Brand, site: str, home: str, article: str,
+                 page: int) -> scrapy.Request:
+        params = {"post": article, "per_page": PAGE, "page": page, "orderby": "id",
+                  "order": "asc"}
+        return self.api_request(f"{site}/wp-json/wp/v2/comments?{urlencode(params)}",
+                                self.on_comments, brand.id,
+                                cb_kwargs={"brand": brand, "site": site, "home": home,
+                                           "article": article, "page": page})
+
+    @json_callback
+    def on_comments(self, response: Response, data: Any, brand: Brand, site: str, home: str,
+                    article: str, page: int) -> Iterator[Any]:
+        staff = brand.platform_options(self.name).get("staff", ())
+        parsed = parse.parse_comments(data, home, staff, self.now(), response.url, brand.id)
+        yield from parsed.accounts
+        yield from parsed.posts
+        if page < total_pages(response):
+            yield self.comments(brand, site, home, article, page + 1)
+
+    # Without the API: the feed and the pages -----------------------------------------------
+
+    def feed(self, brand: Brand, site: str, page: int) -> scrapy.Request:
+        url = f"{site}/feed/" + (f"?paged={page}" if page > 1 else "")
+        return self.api_request(url, self.on_feed, brand.id,
+                                cb_kwargs={"brand": brand, "site": site, "page": page},
+                                meta={"handle_httpstatus_list": [404] if page > 1 else []})
+
+    def on_feed(self, response: Response, brand: Brand, site: str, page: int) -> Iterator[Any]:
+        if response.status == 404:
+            return  # past the last feed page
+        home, items = parse.parse_feed(response.text)
+        if home is None:
+            self.note(f"WordPress: {site} has neither a REST API nor an RSS feed; its comments "
+                      "cannot be read.")
+            return
+        for item in items:
+            if item.published >= self.window_start and (
+                    self.window_end is None or item.published < self.window_end):
+                yield from self.article(parse.rebase(item.link, home, site), brand, site, home)
+        if items and min(i.published for i in items) >= self.window_start:
+            if page < self.config.max_pages_per_account:
+                yield self.feed(brand, site, page + 1)
+            else:
+                self.note(f"WordPress: stopped after {page} feed pages of {site} "
+                          "(crawl.max_pages_per_account); older articles are missing.")
+
+    def article(self, url: str, brand: Brand, site: str, home: str) -> Iterator[scrapy.Request]:
+        """An article page (or one of its comment pages), once per run."""
+        if url not in self.pages_requested:
+            self.pages_requested.add(url)
+            yield self.api_request(url, self.on_article, brand.id,
+                                   cb_kwargs={"brand": brand, "site": site, "home": home})
+
+    def on_article(self, response: Response, brand: Brand, site: str,
+                   home: str) -> Iterator[Any]:
+        staff = brand.platform_options(self.name).get("staff", ())
+        parsed = parse.parse_article_page(response.text, home, staff, self.now(), response.url,
+                                          brand.id)
+        if not parsed.posts:
+            self.note(f"WordPress: {response.url} has no article markup this crawler knows; "
+                      "its comments were not read.")
+        yield from parsed.accounts
+        yield from parsed.posts
+        for link in parse.comment_pages(response.text):
+            yield from self.article(parse.rebase(link, home, site), brand, site, home)
+
+
+def total_pages(response: Response) -> int:
+    """`X-WP-TotalPages`, or 1 when the header is missing."""
+    value = response.headers.get("X-WP-TotalPages", b"1").decode("latin-1")
+    return int(value) if value.isdigit() else 1

@@ -1,0 +1,212 @@
+"""WordPress brand blogs: parsers on fixtures built from the WordPress docs (PROVENANCE.md),
+the simulator's shapes, the metrics on a hand-checked conversation, and a crawl whose blog
+forbids its article pages in robots.txt.
+
+The fixtures hold one conversation under article 412, written out in the REST API and in
+the page markup: both readings must give the same tree.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import tomli_w
+
+from benchmarks import store
+from benchmarks.config import PLATFORMS
+from crawler.parsers import wordpress
+from crawler.simulator.server import SimServer
+from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
+from tests.test_simulator_shapes import assert_conforms, fetch
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "wordpress"
+FETCHED = datetime(2026, 10, 8, tzinfo=UTC)
+HOME = "https://blog.acme.example"
+STAFF = ("Acme Team",)
+ARTICLE = f"{HOME}/?p=412"
+
+
+def only(config: Path, platforms: set[str]) -> Path:
+    """Keep only these platforms' brand entries: a dedicated test need not crawl the rest."""
+    document = tomllib.loads(config.read_text(encoding="utf-8"))
+    for brand in document["brands"]:
+        for platform in PLATFORMS:
+            if platform not in platforms:
+                brand.pop(platform, None)
+    config.write_text(tomli_w.dumps(document), encoding="utf-8")
+    return config
+
+
+def text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def data(name: str) -> Any:
+    return json.loads(text(name))
+
+
+def comment(number: int) -> str:
+    return f"{HOME}/?p=412#comment-{number}"
+
+
+def rest_parsed() -> wordpress.Parsed:
+    posts = wordpress.parse_posts(data("rest_posts.json"), HOME, FETCHED, "u", "acme")
+    comments = wordpress.parse_comments(data("rest_comments.json"), HOME, STAFF, FETCHED, "u",
+                                        "acme")
+    return wordpress.Parsed(posts.posts + comments.posts, posts.accounts + comments.accounts)
+
+
+def page_parsed() -> wordpress.Parsed:
+    return wordpress.parse_article_page(text("article.html"), HOME, STAFF, FETCHED,
+                                        f"{HOME}/2026/10/winter-routes/", "acme")
+
+
+def test_rest_index_names_the_home() -> None:
+    assert wordpress.parse_home(data("rest_index.json")) == HOME
+    assert wordpress.parse_home({"code": "rest_cannot_access"}) is None
+    assert wordpress.parse_home(["not", "wordpress"]) is None
+
+
+def test_rest_posts_are_brand_articles_in_utc() -> None:
+    parsed = wordpress.parse_posts(data("rest_posts.json"), HOME, FETCHED, "u", "acme")
+    first = parsed.posts[0]
+    assert first.post_id == ARTICLE and first.root_id == ARTICLE and first.parent_id is None
+    # date_gmt "2026-10-05T09:00:00" has no zone: it is GMT, not the site's UTC+2.
+    assert first.created_at == datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
+    assert first.text.startswith("Winter routes – on sale now")
+    assert first.author_id == f"{HOME}/?author=3"
+    assert {a.brand_id for a in parsed.accounts} == {"acme"}
+
+
+def test_rest_comments_form_the_reply_tree() -> None:
+    parsed = wordpress.parse_comments(data("rest_comments.json"), HOME, STAFF, FETCHED, "u",
+                                      "acme")
+    by_id = {p.post_id: p for p in parsed.posts}
+    assert by_id[comment(1201)].parent_id == ARTICLE  # top level: a reply to the article
+    assert by_id[comment(1202)].parent_id == comment(1201)
+    assert by_id[comment(1205)].parent_id == comment(1202)
+    assert by_id[comment(1207)].parent_id == comment(1204)
+    assert {p.root_id for p in parsed.posts} == {ARTICLE}
+    assert by_id[comment(1204)].created_at == datetime(2026, 10, 5, 11, 10, tzinfo=UTC)
+    assert by_id[comment(1204)].text == "Is there a route to Oslo & Bergen? link"
+    brands = {a.account_id: a.brand_id for a in parsed.accounts}
+    assert brands == {
+        f"{HOME}/?author=3": "acme",  # a registered user
+        f"guest:Acme Team@{HOME}": "acme",  # a staff name, no login
+        f"guest:Jo Traveller@{HOME}": None,
+        f"guest:Sam@{HOME}": None,
+    }
+
+
+def test_feed_lists_articles_with_dates() -> None:
+    home, items = wordpress.parse_feed(text("feed.xml"))
+    assert home == HOME
+    assert [(i.link, i.published) for i in items] == [
+        (f"{HOME}/2026/10/winter-routes/", datetime(2026, 10, 5, 9, 0, tzinfo=UTC)),
+        (f"{HOME}/2026/09/new-app/", datetime(2026, 9, 28, 6, 30, 12, tzinfo=UTC)),
+    ]
+    assert wordpress.rebase(items[0].link, HOME, "http://127.0.0.1:8/wp/acme") == (
+        "http://127.0.0.1:8/wp/acme/2026/10/winter-routes/")
+
+
+def test_page_markup_gives_the_same_tree_as_the_api() -> None:
+    def tree(parsed: wordpress.Parsed) -> set[tuple[str, str | None, datetime, str]]:
+        return {(p.post_id, p.parent_id, p.created_at, p.text) for p in parsed.posts
+                if p.post_id != f"{HOME}/?p=398"}
+
+    page, rest = page_parsed(), rest_parsed()
+    assert tree(page) == tree(rest)
+    assert len(page.posts) == 6
+    brand_authors = {p.post_id for p in page.posts
+                     if {a.account_id: a.brand_id for a in page.accounts}[p.author_id]}
+    assert brand_authors == {ARTICLE, comment(1202), comment(1207)}
+    assert f"{HOME}/author/maria/" in {a.account_id for a in page.accounts if a.brand_id}
+
+
+def test_page_without_article_markup_yields_nothing() -> None:
+    assert wordpress.parse_article_page("<html><body>Hello</body></html>", HOME, STAFF,
+                                        FETCHED, "u", "acme").posts == []
+
+
+def test_the_fixture_conversation_is_judged_as_worked_out_by_hand(tmp_path: Path) -> None:
+    """1201 (09:45:10) answered by Maria at 10:15:00: on time, 1790 s. 1204 (11:10) answered
+    by the staff name at 13:02: late, 6720 s. 1205 replies to Maria's answer (11:40:30) and
+    nobody answers: at as_of (10-08 00:00) it is 60 h old, younger than 72 h: pending. The
+    article and the brand's comments are not customer posts."""
+    con = store.connect(tmp_path / "wp.duckdb")
+    window = store.RunWindow("wp", "acme", datetime(2026, 10, 1, tzinfo=UTC), None, 3600,
+                             72 * 3600, FETCHED)
+    run_id = store.start_run(con, window, [("acme", "Acme")])
+    parsed = rest_parsed()
+    store.upsert_accounts(con, [(a.platform, a.account_id, a.handle, a.display_name, a.followers,
+                                 a.brand_id, a.url, a.fetched_at, run_id)
+                                for a in {a.account_id: a for a in parsed.accounts}.values()])
+    store.upsert_posts(con, [(p.platform, p.post_id, p.url, p.author_id, p.created_at, p.text,
+                              p.parent_id, p.root_id, p.brand_id, False, None, None, None, None,
+                              p.fetched_at, run_id) for p in parsed.posts])
+    store.finish_run(con, run_id, "finished", {})
+    got = {r[0]: (r[1], r[2]) for r in con.execute(
+        "select post_id, status, response_seconds from customer_posts").fetchall()}
+    con.close()
+    assert got == {comment(1201): ("on_time", 1790.0), comment(1204): ("late", 6720.0),
+                   comment(1205): ("pending", None)}
+
+
+def test_simulator_speaks_the_documented_shapes(simulator: Callable[..., SimServer]) -> None:
+    server = simulator(1)
+    index = fetch(server, "/wp/acme/wp-json/")
+    posts = fetch(server, "/wp/acme/wp-json/wp/v2/posts", per_page=100)
+    commented = next(p for p in posts if fetch(server, "/wp/acme/wp-json/wp/v2/comments",
+                                               post=p["id"]))
+    comments = fetch(server, "/wp/acme/wp-json/wp/v2/comments", post=commented["id"])
+    assert_conforms([index], [data("rest_index.json")])
+    assert_conforms(posts, data("rest_posts.json"))
+    assert_conforms(comments, data("rest_comments.json"))
+    assert {"id", "post", "parent", "author", "author_name", "date_gmt", "content",
+            "link"} <= set(comments[0])
+
+
+def test_blog_pages_forbidden_by_robots_are_not_fetched_and_said(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    """Initech's blog has no REST API; its robots.txt forbids the article pages: the crawler
+    reads none of them, records why, and the other blogs are complete."""
+    server = simulator(7)
+    server.state["robots_txt"] = b"User-agent: *\nDisallow: /wp/initech/20\n"
+    config = only(sim_config(server), {"wordpress"})
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    run = last_run(db)
+    assert run["status"] == "partial"
+    blocked = [f for f in run["failures"] if f[0] == "wordpress"]
+    assert blocked and all("/wp/initech/20" in url and "robots" in reason.lower()
+                           for _, _, _, reason, url in blocked)
+    assert not any("/wp/initech/20" in path for _, path, _ in server.request_log)
+    others = {"acme", "globex"}
+    assert_same({k: v for k, v in crawled_rows(db, others).items() if k[0] == "wordpress"},
+                {k: v for k, v in truth_rows(server, brands=others).items()
+                 if k[0] == "wordpress"})
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        [(initech,)] = con.execute("select count(*) from customer_posts where "
+                                   "platform = 'wordpress' and brand_id = 'initech'").fetchall()
+    finally:
+        con.close()
+    assert initech == 0
+
+
+def test_comment_pages_are_found_in_the_navigation() -> None:
+    """The "Older/Newer Comments" links `the_comments_navigation()` prints."""
+    page = text("article.html").replace(
+        '</ol><!-- .comment-list -->',
+        '</ol><!-- .comment-list -->\n<nav class="navigation comment-navigation" '
+        'aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2>'
+        '<div class="nav-links"><div class="nav-previous"><a href="https://blog.acme.example/'
+        '2026/10/winter-routes/comment-page-1/#comments">Older Comments</a></div></div></nav>')
+    assert wordpress.comment_pages(page) == [f"{HOME}/2026/10/winter-routes/comment-page-1/"]
+    assert wordpress.comment_pages(text("article.html")) == []
