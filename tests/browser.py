@@ -13,21 +13,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from reports.pdf import CHROMIUM_ARGS, DEFAULT_CHROMIUM
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
-
-DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
-
-# Headless, sandbox off (containers run as root), and no background traffic of its own, so
-# a test that watches the network sees only what the page asks for.
-CHROMIUM_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-)
 
 
 def in_ci() -> bool:

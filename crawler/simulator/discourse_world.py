@@ -121,8 +121,6 @@ class _Forum:
         """A staff topic; customers' replies to it are addressed to the brand."""
         opener = self.b.post(self.rng.choice(self.staff), t, self.rng.choice(ANNOUNCEMENTS),
                              addressed_to=self.brand_id)
-        if opener is None:
-            return
         for _ in range(self.rng.randint(0, 4)):
             reply = self.b.post(self.customer(), t + self.b.delay(0.4), self.b.complaint(),
                                 parent=opener)
@@ -139,8 +137,6 @@ class _Forum:
             if answer is not None and rng.random() < 0.35 and depth < 3:
                 follow = b.post(post.author, answer.created_at + b.delay(0.5),
                                 "Still not fixed, any news?", parent=answer)
-                if follow is None:
-                    return
                 if rng.random() < 0.3:
                     # Staff write again, but to the topic, not to the follow-up: that answers
                     # the opening post, not the follow-up.
@@ -160,8 +156,6 @@ class _Forum:
         only a crawl that follows activity (not creation) reaches them."""
         b = self.b
         opener = b.post(self.customer(), t, b.complaint(), addressed_to=self.brand_id)
-        if opener is None:
-            return
         answer = b.post(self.staff[0], t + timedelta(hours=2), "Fixed, please try again.",
                         parent=opener)
         back = b.world.window_start + timedelta(days=self.rng.uniform(2, 8))
@@ -178,8 +172,6 @@ class _Forum:
                         addressed_to=self.brand_id)
         chain, at = opener, t
         for step in range(44):
-            if chain is None:
-                return
             at += timedelta(minutes=self.rng.randint(3, 90))
             if step % 4 == 1:
                 chain = b.post(self.rng.choice(self.staff), at, "Noted, thanks!", parent=chain)

@@ -64,8 +64,6 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             if t > world.now:
                 break
             post = b.post(page, t, rng.choice(ANNOUNCEMENTS))
-            if post is None:
-                break
             for _ in range(rng.randint(0, 6)):
                 comment = b.post(b.customer(), t + b.delay(0.3), b.complaint(), parent=post)
                 if comment is not None:

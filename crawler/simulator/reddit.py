@@ -114,8 +114,6 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
         t = start
         while (t := t + timedelta(days=rng.expovariate(1.2))) < world.now:
             post = b.post(b.customer(), t, b.complaint(), addressed_to=brand_id)
-            if post is None:
-                break
             # Staff and moderators are recognised in the threads the crawl reads: the
             # subreddit's submissions in the window. Older threads get the listed accounts.
             answerers = in_sub[brand_id] if t >= window_start else listed[brand_id]
@@ -141,8 +139,6 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
         while (t := t + timedelta(days=rng.expovariate(0.4))) < world.now:
             root = b.post(listed[brand_id][0], t, rng.choice(ANNOUNCEMENTS),
                           addressed_to=brand_id)
-            if root is None:
-                break
             for _ in range(rng.randint(0, 4)):
                 reply = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=root)
                 if reply is not None:
@@ -151,8 +147,6 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
         t = start
         while (t := t + timedelta(days=rng.expovariate(0.5))) < world.now:
             question = b.post(speaker(), t, "Which airline has the best legroom?")
-            if question is None:
-                break
             pitch = b.post(rng.choice(listed[brand_id]), t + b.delay(0.5),
                            "Our new seats have 34 inches of pitch, happy to help!",
                            parent=question)
@@ -166,8 +160,6 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
         t = start
         while (t := t + timedelta(days=rng.expovariate(0.3))) < world.now:
             mention = b.post(speaker(), t, f"u/{listed[brand_id][0].handle} {b.complaint()}")
-            if mention is None:
-                break
             mention.mentions = [listed[brand_id][0]]
             b.maybe_answer(mention, brand_id, listed[brand_id])
     # A search for u/AcmeAirHelp also matches another name that starts alike: not a mention.
@@ -184,8 +176,6 @@ def _long_thread(b: _Builder, acme: list[Account], t: datetime) -> None:
     """A busy thread in Acme's subreddit: more top-level comments than one response holds,
     and a back-and-forth deeper than Reddit's depth limit."""
     root = b.post(b.customer(), t, "Megathread: the storm cancellations", addressed_to="acme")
-    if root is None:
-        return
     for i in range(40):
         comment = b.post(b.customer(), t + timedelta(minutes=3 * i + 1), b.complaint(),
                          parent=root)

@@ -88,8 +88,6 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             if t > world.now:
                 break
             article = b.post(editor, t, rng.choice(ANNOUNCEMENTS))
-            if article is None:
-                break
             for _ in range(rng.randint(0, 5)):
                 comment = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=article)
                 if comment is not None:

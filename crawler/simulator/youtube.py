@@ -69,8 +69,6 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
         t = start
         while (t := t + timedelta(days=rng.expovariate(0.4))) < world.now:
             video = b.post(channel, t, rng.choice(ANNOUNCEMENTS))
-            if video is None:
-                break
             for _ in range(rng.randint(0, 7)):
                 _thread(b, video, brand_id, channel, video.created_at + b.delay(0.5))
             if rng.random() < 0.4:
@@ -101,8 +99,6 @@ def _thread(b: _Builder, video: Post, brand_id: str, channel: Account, at: datet
     """A customer's top-level comment and its flat replies: maybe the channel's answer, maybe
     other customers, sometimes more replies than the thread will carry inline."""
     top = b.post(b.customer(), at, b.complaint(), parent=video)
-    if top is None:
-        return
     rate, speed = b.brand_traits[brand_id]
     chatter = b.rng.randint(6, 9) if b.rng.random() < 0.15 else b.rng.randint(0, 2)
     for _ in range(chatter):
@@ -119,8 +115,6 @@ def _channel_thread(b: _Builder, video: Post, brand_id: str, channel: Account) -
     channel answers each with a reply to that reply (`@customer …`)."""
     top = b.post(channel, video.created_at + timedelta(minutes=2),
                  "Questions about the new routes? Ask here!", parent=video)
-    if top is None:
-        return
     rate, speed = b.brand_traits[brand_id]
     asked: set[str] = set()  # one reply per customer: "@handle" names one reply
     for _ in range(b.rng.randint(1, 4)):
