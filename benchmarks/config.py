@@ -15,13 +15,14 @@ from typing import Any
 
 from benchmarks.errors import ConfigError
 
-PLATFORMS = ("bluesky", "mastodon")
+PLATFORMS = ("bluesky", "mastodon", "x")
 
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _DID = re.compile(r"^did:(plc|web):[A-Za-z0-9._:%-]+$")
 _MASTODON_USER = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_X_SCREEN_NAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
     "bluesky": {
@@ -40,6 +41,17 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         # Mastodon's default limit is 300 requests per 5 minutes per IP: 1 per second.
         "requests_per_second": 1.0,
         "concurrency": 2,
+    },
+    "x": {
+        "base_url": "https://api.x.com",
+        "bearer_token_env": "X_BEARER_TOKEN",
+        # Full-archive search (/2/tweets/search/all) needs a Pro plan; recent search reaches
+        # back 7 days. The window a plan allows is read from X's error answers, never assumed.
+        "search_path": "/2/tweets/search/recent",
+        # The Basic plan allows a few requests per 15 minutes on some endpoints; the
+        # x-rate-limit-* headers pause the crawl when a budget is spent, so go slowly.
+        "requests_per_second": 0.5,
+        "concurrency": 1,
     },
 }
 
@@ -198,12 +210,21 @@ def normalize_mastodon_handle(value: str) -> str | None:
     return f"{user}@{domain}"
 
 
+def normalize_x_handle(value: str) -> str | None:
+    """An X screen name without '@' (1-15 letters, digits, '_'); None when malformed.
+
+    Screen names are case-insensitive on X; the case given is kept for display."""
+    value = value.strip().removeprefix("@")
+    return value if _X_SCREEN_NAME.match(value) else None
+
+
 # How each platform's key in a [[brands]] table reads. Most are a list of handles; a platform
 # whose brand entry is a table (handles plus options) reads it in _Validator.brands and keeps
 # the options in Brand.options.
 _HANDLE_RULES = {
     "bluesky": (normalize_bluesky_handle, "a Bluesky handle like 'acme.bsky.social' or a DID"),
     "mastodon": (normalize_mastodon_handle, "a Mastodon account like 'acme@mastodon.social'"),
+    "x": (normalize_x_handle, "an X screen name like 'AcmeAir' (1-15 letters, digits or '_')"),
 }
 
 

@@ -186,6 +186,20 @@ def upsert_accounts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]
         run_id = excluded.run_id""")
 
 
+def mark_brand_posts(con: duckdb.DuckDBPyConnection, platform: str) -> None:
+    """Mark every post written by a brand account `by_brand`, with that account's brand.
+
+    Run once all of a crawl's accounts are in, so the flag never depends on the order in
+    which pages or files arrived."""
+    con.execute("""
+        update posts set by_brand = true, brand_id = accounts.brand_id
+        from accounts
+        where posts.platform = ? and accounts.platform = posts.platform
+          and accounts.account_id = posts.author_id
+          and accounts.brand_id is not null and not posts.by_brand
+    """, [platform])
+
+
 def record_failures(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]]) -> None:
     if rows:
         placeholders = ", ".join("?" for _ in FAILURE_COLUMNS)

@@ -211,6 +211,49 @@ def query(db: str, sql: str) -> None:
         con.close()
 
 
+@main.group("import")
+def import_() -> None:
+    """Load data collected elsewhere (not crawled) into an audit's dataset.
+
+    Example:
+
+        replyaudit import har x-session.har --config airlines.toml
+    """
+
+
+@import_.command("har")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False),
+              help="The audit config: brands' X screen names, window, thresholds, database.")
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Write into this DuckDB file instead of the config's audit.db.")
+def import_har(file: str, config_path: str, db: str | None) -> None:
+    """Load every X GraphQL response in a browser's saved HAR file.
+
+    Save the HAR from your own browser (developer tools, Network, "Save all as HAR") after
+    opening the brands' profiles, their replies and the threads below their posts, and a
+    search for '@handle'. Nothing is fetched; importing the same file twice adds nothing twice.
+
+    Example:
+
+        replyaudit import har x-session.har --config airlines.toml
+    """
+    from crawler.har import HarError
+    from crawler.har import import_har as load_har
+
+    cfg = load(config_path)
+    try:
+        result = load_har(Path(file), cfg, Path(db) if db else None)
+    except HarError as e:
+        raise ConfigProblem(str(e)) from None
+    stats = result.stats["x"]
+    click.echo(f"Run {result.run_id} {result.status}: {stats['requests']} X responses, "
+               f"{stats['items']['posts']} posts, {stats['items']['accounts']} accounts "
+               f"into {db or cfg.db}.")
+    for note in stats["notes"]:
+        click.echo(f"  note: {note}", err=True)
+
+
 @main.command()
 @click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0 = any free port).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the synthetic world.")

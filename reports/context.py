@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 IGNORED_SHOWN = 20
 FAILURES_SHOWN = 50
 TEXT_CHARS = 280
-PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon"}
+PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon", "x": "X"}
 
 
 def documented(meaning: str) -> Any:

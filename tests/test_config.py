@@ -74,6 +74,9 @@ def test_good_config_is_normalised(tmp_path: Path) -> None:
         ('id = "globex"', 'id = "Globex Air"', "brands[1].id", "lower-case"),
         ('base_url = ""', 'base_url = "ftp://x"', "platforms.mastodon.base_url", "http(s) URL"),
         ("[platforms.bluesky]", "[platforms.blusky]", "platforms.blusky", "unknown key"),
+        ('id = "globex"', 'id = "globex"\nx = ["globex air"]', "brands[1].x[0]", "X screen name"),
+        ("[platforms.bluesky]", '[platforms.x]\nbearer_token_env = "X-TOKEN"\n[platforms.bluesky]',
+         "platforms.x.bearer_token_env", "environment variable name"),
     ],
 )
 def test_each_mistake_names_key_and_expectation(tmp_path: Path, old: str, new: str, key: str,
@@ -99,3 +102,10 @@ def test_cli_exits_2_and_crawls_nothing(tmp_path: Path) -> None:
     assert "brands[1].bluesky[0]: expected a Bluesky handle" in result.stderr
     assert str(path) in result.stderr
     assert not (tmp_path / "audit.duckdb").exists()
+
+
+def test_x_screen_names_lose_the_at_and_keep_their_case(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, GOOD.replace('id = "globex"', 'id = "globex"\nx = ["@GlobexAir"]')))
+    assert cfg.brand("globex").handles("x") == ("GlobexAir",)
+    assert cfg.platforms_in_use() == ["bluesky", "mastodon", "x"]
+    assert cfg.platforms["x"].options["bearer_token_env"] == "X_BEARER_TOKEN"

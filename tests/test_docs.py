@@ -26,6 +26,9 @@ def cli_reference() -> str:
     commands: list[tuple[str, list[str]]] = [("replyaudit", [])]
     assert isinstance(main, click.Group)
     commands += [(f"replyaudit {name}", [name]) for name in sorted(main.commands)]
+    commands += [(f"replyaudit {group} {name}", [group, name])
+                 for group, sub in sorted(main.commands.items()) if isinstance(sub, click.Group)
+                 for name in sorted(sub.commands)]
     for title, args in commands:
         result = runner.invoke(main, [*args, "--help"], prog_name="replyaudit", terminal_width=100)
         assert result.exit_code == 0, result.output
@@ -47,6 +50,10 @@ def test_every_command_has_an_example_and_is_in_the_readme(name: str) -> None:
     assert "Example:" in (command.help or ""), f"{name} --help has no example"
     assert all(p.help for p in command.params if isinstance(p, click.Option)), name
     assert f"replyaudit {name}" in (ROOT / "README.md").read_text(encoding="utf-8")
+    for sub in getattr(command, "commands", {}).values():
+        assert "Example:" in (sub.help or ""), f"{name} {sub.name} --help has no example"
+        assert all(p.help for p in sub.params if isinstance(p, click.Option)), sub.name
+        assert f"replyaudit {name} {sub.name}" in (ROOT / "README.md").read_text("utf-8")
 
 
 def test_every_column_and_metric_is_documented(tmp_path: Path) -> None:
