@@ -50,6 +50,9 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
     token = os.environ.get(mastodon["access_token_env"])
     if token:
         secrets["mastodon"] = {"access_token": token}
+    bearer = os.environ.get(config.platforms["x"].options["bearer_token_env"])
+    if bearer:
+        secrets["x"] = {"bearer_token": bearer}
     return secrets
 
 
@@ -266,7 +269,7 @@ def import_har(file: str, config_path: str, db: str | None) -> None:
               help="Write a matching audit config (TOML) here.")
 def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str | None,
              write_config: str | None) -> None:
-    """Serve the Bluesky and Mastodon APIs over a seeded world on 127.0.0.1.
+    """Serve the Bluesky, Mastodon and X APIs over a seeded world on 127.0.0.1.
 
     Example:
 
@@ -297,7 +300,8 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
     identifier, password = SIM_CREDENTIALS["bluesky"]
     click.echo(f"Logins it accepts: BLUESKY_IDENTIFIER={identifier} "
                f"BLUESKY_APP_PASSWORD={password} "
-               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]}")
+               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]} "
+               f"X_BEARER_TOKEN={SIM_CREDENTIALS['x'][1]}")
     try:
         while True:
             time.sleep(3600)
@@ -331,6 +335,7 @@ def demo(out: str, seed: int) -> None:
         os.environ[cfg.platforms["bluesky"].options["identifier_env"]] = SIM_CREDENTIALS["bluesky"][0]
         os.environ[cfg.platforms["bluesky"].options["password_env"]] = SIM_CREDENTIALS["bluesky"][1]
         os.environ[cfg.platforms["mastodon"].options["access_token_env"]] = SIM_CREDENTIALS["mastodon"][1]
+        os.environ[cfg.platforms["x"].options["bearer_token_env"]] = SIM_CREDENTIALS["x"][1]
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

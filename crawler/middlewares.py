@@ -3,8 +3,8 @@
 - RetryAfterMiddleware retries 429 and 5xx answers, waiting as long as `Retry-After` says
   (or an exponential back-off without one), without blocking other platforms.
 - RateLimitHeadersMiddleware reads the rate-limit headers platforms send on every answer
-  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`) and holds that platform's requests until
-  the window resets once the remaining budget is spent.
+  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`, X `x-rate-limit-*`) and holds that
+  platform's requests until the window resets once the remaining budget is spent.
 """
 
 from __future__ import annotations
@@ -121,7 +121,8 @@ class RateLimitHeadersMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         headers = response.headers
-        remaining = (headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining"))
+        remaining = (headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining")
+                     or headers.get("x-rate-limit-remaining"))
         if remaining is None:
             return response
         try:
@@ -132,7 +133,8 @@ class RateLimitHeadersMiddleware:
         reserve = int(self.slots.get(self._slot(request), {}).get("concurrency", 1))
         if left <= reserve:
             reset = reset_epoch(
-                (headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset") or b"")
+                (headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset")
+                 or headers.get("x-rate-limit-reset") or b"")
                 .decode("latin-1")
             )
             if reset is not None and reset > time.time():

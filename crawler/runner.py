@@ -18,8 +18,9 @@ from benchmarks import store
 from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.mastodon import MastodonSpider
+from crawler.spiders.x import XSpider
 
-SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider}
+SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider, "x": XSpider}
 
 
 @dataclass(frozen=True)

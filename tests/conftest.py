@@ -25,6 +25,7 @@ def sim_logins() -> dict[str, str]:
         "BLUESKY_IDENTIFIER": SIM_CREDENTIALS["bluesky"][0],
         "BLUESKY_APP_PASSWORD": SIM_CREDENTIALS["bluesky"][1],
         "MASTODON_ACCESS_TOKEN": SIM_CREDENTIALS["mastodon"][1],
+        "X_BEARER_TOKEN": SIM_CREDENTIALS["x"][1],
     }
 
 

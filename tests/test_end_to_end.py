@@ -72,12 +72,12 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     crawl(config)
     want = truth_rows(server)
     assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
-    assert {p for p, _, _ in want} == {"bluesky", "mastodon"}
+    assert {p for p, _, _ in want} == {"bluesky", "mastodon", "x"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished"
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
-        "bluesky": "searched", "mastodon": "searched"}
+        "bluesky": "searched", "mastodon": "searched", "x": "searched"}
 
 
 def test_without_logins_mentions_are_skipped_and_said(
@@ -85,13 +85,17 @@ def test_without_logins_mentions_are_skipped_and_said(
     server = simulator(3)
     config = sim_config(server)
     crawl(config, logins=False)
-    want = truth_rows(server, with_search=False)
+    # X's API needs its token for everything: without it the platform is skipped, and said.
+    want = {k: v for k, v in truth_rows(server, with_search=False).items() if k[0] != "x"}
     assert len(want) < len(truth_rows(server))
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     stats = last_run(config.parent / "audit.duckdb")["stats"]
     for platform in ("bluesky", "mastodon"):
         assert stats[platform]["mentions"] == "skipped"
         assert any("mention" in note.lower() for note in stats[platform]["notes"])
+    assert stats["x"]["requests"] == 0 and stats["x"]["mentions"] == "skipped"
+    assert any("set X_BEARER_TOKEN" in note for note in stats["x"]["notes"])
+    assert server.count("x") == 0
 
 
 def test_transient_errors_are_retried_and_counted(

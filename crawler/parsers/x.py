@@ -13,7 +13,8 @@ is the conversation id. Mentions are the accounts in the tweet's mention entitie
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from crawler.parsers.common import as_int, parse_timestamp
 PLATFORM = "x"
 WEB = "https://x.com"
 _TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"  # 'Wed Oct 10 20:19:24 +0000 2018'
+_FLOOR = re.compile(r"'start_time' must be on or after (\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z)")
 
 
 @dataclass
@@ -314,3 +316,44 @@ def parse_v2(data: dict[str, Any], fetched_at: datetime, source_url: str,
     if next_token:
         parsed.cursors["next_token"] = next_token
     return parsed
+
+
+def in_anchored_subtrees(posts: list[Post], is_anchor: Callable[[Post], bool],
+                         anchor_ids: set[str]) -> list[Post]:
+    """The posts that are an anchor or lie below one, walking up `parent_id` links.
+
+    A conversation search returns the whole conversation, ancestors and side branches
+    included; only the reply trees below the sample's anchors (brand posts and mentions in
+    the window) are kept, as the sample frame says. `anchor_ids` names anchors the
+    response may not hold (a root older than what the search reaches)."""
+    by_id = {p.post_id: p for p in posts}
+    verdict: dict[str, bool] = {}
+
+    def anchored(post_id: str) -> bool:
+        chain: list[str] = []
+        result = False
+        current: str | None = post_id
+        while current is not None:
+            if current in verdict:
+                result = verdict[current]
+                break
+            post = by_id.get(current)
+            if current in anchor_ids or (post is not None and is_anchor(post)):
+                result = True
+                break
+            chain.append(current)
+            current = post.parent_id if post is not None else None
+        verdict.update((c, result) for c in chain)
+        return result
+
+    return [p for p in posts if anchored(p.post_id)]
+
+
+def search_floor(error_body: dict[str, Any]) -> datetime | None:
+    """The earliest `start_time` a search allows, from X's 400 answer
+    ("'start_time' must be on or after 2026-11-16T20:41Z"); None for any other error."""
+    for error in error_body.get("errors") or []:
+        match = _FLOOR.search(str(error.get("message") or ""))
+        if match:
+            return parse_timestamp(match.group(1))
+    return None

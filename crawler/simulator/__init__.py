@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from crawler.simulator import bluesky, mastodon
+from crawler.simulator import bluesky, mastodon, x
 from crawler.simulator.server import Faults, SimServer
 from crawler.simulator.world import WorldSettings, generate_world
 
-PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon}
+PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "x": x}
 
 # Credentials the simulator accepts; the demo and the tests put them in the environment
 # variables the written config names, exactly as a user would with real ones.
 SIM_CREDENTIALS = {
     "bluesky": ("auditor.bsky.social", "sim-app-password"),
     "mastodon": ("mastodon.social", "sim-mastodon-token"),
+    "x": ("", "sim-x-bearer-token"),
 }
 
 
