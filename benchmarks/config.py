@@ -48,6 +48,14 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         # Full-archive search (/2/tweets/search/all) needs a Pro plan; recent search reaches
         # back 7 days. The window a plan allows is read from X's error answers, never assumed.
         "search_path": "/2/tweets/search/recent",
+        # "browser": the opt-in spider that drives Chromium with the user's own exported
+        # session (a Playwright storage-state file named by storage_state_env) instead.
+        "collect": "api",
+        "web_url": "https://x.com",
+        "storage_state_env": "X_STORAGE_STATE",
+        # A slow, human pace between scrolls, and a cap on scrolls per page.
+        "scroll_pause_seconds": 2.5,
+        "max_scrolls": 40,
         # The Basic plan allows a few requests per 15 minutes on some endpoints; the
         # x-rate-limit-* headers pause the crawl when a budget is spent, so go slowly.
         "requests_per_second": 0.5,
@@ -377,6 +385,8 @@ class _Validator:
                     if not isinstance(value, str):
                         raise self.fail(f"{key}.{name}", "a string", value)
                     merged[name] = value.strip()
+            if platform == "x" and merged["collect"] not in ("api", "browser"):
+                raise self.fail(f"{key}.collect", "'api' or 'browser'", merged["collect"])
             base_url = merged.pop("base_url")
             if base_url and not re.match(r"^https?://[^\s/]+", base_url):
                 raise self.fail(f"{key}.base_url", "an http(s) URL", base_url)

@@ -53,6 +53,9 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
     bearer = os.environ.get(config.platforms["x"].options["bearer_token_env"])
     if bearer:
         secrets["x"] = {"bearer_token": bearer}
+    x_options = config.platforms["x"].options
+    if x_options["collect"] == "browser":
+        secrets["x"] = {"storage_state": os.environ.get(x_options["storage_state_env"])}
     return secrets
 
 

@@ -19,8 +19,11 @@ from benchmarks.config import AuditConfig
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.mastodon import MastodonSpider
 from crawler.spiders.x import XSpider
+from crawler.spiders.x_browser import XBrowserSpider
 
 SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider, "x": XSpider}
+# Platforms a config may switch to an opt-in browser (`collect = "browser"`).
+BROWSER_SPIDERS = {"x": XBrowserSpider}
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides))
     crawlers: dict[str, Crawler] = {}
     for platform in config.platforms_in_use():
-        crawler = process.create_crawler(SPIDERS[platform])
+        browser = config.platforms[platform].options.get("collect") == "browser"
+        crawler = process.create_crawler((BROWSER_SPIDERS if browser else SPIDERS)[platform])
         crawlers[platform] = crawler
         process.crawl(crawler, config=config, window_start=window.window_start,
                       window_end=window.window_end, **(spider_kwargs or {}).get(platform, {}))
@@ -109,7 +113,7 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
                   "accounts": raw.get("audit/items/accounts", 0)},
         "retries": raw.get("retry/count", 0),
         "rate_limit_pauses": raw.get("audit/ratelimit/paused", 0),
-        "failures": raw.get(f"audit/failures/{crawler.spidercls.name}", 0),
+        "failures": raw.get(f"audit/failures/{getattr(crawler.spider, 'name', '')}", 0),
         "malformed_json": raw.get("audit/malformed_json", 0),
         "dropped_items": raw.get("item_dropped_count", 0),
         "mentions": mentions,

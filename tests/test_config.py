@@ -77,6 +77,8 @@ def test_good_config_is_normalised(tmp_path: Path) -> None:
         ('id = "globex"', 'id = "globex"\nx = ["globex air"]', "brands[1].x[0]", "X screen name"),
         ("[platforms.bluesky]", '[platforms.x]\nbearer_token_env = "X-TOKEN"\n[platforms.bluesky]',
          "platforms.x.bearer_token_env", "environment variable name"),
+        ("[platforms.bluesky]", '[platforms.x]\ncollect = "scraper"\n[platforms.bluesky]',
+         "platforms.x.collect", "'api' or 'browser'"),
     ],
 )
 def test_each_mistake_names_key_and_expectation(tmp_path: Path, old: str, new: str, key: str,

@@ -51,7 +51,8 @@ def test_tweet_detail_is_one_reply_tree() -> None:
     assert len(posts) == 37
     focal = posts["1649191520250245121"]
     assert focal.parent_id is None and focal.root_id == focal.post_id
-    assert focal.created_at == datetime(2023, 4, 20, 23, 21, 13, tzinfo=UTC)
+    # 'Thu Apr 20 23:21:13 +0000 2023', to the millisecond from the tweet id
+    assert focal.created_at == datetime(2023, 4, 20, 23, 21, 13, 581000, tzinfo=UTC)
     assert focal.author_id == "2244994945" and focal.reply_count == 93
     # Every reply hangs in the focal tweet's conversation, under a tweet of this response.
     for post in posts.values():
@@ -114,3 +115,61 @@ def test_wrappers_tombstones_and_promoted_entries() -> None:
     assert [p.post_id for p in parsed.posts] == ["1649191520250245121"]
     assert parsed.skipped == {"unavailable": 1, "promoted": 1}
     assert parsed.cursors == {"Bottom": "abc"}
+
+
+def test_exact_time_comes_from_the_id_only_when_it_agrees() -> None:
+    second = datetime(2026, 7, 8, 21, 52, 20, tzinfo=UTC)
+    assert x.exact_time("2074974895750951259", second) == second.replace(microsecond=973000)
+    assert x.exact_time("2074974895750951259", second.replace(second=22)) == second.replace(
+        second=22)
+    assert x.exact_time("not-a-snowflake", second) == second
+
+
+def test_simulated_web_app_sends_only_fields_the_real_one_has(simulator: Any) -> None:
+    """The simulator's GraphQL answers against the real recorded ones, field by field."""
+    import urllib.request
+    from urllib.parse import quote
+
+    from crawler.simulator import SIM_CREDENTIALS
+    from tests.test_simulator_shapes import merged, unknown_fields
+
+    server = simulator(1)
+    cookie = f"{SIM_CREDENTIALS['x_web'][0]}={SIM_CREDENTIALS['x_web'][1]}"
+
+    def gql(operation: str, **variables: Any) -> Any:
+        url = (f"{server.base_url}/x-web/i/api/graphql/q/{operation}?variables="
+               f"{quote(json.dumps(variables))}")
+        request = urllib.request.Request(url, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+            return json.loads(response.read())
+
+    reference = merged([load(op) for op in ("UserByScreenName", "UserTweetsAndReplies",
+                                            "TweetDetail", "SearchTimeline")])
+    user = gql("UserByScreenName", screen_name="AcmeAir")
+    assert not list(unknown_fields(user, load("UserByScreenName")))
+    user_id = user["data"]["user"]["result"]["rest_id"]
+    timeline = gql("UserTweetsAndReplies", userId=user_id, count=20)
+    parsed = x.parse_graphql(timeline, FETCHED, "u")
+    focal = next(p for p in parsed.posts if (p.reply_count or 0) > 0)
+    for answer in (timeline, gql("TweetDetail", focalTweetId=focal.post_id),
+                   gql("SearchTimeline", rawQuery="@AcmeAir", product="Latest")):
+        # Tweets and users anywhere in a response: compare them with the real ones.
+        tweets = [e for e in _results(answer) if e.get("__typename") == "Tweet"]
+        real_tweets = [e for e in _results(reference) if e.get("__typename") == "Tweet"]
+        assert tweets
+        assert not list(unknown_fields(merged(tweets), merged(real_tweets)))
+    assert parsed.skipped.get("promoted") == 1
+
+
+def _results(node: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("__typename") == "Tweet" and "legacy" in item:
+                found.append(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found

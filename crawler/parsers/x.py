@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.items import Account, Post
@@ -25,6 +25,7 @@ from crawler.parsers.common import as_int, parse_timestamp
 PLATFORM = "x"
 WEB = "https://x.com"
 _TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"  # 'Wed Oct 10 20:19:24 +0000 2018'
+_SNOWFLAKE_EPOCH_MS = 1288834974657  # tweet ids carry milliseconds since this instant
 _FLOOR = re.compile(r"'start_time' must be on or after (\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z)")
 
 
@@ -49,6 +50,17 @@ def parse_twitter_time(value: object) -> datetime | None:
         return datetime.strptime(value.strip(), _TWITTER_TIME).astimezone(UTC)
     except ValueError:
         return parse_timestamp(value)
+
+
+def exact_time(tweet_id: str, created: datetime) -> datetime:
+    """The millisecond a tweet was posted, from its snowflake id, when it agrees with the
+    second-precision `created_at`; `created` otherwise. Response times are measured in
+    milliseconds on every other platform, so X's are too."""
+    if not tweet_id.isdigit():
+        return created
+    millis = (int(tweet_id) >> 22) + _SNOWFLAKE_EPOCH_MS
+    exact = datetime.fromtimestamp(millis / 1000, UTC)
+    return exact if created <= exact < created + timedelta(seconds=1) else created
 
 
 def tweet_url(screen_name: str | None, tweet_id: str) -> str:
@@ -106,6 +118,7 @@ def parse_graphql_tweet(result: dict[str, Any], fetched_at: datetime, source_url
     author_id = str(legacy.get("user_id_str") or (author.account_id if author else ""))
     if legacy.get("retweeted_status_result") or not tweet_id or not author_id or created is None:
         return None
+    created = exact_time(tweet_id, created)
     note = ((result.get("note_tweet") or {}).get("note_tweet_results") or {}).get("result") or {}
     text = note.get("text") or legacy.get("full_text") or legacy.get("text") or ""
     mentions = (legacy.get("entities") or {}).get("user_mentions") or []
@@ -272,6 +285,7 @@ def parse_v2_tweet(tweet: dict[str, Any], handles: dict[str, str], fetched_at: d
     if "retweeted" in refs or not tweet.get("id") or not tweet.get("author_id") or not created:
         return None
     tweet_id, author_id = str(tweet["id"]), str(tweet["author_id"])
+    created = exact_time(tweet_id, created)
     metrics = tweet.get("public_metrics") or {}
     mentions = (tweet.get("entities") or {}).get("mentions") or []
     return Post(

@@ -21,6 +21,7 @@ SIM_CREDENTIALS = {
     "bluesky": ("auditor.bsky.social", "sim-app-password"),
     "mastodon": ("mastodon.social", "sim-mastodon-token"),
     "x": ("", "sim-x-bearer-token"),
+    "x_web": ("auth_token", "sim-x-session-cookie"),  # a logged-in browser's session cookie
 }
 
 

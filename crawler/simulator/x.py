@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from crawler.parsers.common import parse_timestamp
+from crawler.simulator import x_web
 from crawler.simulator.server import Route, SimRequest, SimResponse
 from crawler.simulator.world import Account, Post
 
@@ -48,7 +49,8 @@ def username(account: Account) -> str:
 
 
 def _iso(t: datetime) -> str:
-    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+    """v2 timestamps end in '.000Z': whole seconds (the milliseconds are in the tweet id)."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def _fields(request: SimRequest, name: str) -> set[str]:
@@ -240,12 +242,14 @@ def routes() -> list[Route]:
         (r"/2/tweets/search/recent", _search(recent=True), "recent"),
         (r"/2/tweets/search/all", _search(recent=False), "all"),
     ]
-    return [Route("GET", pattern, _authorized(handler, family), "x")
-            for pattern, handler, family in table]
+    api = [Route("GET", pattern, _authorized(handler, family), "x")
+           for pattern, handler, family in table]
+    return api + x_web.routes()  # the web app the browser spider drives
 
 
 def config_section(base_url: str) -> dict[str, Any]:
     """Local and fast; full-archive search, as a Pro plan has, so the whole window is reached
     (tests switch to recent search to see the plan's limit detected)."""
     return {"base_url": base_url, "search_path": "/2/tweets/search/all",
+            "web_url": f"{base_url}{x_web.PREFIX}", "scroll_pause_seconds": 0.2,
             "requests_per_second": 50.0, "concurrency": 8}
