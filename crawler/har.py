@@ -55,12 +55,12 @@ class HarContents:
     captured_at: datetime | None = None  # when the last X response was loaded
 
 
-def graphql_operation(url: str) -> str | None:
+def graphql_operation(url: str, hosts: tuple[str, ...] = X_HOSTS) -> str | None:
     """'TweetDetail' for https://x.com/i/api/graphql/<query id>/TweetDetail?…; None for any
     other URL (other hosts, other X calls)."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    if not any(host == h or host.endswith(f".{h}") for h in X_HOSTS):
+    if not any(host == h or host.endswith(f".{h}") for h in hosts):
         return None
     segments = parts.path.strip("/").split("/")
     if "graphql" not in segments or segments[-1] == "graphql":
@@ -106,12 +106,12 @@ def _body(content: dict[str, Any]) -> str | None:
     return text
 
 
-def parse_har(path: Path, now: datetime) -> HarContents:
+def parse_har(path: Path, now: datetime, hosts: tuple[str, ...] = X_HOSTS) -> HarContents:
     """Parse every X GraphQL response in the file; items are stamped with the time their
     response was loaded (`now` when the HAR does not say)."""
     contents = HarContents()
     for response in read_har(path):
-        operation = graphql_operation(response.url)
+        operation = graphql_operation(response.url, hosts)
         if operation is None:
             contents.other_entries += 1
             continue
@@ -154,7 +154,9 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
     """Load the file into `db` (default: the config's) as one run judged at the moment the
     HAR was captured (or the config's `as_of`), with the config's brands and window."""
     now = now or datetime.now(UTC)
-    contents = parse_har(path, now)
+    # x.com and twitter.com, and the host of the config's web_url (the simulator's, in tests)
+    web_host = (urlsplit(config.platforms["x"].options["web_url"]).hostname or "").lower()
+    contents = parse_har(path, now, (*X_HOSTS, web_host))
     brand_of = {h.lower(): b.id for b in config.brands for h in b.handles("x")}
     notes = _notes(path, contents, brand_of)
     found_handles = set()
@@ -169,6 +171,15 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
                          f"{path.name}: its posts and answers are missing, so its customers' "
                          "posts may look ignored. Open its profile and replies before saving.")
     captured = contents.captured_at or now
+    posts = _sample(contents, config.window_start(captured), config.until)
+    outside = len(contents.posts) - len(posts)
+    if outside:
+        notes.append(f"{outside} X posts in {path.name} are outside the sample (outside the "
+                     "window, or above a brand post or mention rather than below it) and were "
+                     "not stored: a customer post reached only through its answer would "
+                     "inflate the response rate.")
+    authors = {p.author_id for p in posts}
+    accounts = [a for a in contents.accounts.values() if a.brand_id or a.account_id in authors]
     window = store.RunWindow(
         config_name=config.name, client_id=config.client,
         window_start=config.window_start(captured), window_end=config.until,
@@ -180,8 +191,7 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
     try:
         run_id = store.start_run(con, window, [(b.id, b.name) for b in config.brands], now)
         con.execute("begin transaction")
-        store.upsert_accounts(con, [_account_row(a, run_id) for a in contents.accounts.values()])
-        posts = list(contents.posts.values())
+        store.upsert_accounts(con, [_account_row(a, run_id) for a in accounts])
         store.upsert_posts(con, [_post_row(p, run_id) for p in posts],
                            [(p.platform, p.post_id, m) for p in posts for m in set(p.mentions)])
         store.mark_brand_posts(con, parse.PLATFORM)
@@ -191,8 +201,8 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
             "requests": sum(contents.operations.values()),
             "responses": dict(sorted(contents.statuses.items())),
             "operations": dict(sorted(contents.operations.items())),
-            "items": {"posts": len(posts), "accounts": len(contents.accounts)},
-            "skipped": dict(sorted(contents.skipped.items())),
+            "items": {"posts": len(posts), "accounts": len(accounts)},
+            "skipped": dict(sorted((contents.skipped | {"outside_sample": outside}).items())),
             "retries": 0,
             "failures": contents.unreadable,
             "mentions": "searched" if contents.operations["SearchTimeline"] else "skipped",
@@ -204,6 +214,19 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
     finally:
         con.close()
     return ImportResult(run_id, status, stats)
+
+
+def _sample(contents: HarContents, start: datetime, end: datetime | None) -> list[Post]:
+    """The sample frame every X collection follows (README, "What is crawled"): brand posts
+    in the window and customer posts in the window that mention a brand, with the reply
+    trees below them; never what lies above them."""
+    brands = {a.account_id for a in contents.accounts.values() if a.brand_id}
+
+    def is_anchor(post: Post) -> bool:
+        in_window = post.created_at >= start and (end is None or post.created_at < end)
+        return in_window and (post.author_id in brands or any(m in brands for m in post.mentions))
+
+    return parse.in_anchored_subtrees(list(contents.posts.values()), is_anchor, set())
 
 
 def _notes(path: Path, contents: HarContents, brand_of: dict[str, str]) -> list[str]:

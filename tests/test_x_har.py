@@ -105,11 +105,13 @@ def test_import_loads_every_graphql_response_once(setup: tuple[Path, Path]) -> N
     db = config.parent / "audit.duckdb"
     first = cli("import", "har", str(har), "--config", str(config))
     assert first.returncode == 0, first.stderr
-    assert "Run 1 partial: 5 X responses, 73 posts" in first.stdout
+    # 73 tweets, of which 25 lie outside the sample: search hits that only name Tesla in
+    # their text, and other accounts' tweets the profile shows above XDevelopers' replies.
+    assert "Run 1 partial: 5 X responses, 48 posts" in first.stdout
     counts = rows(db, "select count(*), count(distinct post_id) from posts where platform = 'x'")
     second = cli("import", "har", str(har), "--config", str(config))
     assert second.returncode == 0, second.stderr
-    assert rows(db, "select count(*), count(distinct post_id) from posts") == counts == [(73, 73)]
+    assert rows(db, "select count(*), count(distinct post_id) from posts") == counts == [(48, 48)]
     [(run_id, status, as_of, stats)] = rows(
         db, "select run_id, status, as_of, stats from runs order by run_id desc limit 1")
     assert (run_id, status) == (2, "partial")  # one GraphQL call was answered 429
@@ -118,7 +120,8 @@ def test_import_loads_every_graphql_response_once(setup: tuple[Path, Path]) -> N
     assert stats["operations"] == {"SearchTimeline": 2, "TweetDetail": 1,
                                    "UserByScreenName": 1, "UserTweetsAndReplies": 1}
     assert stats["responses"] == {"200": 4, "429": 1}
-    assert stats["mentions"] == "searched" and stats["skipped"] == {"retweet": 12}
+    assert stats["mentions"] == "searched"
+    assert stats["skipped"] == {"retweet": 12, "outside_sample": 25}
 
 
 def test_brands_and_their_answers(setup: tuple[Path, Path]) -> None:
@@ -149,3 +152,62 @@ def test_not_a_har_file_is_a_clear_input_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert f"{bad}: log.entries: expected the list of a HAR file's requests" in result.stderr
     assert not (tmp_path / "audit.duckdb").exists()
+
+
+def test_har_of_the_simulated_web_app_equals_ground_truth(simulator: Any, sim_config: Any,
+                                                           tmp_path: Path) -> None:
+    """A HAR as a diligent user would save it (every brand's profile with replies, a search
+    for each '@handle', every thread below their posts and mentions, all pages), importing to
+    exactly the simulator's ground truth: ancestors and other chatter the pages show are not
+    counted."""
+    import urllib.request
+    from datetime import UTC, datetime
+    from urllib.parse import quote
+
+    import tomllib
+
+    from crawler.parsers import x
+    from crawler.simulator import SIM_CREDENTIALS
+    from tests.test_end_to_end import assert_same, crawled_rows, truth_rows
+
+    server = simulator(5)
+    cookie = f"{SIM_CREDENTIALS['x_web'][0]}={SIM_CREDENTIALS['x_web'][1]}"
+    entries: list[dict[str, Any]] = []
+
+    def pages(operation: str, **variables: Any) -> list[Any]:
+        """Every page of one timeline, following its Bottom cursor, each saved in the HAR."""
+        found, cursor = [], None
+        while True:
+            params = {**variables, **({"cursor": cursor} if cursor else {})}
+            url = (f"{server.base_url}/x-web/i/api/graphql/{QUERY_IDS[operation]}/{operation}"
+                   f"?variables={quote(json.dumps(params))}")
+            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                body = response.read().decode()
+            entries.append(har_entry(url, body, 0, base64_body=len(entries) % 3 == 0))
+            entries[-1]["startedDateTime"] = datetime.now(UTC).isoformat()
+            found.append(json.loads(body))
+            cursor = x.parse_graphql(found[-1], datetime.now(UTC), url).cursors.get("Bottom")
+            if cursor is None:
+                return found
+
+    config = sim_config(server)
+    handles = [h for b in tomllib.loads(config.read_text())["brands"] for h in b.get("x", [])]
+    seen: list[Any] = []
+    for handle in handles:
+        user = pages("UserByScreenName", screen_name=handle)[0]
+        user_id = user["data"]["user"]["result"]["rest_id"]
+        seen += pages("UserTweetsAndReplies", userId=user_id, count=20)
+        seen += pages("SearchTimeline", rawQuery=f"@{handle}", count=20, product="Latest")
+    threads = {p.post_id for body in seen
+               for p in x.parse_graphql(body, datetime.now(UTC), "u").posts if p.reply_count}
+    for tweet_id in sorted(threads):
+        pages("TweetDetail", focalTweetId=tweet_id)
+    har = tmp_path / "x.har"
+    har.write_text(json.dumps({"log": {"version": "1.2", "creator": {"name": "Firefox"},
+                                       "entries": entries}}), "utf-8")
+    result = cli("import", "har", str(har), "--config", str(config))
+    assert result.returncode == 0, result.stderr
+    want = {k: v for k, v in truth_rows(server).items() if k[0] == "x"}
+    assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
+    assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
