@@ -223,8 +223,7 @@ def _sample(contents: HarContents, start: datetime, end: datetime | None) -> lis
     brands = {a.account_id for a in contents.accounts.values() if a.brand_id}
 
     def is_anchor(post: Post) -> bool:
-        in_window = post.created_at >= start and (end is None or post.created_at < end)
-        return in_window and (post.author_id in brands or any(m in brands for m in post.mentions))
+        return parse.is_anchor(post, brands, start, end)
 
     return parse.in_anchored_subtrees(list(contents.posts.values()), is_anchor, set())
 

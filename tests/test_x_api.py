@@ -13,6 +13,7 @@ from typing import Any
 
 import tomli_w
 
+from crawler.items import Post
 from crawler.parsers import x
 from crawler.simulator import SIM_CREDENTIALS
 from crawler.simulator.server import SimServer
@@ -164,3 +165,25 @@ def test_token_is_never_stored_or_logged(
     assert report.returncode == 0, report.stderr
     assert TOKEN not in (config.parent / "r.html").read_text("utf-8")
     assert_same(crawled_rows(db), x_truth(server))
+
+
+def test_a_conversation_searched_before_its_root_is_known_is_judged_again(
+        tmp_path: Path) -> None:
+    """Search never returns a conversation's root; when a brand reply's search finishes
+    before the brand's root tweet arrives from its timeline, the replies below the root are
+    kept once the root is known (a race the rate-limit crawl used to lose)."""
+    from benchmarks.config import load_config
+    from crawler.spiders.x import XSpider
+
+    config = tmp_path / "audit.toml"
+    config.write_text('[audit]\nname = "t"\nclient = "b"\nsince = "2020-01-01"\n'
+                      '[[brands]]\nid = "b"\nx = ["Brand"]\n', "utf-8")
+    spider = XSpider(config=load_config(config), window_start=datetime(2020, 1, 1, tzinfo=UTC))
+    spider.brand_of = {"999": "b"}
+    parsed = x.parse_v2(load("v2_search_conversation.json"), FETCHED, "u")
+    spider.done["1279944223114900000"] = (parsed, set())
+    assert list(spider.judge("1279944223114900000")) == []
+    spider.anchor_ids.add("1279944223114900000")  # the root, by the brand, arrives
+    posts = [i for i in spider.judge("1279944223114900000") if isinstance(i, Post)]
+    assert sorted(p.post_id for p in posts) == ["1280155225706433333", "1280169177479744444"]
+    assert list(spider.judge("1279944223114900000")) == []  # each post once

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -330,6 +330,15 @@ def parse_v2(data: dict[str, Any], fetched_at: datetime, source_url: str,
     if next_token:
         parsed.cursors["next_token"] = next_token
     return parsed
+
+
+def is_anchor(post: Post, brand_ids: Container[str], start: datetime,
+              end: datetime | None) -> bool:
+    """Whether the sample starts from this post: in the window, and written by a brand
+    account or mentioning one (README, "What is crawled")."""
+    if post.created_at < start or (end is not None and post.created_at >= end):
+        return False
+    return post.author_id in brand_ids or any(m in brand_ids for m in post.mentions)
 
 
 def in_anchored_subtrees(posts: list[Post], is_anchor: Callable[[Post], bool],

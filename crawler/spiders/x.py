@@ -44,6 +44,8 @@ class XSpider(PlatformSpider):
         self.floor: datetime | None = None  # the earliest start_time search accepts
         self.searched_from: dict[str, datetime] = {}  # conversation id -> how far back searched
         self.held: dict[str, list[Post]] = {}  # conversation id -> mentions awaiting its search
+        # conversation id -> its searched posts, and those already emitted
+        self.done: dict[str, tuple[parse.Parsed, set[str]]] = {}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         env = self.platform_settings.options["bearer_token_env"]
@@ -133,6 +135,8 @@ class XSpider(PlatformSpider):
             self.anchor_ids.add(post.post_id)
             if (post.reply_count or 0) > 0:
                 conversation = post.root_id or post.post_id
+                if conversation in self.done:
+                    yield from self.judge(conversation)
                 if post in held:
                     self.held.setdefault(conversation, []).append(post)
                 yield from self.conversation(conversation, brand_id)
@@ -220,19 +224,26 @@ class XSpider(PlatformSpider):
             return
         parsed = parse.parse_v2({"data": tweets, "includes": {"users": users}}, self.now(),
                                 response.url, brand_id)
-        kept = parse.in_anchored_subtrees(parsed.posts, self.is_anchor, self.anchor_ids)
-        yield from self.emit(parsed, kept)
+        self.done[conversation_id] = (parsed, set())
+        yield from self.judge(conversation_id)
         self.searched_from[conversation_id] = response.meta["searched_from"]
         yield from self.release(conversation_id)
 
+    def judge(self, conversation_id: str) -> Iterator[Any]:
+        """The searched conversation's posts below the anchors known so far, each once.
+
+        Search never returns a conversation's root, so a root that is an anchor is known
+        only from a timeline page, which may come after the search: the conversation is
+        judged again whenever one of its anchors arrives."""
+        parsed, emitted = self.done[conversation_id]
+        kept = [p for p in parse.in_anchored_subtrees(parsed.posts, self.is_anchor,
+                                                      self.anchor_ids)
+                if p.post_id not in emitted]
+        emitted.update(p.post_id for p in kept)
+        yield from self.emit(parsed, kept)
+
     def is_anchor(self, post: Post) -> bool:
-        """A brand tweet in the window, or a customer's tweet in the window mentioning a brand."""
-        if post.created_at < self.window_start or (
-                self.window_end is not None and post.created_at >= self.window_end):
-            return False
-        if post.author_id in self.brand_of:
-            return True
-        return any(m in self.brand_of for m in post.mentions)
+        return parse.is_anchor(post, self.brand_of, self.window_start, self.window_end)
 
 
 def _iso(t: datetime) -> str:

@@ -203,9 +203,7 @@ class XBrowserSpider(PlatformSpider):
 
     def read_thread(self, parsed: parse.Parsed, brand_id: str) -> Any:
         def is_anchor(post: Post) -> bool:
-            return self.in_window(post) and (post.author_id in self.brand_of or (
-                post.author_id not in self.brand_of
-                and any(m in self.brand_of for m in post.mentions)))
+            return parse.is_anchor(post, self.brand_of, self.window_start, self.window_end)
 
         yield from self.with_authors(
             parsed, parse.in_anchored_subtrees(parsed.posts, is_anchor, self.anchor_ids))
