@@ -153,6 +153,9 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
                now: datetime | None = None) -> ImportResult:
     """Load the file into `db` (default: the config's) as one run judged at the moment the
     HAR was captured (or the config's `as_of`), with the config's brands and window."""
+    if not any(b.handles("x") for b in config.brands):
+        raise HarError(f"{config.path}: brands[].x: expected the brands' X screen names "
+                       "(e.g. x = [\"AcmeAir\"]): without them no post can be judged")
     now = now or datetime.now(UTC)
     # x.com and twitter.com, and the host of the config's web_url (the simulator's, in tests)
     web_host = (urlsplit(config.platforms["x"].options["web_url"]).hostname or "").lower()

@@ -107,3 +107,26 @@ def test_without_a_storage_state_x_is_skipped_and_said(
     assert notes == ["X browser collection needs your own session: the file X_STORAGE_STATE "
                      "names does not exist. X was skipped."]
     assert server.count("x") == 0
+
+
+def test_scrolling_stops_only_past_the_owners_own_tweets(tmp_path: Path) -> None:
+    """The real profile page: an old pinned tweet and other accounts' older tweets shown above
+    the owner's replies must not stop the scrolling; a page wholly before the window does."""
+    from datetime import UTC, datetime
+
+    from benchmarks.config import load_config
+    from crawler.spiders.x_browser import XBrowserSpider
+
+    config = tmp_path / "audit.toml"
+    config.write_text('[audit]\nname = "t"\nclient = "b"\nsince = "2026-03-01"\n'
+                      '[[brands]]\nid = "b"\nx = ["XDevelopers"]\n', "utf-8")
+    body = (Path(__file__).parent / "fixtures" / "x" /
+            "x_graphql_UserTweetsAndReplies.min.json").read_text("utf-8")
+
+    def spider(since: datetime) -> XBrowserSpider:
+        return XBrowserSpider(config=load_config(config), window_start=since)
+
+    # Pinned from 2026-02-06, the rest from July: in the window from March, keep scrolling.
+    assert not spider(datetime(2026, 3, 1, tzinfo=UTC)).before_window([(200, body)],
+                                                                       "XDevelopers")
+    assert spider(datetime(2026, 9, 1, tzinfo=UTC)).before_window([(200, body)], "XDevelopers")

@@ -211,3 +211,18 @@ def test_har_of_the_simulated_web_app_equals_ground_truth(simulator: Any, sim_co
     want = {k: v for k, v in truth_rows(server).items() if k[0] == "x"}
     assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
+
+
+def test_db_option_and_a_config_without_x_accounts(setup: tuple[Path, Path]) -> None:
+    config, har = setup
+    other = config.parent / "elsewhere.duckdb"
+    result = cli("import", "har", str(har), "--config", str(config), "--db", str(other))
+    assert result.returncode == 0, result.stderr
+    assert rows(other, "select count(*) from posts") == [(48,)]
+    assert not (config.parent / "audit.duckdb").exists()
+    no_x = config.parent / "no-x.toml"
+    no_x.write_text(CONFIG.replace('x = ["@XDevelopers"]', 'bluesky = ["xdev.bsky.social"]')
+                    .replace('x = ["Tesla"]', 'bluesky = ["tesla.com"]'), "utf-8")
+    refused = cli("import", "har", str(har), "--config", str(no_x))
+    assert refused.returncode == 2
+    assert f"{no_x}: brands[].x: expected the brands' X screen names" in refused.stderr

@@ -116,7 +116,7 @@ class XBrowserSpider(PlatformSpider):
         try:
             wall = next((what for path, what in WALLS.items() if path in page.url), None)
             if wall is None and not self.stopped:
-                bodies = await self.scroll(page, kind)
+                bodies = await self.scroll(page, kind, cb.get("handle"))
         finally:
             await page.close()
         if self.stopped:
@@ -133,24 +133,30 @@ class XBrowserSpider(PlatformSpider):
         for item in getattr(self, f"read_{kind}")(parsed, response.meta["brand_id"], **cb):
             yield item
 
-    async def scroll(self, page: Page, kind: str) -> list[tuple[int, str]]:
+    async def scroll(self, page: Page, kind: str, handle: str | None) -> list[tuple[int, str]]:
         """Scroll at a human pace until the page loads nothing new or reaches the window's
-        start (timelines come newest first)."""
+        start (timelines come newest first; a profile's, judged by its own tweets only)."""
         idle, seen = 0, 0
         for _ in range(self.max_scrolls):
             await page.wait_for_timeout(self.pause_ms * random.uniform(0.8, 1.3))
             bodies = self.captured.get(id(page), [])
             new, seen = bodies[seen:], len(bodies)
             idle = 0 if new else idle + 1
-            if idle >= 2 or (kind != "thread" and new and self.before_window(new)):
+            if idle >= 2 or (kind != "thread" and new and self.before_window(new, handle)):
                 break
             await page.mouse.wheel(0, 2400)
         return self.captured.pop(id(page), [])
 
-    def before_window(self, bodies: list[tuple[int, str]]) -> bool:
-        times = [p.created_at for _, b in bodies
-                 for p in parse.parse_graphql(_json(b), self.now(), "").posts]
-        return bool(times) and min(times) < self.window_start
+    def before_window(self, bodies: list[tuple[int, str]], handle: str | None) -> bool:
+        """Whether the newest pages lie wholly before the window's start. A profile shows a
+        pinned tweet and the (possibly old) tweets its owner answered: only the owner's
+        tweets count, and only when none of them is recent enough."""
+        parsed = [parse.parse_graphql(_json(b), self.now(), "") for _, b in bodies]
+        owners = {a.account_id for p in parsed for a in p.accounts
+                  if handle and (a.handle or "").lower() == handle.lower()}
+        times = [post.created_at for p in parsed for post in p.posts
+                 if handle is None or post.author_id in owners]
+        return bool(times) and max(times) < self.window_start
 
     def stop(self, response: Response, what: str) -> Any:
         """The first login wall or challenge ends X collection; it never logs in itself."""
