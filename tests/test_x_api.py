@@ -83,7 +83,8 @@ def test_simulator_sends_only_documented_fields(simulator: Callable[..., SimServ
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
             return json.loads(response.read())
 
-    users = get("/2/users/by", usernames="AcmeAir,nobody_here_123", **{"user.fields": "public_metrics"})
+    users = get("/2/users/by", usernames="AcmeAir,nobody_here_123",
+                **{"user.fields": "public_metrics"})
     assert not list(unknown_fields(users, load("v2_users_by.json")))
     fields = {"tweet.fields": "created_at,conversation_id,in_reply_to_user_id,referenced_tweets,"
               "author_id,public_metrics,entities,lang", "expansions": "author_id",

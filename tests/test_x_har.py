@@ -160,11 +160,10 @@ def test_har_of_the_simulated_web_app_equals_ground_truth(simulator: Any, sim_co
     for each '@handle', every thread below their posts and mentions, all pages), importing to
     exactly the simulator's ground truth: ancestors and other chatter the pages show are not
     counted."""
+    import tomllib
     import urllib.request
     from datetime import UTC, datetime
     from urllib.parse import quote
-
-    import tomllib
 
     from crawler.parsers import x
     from crawler.simulator import SIM_CREDENTIALS

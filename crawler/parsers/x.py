@@ -26,7 +26,8 @@ PLATFORM = "x"
 WEB = "https://x.com"
 _TWITTER_TIME = "%a %b %d %H:%M:%S %z %Y"  # 'Wed Oct 10 20:19:24 +0000 2018'
 _SNOWFLAKE_EPOCH_MS = 1288834974657  # tweet ids carry milliseconds since this instant
-_FLOOR = re.compile(r"'start_time' must be on or after (\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z)")
+_FLOOR = re.compile(
+    r"'start_time' must be on or after (\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?Z)")
 
 
 @dataclass

@@ -155,7 +155,8 @@ def _users_by(request: SimRequest) -> SimResponse:
     for name in names:
         account = _index(request)["by_name"].get(name.lower())
         if account is None:
-            errors.append({"value": name, "detail": f"Could not find user with usernames: [{name}].",
+            errors.append({"value": name,
+                           "detail": f"Could not find user with usernames: [{name}].",
                            "title": "Not Found Error", "resource_type": "user",
                            "parameter": "usernames", "resource_id": name,
                            "type": "https://api.twitter.com/2/problems/resource-not-found"})
@@ -220,7 +221,8 @@ def _authorized(handler: Any, family: str) -> Any:
         key = f"x_used:{family}:{window}"
         state[key] = state.get(key, 0) + 1
         if state[key] > limit:
-            response = SimResponse(429, {"title": "Too Many Requests", "detail": "Too Many Requests",
+            response = SimResponse(429, {"title": "Too Many Requests",
+                                         "detail": "Too Many Requests",
                                          "type": "about:blank", "status": 429})
         else:
             response = handler(request)

@@ -133,8 +133,9 @@ def _timeline_entries(posts: list[Post], offset: int, promoted: Post | None,
             entries.append(_item(f"tweet-{post.post_id}", tweet_result(post)))
     if page and promoted is not None:
         entries.insert(1, _item(f"promoted-tweet-{promoted.post_id}", tweet_result(promoted),
-                                promotedMetadata={"advertiser_results": {
-                                    "result": user_result(ADVERTISER)}, "disclosureType": "NoDisclosure"}))
+                                promotedMetadata={
+                                    "advertiser_results": {"result": user_result(ADVERTISER)},
+                                    "disclosureType": "NoDisclosure"}))
     entries.append(_cursor("Top", "0"))
     if offset + PAGE_SIZE < len(posts):
         entries.append(_cursor("Bottom", str(offset + PAGE_SIZE)))
@@ -142,14 +143,15 @@ def _timeline_entries(posts: list[Post], offset: int, promoted: Post | None,
 
 
 def _signed_in(request: SimRequest) -> bool:
-    cookies = dict(part.strip().split("=", 1) for part in request.headers.get("cookie", "").split(";")
-                   if "=" in part)
+    header = request.headers.get("cookie", "")
+    cookies = dict(part.strip().split("=", 1) for part in header.split(";") if "=" in part)
     return cookies.get("auth_token") == request.server.credentials["x_web"][1]
 
 
 def _graphql(request: SimRequest) -> SimResponse:
     if not _signed_in(request):
-        return SimResponse(401, {"errors": [{"code": 32, "message": "Could not authenticate you."}]})
+        return SimResponse(401, {"errors": [{"code": 32,
+                                             "message": "Could not authenticate you."}]})
     operation = request.match.group(2)
     variables = json.loads(request.arg("variables") or "{}")
     world = request.server.world
@@ -215,7 +217,7 @@ PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>X</title>
 <script src="{prefix}/app.js" defer></script></head>
 <body data-base="{prefix}" data-op="{op}" data-vars="{variables}">
 <img src="{prefix}/static/avatar.png" alt=""><main id="feed"></main>
-<script>navigator.sendBeacon && navigator.sendBeacon("{prefix}/1.1/jot/client_event.json", "{{}}");</script>
+<script>navigator.sendBeacon("{prefix}/1.1/jot/client_event.json", "{{}}");</script>
 </body></html>"""
 
 APP = """(() => {
