@@ -16,17 +16,13 @@ from typing import Any
 from benchmarks.errors import ConfigError
 
 PLATFORMS = ("bluesky", "mastodon", "discourse", "trustpilot", "reddit", "youtube",
-             "wordpress", "facebook")
-# Platforms whose data is imported, never crawled (`replyaudit import twcs`): a brand may
-# list its accounts there so the report covers them, but `crawl` refuses them.
-IMPORTED_PLATFORMS = ("x",)
-BRAND_PLATFORMS = (*PLATFORMS, *IMPORTED_PLATFORMS)  # the platform keys of a [[brands]] table
+             "wordpress", "facebook", "x")
 
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _DOMAIN_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _DID = re.compile(r"^did:(plc|web):[A-Za-z0-9._:%-]+$")
 _MASTODON_USER = re.compile(r"^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$")
-_X_HANDLE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
+_X_SCREEN_NAME = re.compile(r"^[A-Za-z0-9_]{1,15}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FORUM_URL = re.compile(r"^https?://([a-z0-9.-]+(:\d+)?)(/[A-Za-z0-9._~%/-]*)?$")
 _DISCOURSE_CATEGORY = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*/\d+$")
@@ -106,6 +102,25 @@ PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {
         "requests_per_second": 1.0,
         "concurrency": 2,
     },
+    "x": {
+        "base_url": "https://api.x.com",
+        "bearer_token_env": "X_BEARER_TOKEN",
+        # Full-archive search (/2/tweets/search/all) needs a Pro plan; recent search reaches
+        # back 7 days. The window a plan allows is read from X's error answers, never assumed.
+        "search_path": "/2/tweets/search/recent",
+        # "browser": the opt-in spider that drives Chromium with the user's own exported
+        # session (a Playwright storage-state file named by storage_state_env) instead.
+        "collect": "api",
+        "web_url": "https://x.com",
+        "storage_state_env": "X_STORAGE_STATE",
+        # A slow, human pace between scrolls, and a cap on scrolls per page.
+        "scroll_pause_seconds": 2.5,
+        "max_scrolls": 40,
+        # The Basic plan allows a few requests per 15 minutes on some endpoints; the
+        # x-rate-limit-* headers pause the crawl when a budget is spent, so go slowly.
+        "requests_per_second": 0.5,
+        "concurrency": 1,
+    },
 }
 
 
@@ -167,12 +182,8 @@ class AuditConfig:
         return next(b for b in self.brands if b.id == brand_id)
 
     def platforms_in_use(self) -> list[str]:
-        """Crawled platforms first, then imported ones, where some brand has an account."""
-        return [p for p in (*PLATFORMS, *IMPORTED_PLATFORMS)
-                if any(b.handles(p) for b in self.brands)]
-
-    def imported_platforms_in_use(self) -> list[str]:
-        return [p for p in IMPORTED_PLATFORMS if any(b.handles(p) for b in self.brands)]
+        """The platforms, in PLATFORMS order, where some brand has an account."""
+        return [p for p in PLATFORMS if any(b.handles(p) for b in self.brands)]
 
 
 def load_config(path: str | Path, require_client: bool = True) -> AuditConfig:
@@ -281,9 +292,11 @@ def normalize_mastodon_handle(value: str) -> str | None:
 
 
 def normalize_x_handle(value: str) -> str | None:
-    """An X (Twitter) screen name without '@', case as the data spells it; None if malformed."""
+    """An X screen name without '@' (1-15 letters, digits, '_'); None when malformed.
+
+    Screen names are case-insensitive on X; the case given is kept for display."""
     value = value.strip().removeprefix("@")
-    return value if _X_HANDLE.match(value) else None
+    return value if _X_SCREEN_NAME.match(value) else None
 
 
 def normalize_forum_url(value: str) -> str | None:
@@ -332,7 +345,7 @@ def normalize_facebook_page(value: str) -> str | None:
 _HANDLE_RULES = {
     "bluesky": (normalize_bluesky_handle, "a Bluesky handle like 'acme.bsky.social' or a DID"),
     "mastodon": (normalize_mastodon_handle, "a Mastodon account like 'acme@mastodon.social'"),
-    "x": (normalize_x_handle, "an X screen name like 'AcmeHelp' (imported data only)"),
+    "x": (normalize_x_handle, "an X screen name like 'AcmeAir' (1-15 letters, digits or '_')"),
     "discourse": (normalize_forum_url, "a forum URL like 'https://community.acme.com'"),
     "trustpilot": (normalize_review_domain,
                    "a company's domain on Trustpilot like 'acme.com'"),
@@ -454,7 +467,7 @@ class _Validator:
             key = f"brands[{i}]"
             if not isinstance(raw, dict):
                 raise self.fail(key, "a table", raw)
-            self.only_keys(raw, f"{key}.", {"id", "name", *BRAND_PLATFORMS})
+            self.only_keys(raw, f"{key}.", {"id", "name", *PLATFORMS})
             brand_id = self.string(raw, f"{key}.id", required=True)
             assert brand_id is not None
             if not _BRAND_ID.match(brand_id):
@@ -463,7 +476,7 @@ class _Validator:
                 raise self.fail(f"{key}.id", "an id no other brand uses", brand_id)
             accounts: dict[str, tuple[str, ...]] = {}
             options: dict[str, dict[str, Any]] = {}
-            for platform in BRAND_PLATFORMS:
+            for platform in PLATFORMS:
                 if platform not in raw:
                     continue
                 entry = raw[platform]
@@ -491,7 +504,7 @@ class _Validator:
                 if normalized:
                     accounts[platform] = normalized
             if not accounts:
-                raise self.fail(key, f"at least one account on {' or '.join(BRAND_PLATFORMS)}")
+                raise self.fail(key, f"at least one account on {' or '.join(PLATFORMS)}")
             name = self.string(raw, f"{key}.name") or brand_id
             brands.append(Brand(id=brand_id, name=name, accounts=accounts, options=options))
         return tuple(brands)
@@ -602,6 +615,8 @@ class _Validator:
                     if not isinstance(value, str):
                         raise self.fail(f"{key}.{name}", "a string", value)
                     merged[name] = value.strip()
+            if platform == "x" and merged["collect"] not in ("api", "browser"):
+                raise self.fail(f"{key}.collect", "'api' or 'browser'", merged["collect"])
             base_url = merged.pop("base_url", "")
             if base_url and not re.match(r"^https?://[^\s/]+", base_url):
                 raise self.fail(f"{key}.base_url", "an http(s) URL", base_url)

@@ -46,3 +46,14 @@ class ImportFormatError(ValueError):
 
 class UnknownBrand(ValueError):
     """A brand id that the dataset does not hold."""
+
+
+class MixedXSources(ValueError):
+    """TWCS data and X's own data would share a dataset: their ids are different schemes."""
+
+    def __init__(self, db: object, holds: str, adding: str) -> None:
+        self.db = db
+        super().__init__(
+            f"{db} holds X data {holds}; it cannot also take X data {adding}. TWCS renumbered "
+            "its tweets and anonymised its customers, so its ids are not X's and the two would "
+            "mix unrelated accounts and posts. Use a separate database file for each.")

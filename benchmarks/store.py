@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from benchmarks.errors import SchemaOutOfDate
+from benchmarks.errors import MixedXSources, SchemaOutOfDate
 
 _PACKAGE = resources.files("benchmarks")
 _VIEW_FILES = ("sql/staging/audit_params.sql", "sql/metrics/customer_posts.sql",
@@ -189,6 +189,33 @@ def upsert_accounts(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]
         url = coalesce(excluded.url, accounts.url),
         fetched_at = excluded.fetched_at,
         run_id = excluded.run_id""")
+
+
+def mark_brand_posts(con: duckdb.DuckDBPyConnection, platform: str) -> None:
+    """Mark every post written by a brand account `by_brand`, with that account's brand.
+
+    Run once all of a crawl's accounts are in, so the flag never depends on the order in
+    which pages or files arrived."""
+    con.execute("""
+        update posts set by_brand = true, brand_id = accounts.brand_id
+        from accounts
+        where posts.platform = ? and accounts.platform = posts.platform
+          and accounts.account_id = posts.author_id
+          and accounts.brand_id is not null and not posts.by_brand
+    """, [platform])
+
+
+def check_x_source(con: duckdb.DuckDBPyConnection, adding: str) -> None:
+    """Raise MixedXSources unless the dataset's X posts (if any) use the `adding` id scheme:
+    'twcs' (a TWCS import) or 'x' (X's own ids: a crawl or a HAR file)."""
+    [(db,)] = con.execute("select path from duckdb_databases() "
+                          "where database_name = current_database()").fetchall()
+    found = {row[0] for row in con.execute(
+        _PACKAGE.joinpath("sql", "catalog", "x_sources.sql").read_text()).fetchall()}
+    other = found - {adding}
+    if other:
+        what = {"twcs": "imported from TWCS", "x": "collected from X (a crawl or a HAR file)"}
+        raise MixedXSources(db, what[other.pop()], what[adding])
 
 
 def record_failures(con: duckdb.DuckDBPyConnection, rows: Sequence[Sequence[Any]]) -> None:

@@ -27,6 +27,7 @@ from benchmarks.errors import (
     ConfigError,
     DatasetBusy,
     ImportFormatError,
+    MixedXSources,
     NoCrawlYet,
     SchemaOutOfDate,
     UnknownBrand,
@@ -84,6 +85,12 @@ def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
     facebook = os.environ.get(config.platforms["facebook"].options["access_token_env"])
     if facebook:
         secrets["facebook"] = {"access_token": facebook}
+    bearer = os.environ.get(config.platforms["x"].options["bearer_token_env"])
+    if bearer:
+        secrets["x"] = {"bearer_token": bearer}
+    x_options = config.platforms["x"].options
+    if x_options["collect"] == "browser":
+        secrets["x"] = {"storage_state": os.environ.get(x_options["storage_state_env"])}
     return secrets
 
 
@@ -123,13 +130,6 @@ def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float =
     history."""
     from crawler.runner import run_crawl
 
-    imported = config.imported_platforms_in_use()
-    if imported:
-        raise ConfigProblem(
-            f"{config.path}: brands list accounts on {', '.join(imported)}, which cannot be "
-            "crawled: its data comes from `replyaudit import`. Use this config with "
-            "`replyaudit report` or `replyaudit metrics`, or remove those accounts.")
-
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
                f"brands into {config.db} …", err=True)
     started = time.monotonic()
@@ -144,6 +144,8 @@ def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float =
                     con.close()
     except DatasetBusy as e:
         raise busy(e) from None
+    except MixedXSources as e:
+        raise ConfigProblem(str(e)) from None
     for platform, stats in result.stats.items():
         click.echo(f"  {platform}: {stats['requests']} requests, {stats['items']['posts']} posts, "
                    f"{stats['failures']} failures, mentions {stats['mentions']}", err=True)
@@ -518,11 +520,14 @@ def export_command(db: str, fmt: str, out: str, pseudonymize: bool,
 
 @main.group(name="import")
 def import_group() -> None:
-    """Load an existing public dataset into a replyaudit database.
+    """Load data collected elsewhere into a replyaudit database: a public dataset (TWCS) or
+    the X responses a browser saved (HAR).
 
     Example:
 
         replyaudit import twcs twcs.csv --db twcs.duckdb --write-config twcs.toml
+
+        replyaudit import har x-session.har --config airlines.toml
     """
 
 
@@ -578,7 +583,7 @@ def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: 
         if write_config:
             path = write_config_for(con, result, Path(write_config), Path(db))
             click.echo(f"Wrote {path}; the report: replyaudit report {path}")
-    except ImportFormatError as e:
+    except (ImportFormatError, MixedXSources) as e:
         raise ConfigProblem(str(e)) from None
     except UnknownBrand as e:
         raise click.BadParameter(str(e), param_hint="--client") from None
@@ -599,6 +604,39 @@ def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: 
     if result.unlinked_replies:
         click.echo(f"{result.unlinked_replies} replies answer a tweet missing from the file. "
                    f"List them: replyaudit query --db {db} \"{UNLINKED_QUERY}\"")
+
+
+@import_group.command("har")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--config", "config_path", required=True, type=click.Path(dir_okay=False),
+              help="The audit config: brands' X screen names, window, thresholds, database.")
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Write into this DuckDB file instead of the config's audit.db.")
+def import_har(file: str, config_path: str, db: str | None) -> None:
+    """Load every X GraphQL response in a browser's saved HAR file.
+
+    Save the HAR from your own browser (developer tools, Network, "Save all as HAR") after
+    opening the brands' profiles, their replies and the threads below their posts, and a
+    search for '@handle'. Nothing is fetched; importing the same file twice adds nothing twice.
+
+    Example:
+
+        replyaudit import har x-session.har --config airlines.toml
+    """
+    from crawler.har import HarError
+    from crawler.har import import_har as load_har
+
+    cfg = load(config_path)
+    try:
+        result = load_har(Path(file), cfg, Path(db) if db else None)
+    except (HarError, MixedXSources) as e:
+        raise ConfigProblem(str(e)) from None
+    stats = result.stats["x"]
+    click.echo(f"Run {result.run_id} {result.status}: {stats['requests']} X responses, "
+               f"{stats['items']['posts']} posts, {stats['items']['accounts']} accounts "
+               f"into {db or cfg.db}.")
+    for note in stats["notes"]:
+        click.echo(f"  note: {note}", err=True)
 
 
 @main.command()
@@ -648,7 +686,8 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
                f"REDDIT_CLIENT_ID={SIM_CREDENTIALS['reddit'][0]} "
                f"REDDIT_CLIENT_SECRET={SIM_CREDENTIALS['reddit'][1]} "
                f"YOUTUBE_API_KEY={SIM_CREDENTIALS['youtube'][1]} "
-               f"FACEBOOK_ACCESS_TOKEN={SIM_CREDENTIALS['facebook'][1]}")
+               f"FACEBOOK_ACCESS_TOKEN={SIM_CREDENTIALS['facebook'][1]} "
+               f"X_BEARER_TOKEN={SIM_CREDENTIALS['x'][1]}")
     try:
         while True:
             time.sleep(3600)
@@ -688,6 +727,7 @@ def demo(out: str, seed: int) -> None:
         os.environ[youtube["api_key_env"]] = SIM_CREDENTIALS["youtube"][1]
         facebook = cfg.platforms["facebook"].options
         os.environ[facebook["access_token_env"]] = SIM_CREDENTIALS["facebook"][1]
+        os.environ[cfg.platforms["x"].options["bearer_token_env"]] = SIM_CREDENTIALS["x"][1]
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

@@ -4,7 +4,8 @@
   (or an exponential back-off without one), without blocking other platforms.
 - GraphUsageMiddleware slows and pauses Facebook's Graph API as its usage headers near 100 %.
 - RateLimitHeadersMiddleware reads the rate-limit headers platforms send on every answer
-  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`, Reddit `X-Ratelimit-*`) and holds that
+  (Bluesky `RateLimit-*`, Mastodon `X-RateLimit-*`, Reddit `X-Ratelimit-*`,
+  X `x-rate-limit-*`) and holds that
   platform's requests until the window resets once the remaining budget is spent.
 - SendTimeAuthMiddleware lets a spider sign a request (`meta["send_time_auth"]`) as it goes
   out, so a token renewed while the request waited in the queue is the one it carries.
@@ -130,7 +131,8 @@ class RateLimitHeadersMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         headers = response.headers
-        remaining = (headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining"))
+        remaining = (headers.get("RateLimit-Remaining") or headers.get("X-RateLimit-Remaining")
+                     or headers.get("x-rate-limit-remaining"))
         if remaining is None:
             return response
         try:
@@ -141,7 +143,8 @@ class RateLimitHeadersMiddleware:
         reserve = int(self.slots.get(self._slot(request), {}).get("concurrency", 1))
         if left <= reserve:
             reset = reset_epoch(
-                (headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset") or b"")
+                (headers.get("RateLimit-Reset") or headers.get("X-RateLimit-Reset")
+                 or headers.get("x-rate-limit-reset") or b"")
                 .decode("latin-1")
             )
             if reset is not None and reset > time.time():

@@ -18,6 +18,7 @@ from benchmarks import incremental as incremental_plans
 from benchmarks import store
 from benchmarks.classify import classify_posts
 from benchmarks.config import AuditConfig
+from benchmarks.errors import MixedXSources
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.discourse import DiscourseSpider
 from crawler.spiders.facebook import FacebookSpider
@@ -25,12 +26,16 @@ from crawler.spiders.mastodon import MastodonSpider
 from crawler.spiders.reddit import RedditSpider
 from crawler.spiders.trustpilot import TrustpilotSpider
 from crawler.spiders.wordpress import WordPressSpider
+from crawler.spiders.x import XSpider
+from crawler.spiders.x_browser import XBrowserSpider
 from crawler.spiders.youtube import YoutubeSpider
 
 SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
            "discourse": DiscourseSpider, "trustpilot": TrustpilotSpider,
            "reddit": RedditSpider, "youtube": YoutubeSpider,
-           "wordpress": WordPressSpider, "facebook": FacebookSpider}
+           "wordpress": WordPressSpider, "facebook": FacebookSpider, "x": XSpider}
+# Platforms a config may switch to an opt-in browser (`collect = "browser"`).
+BROWSER_SPIDERS = {"x": XBrowserSpider}
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,8 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     Mastodon and Facebook `access_token`, Reddit `credentials`, YouTube `api_key`); they go
     to the spiders only, never into the dataset. With `incremental`, a database that already
     holds a completed run is only brought up to date (benchmarks/incremental.py); each
-    platform's stats say which `mode` it ran in.
+    platform's stats say which `mode` it ran in. Raises MixedXSources, before anything is
+    written, when X is to be crawled into a dataset holding TWCS data.
     """
     started = datetime.now(UTC)
     window = store.RunWindow(
@@ -81,6 +87,12 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
         as_of=config.as_of,
     )
     con = store.connect(config.db)
+    if "x" in config.platforms_in_use():
+        try:
+            store.check_x_source(con, "x")
+        except MixedXSources:
+            con.close()
+            raise
     previous = incremental_plans.previous_run(con) if incremental else None
     plans = {
         platform: incremental_plans.plan(con, platform, previous, window.ignore_after_seconds)
@@ -94,7 +106,8 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides))
     crawlers: dict[str, Crawler] = {}
     for platform in config.platforms_in_use():
-        crawler = process.create_crawler(SPIDERS[platform])
+        browser = config.platforms[platform].options.get("collect") == "browser"
+        crawler = process.create_crawler((BROWSER_SPIDERS if browser else SPIDERS)[platform])
         crawlers[platform] = crawler
         process.crawl(crawler, config=config, window_start=window.window_start,
                       window_end=window.window_end, incremental=plans.get(platform),
@@ -134,7 +147,7 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
                   "accounts": raw.get("audit/items/accounts", 0)},
         "retries": raw.get("retry/count", 0),
         "rate_limit_pauses": raw.get("audit/ratelimit/paused", 0),
-        "failures": raw.get(f"audit/failures/{crawler.spidercls.name}", 0),
+        "failures": raw.get(f"audit/failures/{getattr(crawler.spider, 'name', '')}", 0),
         "malformed_json": raw.get("audit/malformed_json", 0),
         "dropped_items": raw.get("item_dropped_count", 0),
         "mentions": mentions,

@@ -68,6 +68,19 @@ AUDIT_RUN_ID = None
 # Seconds between progress lines on the terminal; 0 switches progress off.
 AUDIT_PROGRESS_INTERVAL = 5.0
 
+# The Chromium the opt-in X browser spider drives: REPLYAUDIT_CHROMIUM, else the system's,
+# else Playwright's own (`playwright install chromium`). Used only by spiders that ask for it.
+AUDIT_CHROMIUM = os.environ.get("REPLYAUDIT_CHROMIUM") or (
+    "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+# Flags that run headless in containers and CI; no background traffic to Google.
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    "headless": True,
+    "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--no-first-run"],
+    **({"executable_path": AUDIT_CHROMIUM} if AUDIT_CHROMIUM else {}),
+}
+
 LOG_LEVEL = os.environ.get("REPLYAUDIT_LOG_LEVEL", "WARNING")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -30,7 +30,7 @@ TEXT_CHARS = 280
 PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon",
                    "discourse": "Discourse", "trustpilot": "Trustpilot", "reddit": "Reddit",
                    "youtube": "YouTube", "wordpress": "WordPress blogs",
-                   "facebook": "Facebook Pages"}
+                   "facebook": "Facebook Pages", "x": "X"}
 
 
 def documented(meaning: str) -> Any:

@@ -29,6 +29,7 @@ def sim_logins() -> dict[str, str]:
         "REDDIT_CLIENT_SECRET": SIM_CREDENTIALS["reddit"][1],
         "YOUTUBE_API_KEY": SIM_CREDENTIALS["youtube"][1],
         "FACEBOOK_ACCESS_TOKEN": SIM_CREDENTIALS["facebook"][1],
+        "X_BEARER_TOKEN": SIM_CREDENTIALS["x"][1],
     }
 
 

@@ -76,6 +76,10 @@ def test_good_config_is_normalised(tmp_path: Path) -> None:
         ("[platforms.bluesky]", "[platforms.blusky]", "platforms.blusky", "unknown key"),
         ('mastodon = ["acmeair@Mastodon.Social"]', 'x = ["Acme Air"]', "brands[0].x[0]",
          "X screen name"),
+        ("[platforms.bluesky]", '[platforms.x]\nbearer_token_env = "X-TOKEN"\n[platforms.bluesky]',
+         "platforms.x.bearer_token_env", "environment variable name"),
+        ("[platforms.bluesky]", '[platforms.x]\ncollect = "scraper"\n[platforms.bluesky]',
+         "platforms.x.collect", "'api' or 'browser'"),
     ],
 )
 def test_each_mistake_names_key_and_expectation(tmp_path: Path, old: str, new: str, key: str,
@@ -87,14 +91,6 @@ def test_each_mistake_names_key_and_expectation(tmp_path: Path, old: str, new: s
     message = str(caught.value)
     assert message.startswith(f"{path}: {key}: expected")
     assert expected in message
-
-
-def test_imported_x_accounts_are_listed_after_the_crawled_platforms(tmp_path: Path) -> None:
-    cfg = load_config(write(tmp_path, GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
-                                                   'x = ["@AcmeAir_Help"]')))
-    assert cfg.brand("acme").handles("x") == ("AcmeAir_Help",)
-    assert cfg.platforms_in_use() == ["bluesky", "x"]
-    assert cfg.imported_platforms_in_use() == ["x"]
 
 
 def test_toml_syntax_error_names_file(tmp_path: Path) -> None:
@@ -321,3 +317,10 @@ def test_facebook_page_must_look_like_one(tmp_path: Path) -> None:
                                         'facebook = ["acme air!"]'))
     with pytest.raises(ConfigError, match=r"brands\[0\].facebook\[0\]: expected a Facebook Page"):
         load_config(path)
+
+
+def test_x_screen_names_lose_the_at_and_keep_their_case(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, GOOD.replace('id = "globex"', 'id = "globex"\nx = ["@GlobexAir"]')))
+    assert cfg.brand("globex").handles("x") == ("GlobexAir",)
+    assert cfg.platforms_in_use() == ["bluesky", "mastodon", "x"]
+    assert cfg.platforms["x"].options["bearer_token_env"] == "X_BEARER_TOKEN"

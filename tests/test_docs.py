@@ -67,6 +67,10 @@ def test_every_command_has_an_example_and_is_in_the_readme(path: list[str],
     assert "Example:" in (command.help or ""), f"{name} --help has no example"
     assert all(p.help for p in command.params if isinstance(p, click.Option)), name
     assert f"replyaudit {name}" in (ROOT / "README.md").read_text(encoding="utf-8")
+    for sub in getattr(command, "commands", {}).values():
+        assert "Example:" in (sub.help or ""), f"{name} {sub.name} --help has no example"
+        assert all(p.help for p in sub.params if isinstance(p, click.Option)), sub.name
+        assert f"replyaudit {name} {sub.name}" in (ROOT / "README.md").read_text("utf-8")
 
 
 def test_the_live_schema_and_the_docs_say_the_same(tmp_path: Path) -> None:

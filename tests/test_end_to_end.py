@@ -73,7 +73,7 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     want = truth_rows(server)
     assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
     assert {p for p, _, _ in want} == {"bluesky", "mastodon", "discourse", "trustpilot",
-                                      "reddit", "youtube", "wordpress", "facebook"}
+                                      "reddit", "youtube", "wordpress", "facebook", "x"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished"
@@ -98,7 +98,7 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     assert {p: s["mentions"] for p, s in run["stats"].items()} == {
         "bluesky": "searched", "mastodon": "searched", "discourse": "not applicable",
         "trustpilot": "not applicable", "reddit": "searched", "youtube": "not applicable",
-        "wordpress": "not applicable", "facebook": "not applicable"}
+        "wordpress": "not applicable", "facebook": "not applicable", "x": "searched"}
     # the long topics were completed post by post
     assert any("/posts.json?post_ids" in path for platform, path, _ in server.request_log
                if platform == "discourse")
@@ -117,10 +117,10 @@ def test_without_logins_mentions_are_skipped_and_said(
     server = simulator(3)
     config = sim_config(server)
     crawl(config, logins=False)
-    # Reddit, YouTube and Facebook have no anonymous access: without credentials they are
+    # Reddit, YouTube, Facebook and X have no anonymous access: without credentials they are
     # skipped, with a note (their own tests check it).
     want = {k: v for k, v in truth_rows(server, with_search=False).items()
-            if k[0] not in ("reddit", "youtube", "facebook")}
+            if k[0] not in ("reddit", "youtube", "facebook", "x")}
     assert len(want) < len(truth_rows(server))
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     stats = last_run(config.parent / "audit.duckdb")["stats"]
@@ -132,6 +132,9 @@ def test_without_logins_mentions_are_skipped_and_said(
     assert any("REDDIT_CLIENT_ID" in note for note in stats["reddit"]["notes"])
     assert stats["youtube"]["requests"] == 0
     assert any("YOUTUBE_API_KEY" in note for note in stats["youtube"]["notes"])
+    assert stats["x"]["requests"] == 0 and stats["x"]["mentions"] == "skipped"
+    assert any("set X_BEARER_TOKEN" in note for note in stats["x"]["notes"])
+    assert server.count("x") == 0
 
 
 def test_transient_errors_are_retried_and_counted(

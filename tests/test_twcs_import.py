@@ -23,6 +23,8 @@ from benchmarks.config import load_config
 from benchmarks.errors import ImportFormatError
 from benchmarks.importers.twcs import import_twcs
 from crawler.cli import main
+from tests.test_x_har import CONFIG as HAR_CONFIG
+from tests.test_x_har import build_har
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "twcs"
 HEAD = FIXTURES / "twcs_head5000.csv"
@@ -250,6 +252,29 @@ def test_a_file_without_the_twcs_columns_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "--memory-limit" in result.output
 
 
+def test_twcs_and_x_own_ids_never_share_a_dataset(tmp_path: Path) -> None:
+    """A HAR import (X's own ids) and a TWCS import refuse each other's dataset, unchanged."""
+    config = tmp_path / "audit.toml"
+    config.write_text(HAR_CONFIG, encoding="utf-8")
+    har = build_har(tmp_path / "session.har")
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", "har", str(har), "--config", str(config)]).exit_code == 0
+    x_db = tmp_path / "audit.duckdb"
+    result = runner.invoke(main, ["import", "twcs", str(SAMPLE), "--db", str(x_db)])
+    assert result.exit_code == 2, result.output
+    assert "holds X data collected from X (a crawl or a HAR file)" in result.output
+    con = store.connect(x_db, read_only=True)
+    assert con.execute("select count(*) from runs").fetchall() == [(1,)]
+    con.close()
+
+    twcs_db = tmp_path / "twcs.duckdb"
+    assert runner.invoke(main, ["import", "twcs", str(SAMPLE), "--db", str(twcs_db)]).exit_code == 0
+    result = runner.invoke(main, ["import", "har", str(har), "--config", str(config),
+                                  "--db", str(twcs_db)])
+    assert result.exit_code == 2, result.output
+    assert "holds X data imported from TWCS" in result.output
+
+
 def test_cli_import_writes_a_config_the_report_reads(tmp_path: Path) -> None:
     runner = CliRunner()
     db, config = tmp_path / "t.duckdb", tmp_path / "t.toml"
@@ -265,8 +290,13 @@ def test_cli_import_writes_a_config_the_report_reads(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
     assert "Delta" in html and 'data-platform="x"' in html
+    # Crawling X into it would mix X's ids with TWCS's renumbered ones: refused, unchanged.
+    runs = len(store.connect(db, read_only=True).execute("select * from runs").fetchall())
     result = runner.invoke(main, ["crawl", str(config)])
-    assert result.exit_code == 2 and "cannot be crawled" in result.output
+    assert result.exit_code == 2, result.output
+    assert "holds X data imported from TWCS" in result.output
+    assert "separate database file" in result.output
+    assert len(store.connect(db, read_only=True).execute("select * from runs").fetchall()) == runs
     result = runner.invoke(main, ["import", "twcs", str(HEAD), "--db", str(db), "--client",
                                   "nobody"])
     assert result.exit_code == 2 and "'nobody' is not a brand" in result.output

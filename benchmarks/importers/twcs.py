@@ -112,10 +112,12 @@ def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds
     tweet. Importing the same file with the same thresholds again reuses that run and writes
     only what differs, so nothing changes. Everything is one transaction. Raises
     ImportFormatError for a file that is not TWCS-shaped, UnknownBrand for a client that is
-    not a brand of the file or the dataset.
+    not a brand of the file or the dataset, MixedXSources for a dataset holding X data
+    collected from X itself (its ids are another scheme).
     """
     path = Path(path)
     check_header(path)
+    store.check_x_source(con, "twcs")
     con.execute("set preserve_insertion_order = false")  # lets inserts stream in less memory
     con.execute(_read("twcs_parsed"))
     with normalized_copy(path, _temp_dir(con)) as copy:

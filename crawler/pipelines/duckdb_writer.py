@@ -88,11 +88,5 @@ class DuckDBWriterPipeline:
         assert self.con is not None
         self.flush()
         for platform in sorted(self.platforms):
-            self.con.execute("""
-                update posts set by_brand = true, brand_id = accounts.brand_id
-                from accounts
-                where posts.platform = ? and accounts.platform = posts.platform
-                  and accounts.account_id = posts.author_id
-                  and accounts.brand_id is not null and not posts.by_brand
-            """, [platform])
+            store.mark_brand_posts(self.con, platform)
         self.con.close()

@@ -18,6 +18,7 @@ from crawler.simulator import (
     reddit,
     trustpilot,
     wordpress,
+    x,
     youtube,
 )
 from crawler.simulator.server import Faults, SimServer
@@ -25,7 +26,7 @@ from crawler.simulator.world import WorldSettings, generate_world
 
 PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "discourse": discourse,
                     "trustpilot": trustpilot, "reddit": reddit, "youtube": youtube,
-                    "wordpress": wordpress, "facebook": facebook}
+                    "wordpress": wordpress, "facebook": facebook, "x": x}
 
 # Credentials the simulator accepts; the demo and the tests put them in the environment
 # variables the written config names, exactly as a user would with real ones.
@@ -35,6 +36,8 @@ SIM_CREDENTIALS = {
     "reddit": ("sim-reddit-client-id", "sim-reddit-client-secret"),
     "youtube": ("", "sim-youtube-api-key"),
     "facebook": ("", "sim-facebook-page-token"),
+    "x": ("", "sim-x-bearer-token"),
+    "x_web": ("auth_token", "sim-x-session-cookie"),  # a logged-in browser's session cookie
 }
 
 

@@ -27,16 +27,20 @@ HOSTILE_TEXT = (
 DEMO_BRANDS: tuple[tuple[str, str, dict[str, list[str]], float, float], ...] = (
     ("acme", "Acme Air",
      {"bluesky": ["acmeair.bsky.social", "acmehelp.bsky.social"],
-      "mastodon": ["acmeair@mastodon.social"]}, 0.55, 1.6),
+      "mastodon": ["acmeair@mastodon.social"],
+      "x": ["AcmeAir", "AcmeHelp"]}, 0.55, 1.6),
     ("globex", "Globex Airways",
      {"bluesky": ["globex.com", "globexhelp.bsky.social"],
-      "mastodon": ["globex@fosstodon.org"]}, 0.8, 0.5),
+      "mastodon": ["globex@fosstodon.org"],
+      "x": ["GlobexAir"]}, 0.8, 0.5),
     ("initech", "Initech Airlines",
-     {"bluesky": ["initech.bsky.social"], "mastodon": ["initech@mastodon.social"]}, 0.35, 3.0),
+     {"bluesky": ["initech.bsky.social"], "mastodon": ["initech@mastodon.social"],
+      "x": ["InitechAir"]}, 0.35, 3.0),
 )
 CUSTOMER_DOMAINS = {
     "bluesky": ["bsky.social"],
     "mastodon": ["mastodon.social", "fosstodon.org", "hachyderm.io"],
+    "x": ["x.com"],  # X has no domains: the simulator serves the part before '@'
 }
 COMPLAINTS = (
     "My flight {n} was cancelled and nobody tells me why.",
