@@ -19,6 +19,7 @@ from benchmarks import store
 from benchmarks.classify import classify_posts
 from benchmarks.config import AuditConfig
 from benchmarks.errors import MixedXSources
+from crawler.spiders.base import PlatformSpider
 from crawler.spiders.bluesky import BlueskySpider
 from crawler.spiders.discourse import DiscourseSpider
 from crawler.spiders.facebook import FacebookSpider
@@ -36,6 +37,12 @@ SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
            "wordpress": WordPressSpider, "facebook": FacebookSpider, "x": XSpider}
 # Platforms a config may switch to an opt-in browser (`collect = "browser"`).
 BROWSER_SPIDERS = {"x": XBrowserSpider}
+
+
+def spider_class(config: AuditConfig, platform: str) -> type[PlatformSpider]:
+    """The spider that collects `platform`: its opt-in browser spider when the config asks."""
+    browser = config.platforms[platform].options.get("collect") == "browser"
+    return (BROWSER_SPIDERS if browser else SPIDERS)[platform]
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,8 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     plans = {
         platform: incremental_plans.plan(con, platform, previous, window.ignore_after_seconds)
         for platform in config.platforms_in_use()
-        if previous and incremental_plans.knows_accounts(
+        if previous and spider_class(config, platform).follows_incremental_plans
+        and incremental_plans.knows_accounts(
             con, platform, [h for b in config.brands for h in b.handles(platform)])
     }
     run_id = store.start_run(con, window, [(b.id, b.name) for b in config.brands], started)
@@ -106,8 +114,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides))
     crawlers: dict[str, Crawler] = {}
     for platform in config.platforms_in_use():
-        browser = config.platforms[platform].options.get("collect") == "browser"
-        crawler = process.create_crawler((BROWSER_SPIDERS if browser else SPIDERS)[platform])
+        crawler = process.create_crawler(spider_class(config, platform))
         crawlers[platform] = crawler
         process.crawl(crawler, config=config, window_start=window.window_start,
                       window_end=window.window_end, incremental=plans.get(platform),

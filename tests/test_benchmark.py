@@ -28,8 +28,8 @@ FAST = {"mastodon": (3000, 300)}  # several runs exceed Mastodon's real 300 per 
 INCREMENTAL = ("bluesky", "mastodon")
 
 
-def panel_for(server: SimServer, path: Path) -> Path:
-    """The simulator's config, its brands kept to the incremental platforms."""
+def panel_for(server: SimServer, path: Path, platforms: tuple[str, ...] = INCREMENTAL) -> Path:
+    """The simulator's config, its brands kept to `platforms` (default: the incremental ones)."""
     import tomllib
 
     import tomli_w
@@ -37,7 +37,7 @@ def panel_for(server: SimServer, path: Path) -> Path:
     from crawler.simulator.config import write_simulator_config
 
     config = tomllib.loads(write_simulator_config(server, path).read_text(encoding="utf-8"))
-    config["brands"] = [{k: v for k, v in brand.items() if k in ("id", "name", *INCREMENTAL)}
+    config["brands"] = [{k: v for k, v in brand.items() if k in ("id", "name", *platforms)}
                         for brand in config["brands"]]
     path.write_text(tomli_w.dumps(config), encoding="utf-8")
     return path
@@ -104,6 +104,22 @@ def test_a_repeat_run_without_new_content_is_a_small_fraction(two_weeks: dict[st
     assert_same(two_weeks["crawled_repeat"], as_keys(two_weeks["truth_2"]))
     print(f"repeat run: {repeat} of {first} requests = {100 * repeat / first:.0f} %")
     assert repeat < 0.25 * first, (repeat, first)
+
+
+def test_platforms_without_incremental_crawling_say_they_ran_in_full(tmp_path: Path) -> None:
+    """A second run samples X's whole window again (its spider has no incremental mode yet),
+    and its stats do not claim otherwise; the Bluesky part of the same run is incremental."""
+    from crawler.simulator import start_simulator
+
+    db = tmp_path / "panel.duckdb"
+    with start_simulator(seed=12, now=WEEK_1) as server:
+        panel = panel_for(server, tmp_path / "panel.toml", ("bluesky", "x"))
+        first = run(panel, db)
+        second = run(panel, db)
+    assert first["modes"] == {"bluesky": "full", "x": "full"}
+    assert second["modes"] == {"bluesky": "incremental", "x": "full"}
+    assert second["stats"]["x"]["requests"] == first["stats"]["x"]["requests"]
+    assert second["stats"]["bluesky"]["requests"] < first["stats"]["bluesky"]["requests"]
 
 
 def test_history_keeps_each_week_as_reported(two_weeks: dict[str, Any]) -> None:
