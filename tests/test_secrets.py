@@ -1,0 +1,46 @@
+"""Tokens, passwords and session cookies never reach a log, the dataset or the report.
+
+One crawl of every platform at DEBUG log level (Scrapy then logs every request URL), then the
+report; every secret the simulator accepts is looked for in all three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from crawler.simulator import SIM_CREDENTIALS
+from crawler.simulator.server import SimServer
+from tests.conftest import cli
+
+# Values a user keeps secret; identifiers (an instance name, a Bluesky handle, the name of
+# X's session cookie) are public and may appear.
+SECRETS = {
+    "bluesky": SIM_CREDENTIALS["bluesky"][1],
+    "mastodon": SIM_CREDENTIALS["mastodon"][1],
+    "reddit": SIM_CREDENTIALS["reddit"][1],
+    "youtube": SIM_CREDENTIALS["youtube"][1],
+    "facebook": SIM_CREDENTIALS["facebook"][1],
+    "x": SIM_CREDENTIALS["x"][1],
+}
+
+
+def test_no_secret_in_logs_dataset_or_report(simulator: Callable[..., SimServer],
+                                             sim_config: Callable[[SimServer], Path]) -> None:
+    server = simulator(4)
+    config = sim_config(server)
+    crawled = cli("crawl", str(config), extra_env={"REPLYAUDIT_LOG_LEVEL": "DEBUG"})
+    assert crawled.returncode == 0, crawled.stderr[-3000:]
+    report = config.parent / "report.html"
+    reported = cli("report", str(config), "-o", str(report))
+    assert reported.returncode == 0, reported.stderr[-3000:]
+    # The secrets were used: every platform that needs one answered with data.
+    assert all(server.count(platform) > 0 for platform in SECRETS)
+    assert "Crawled (200)" in crawled.stderr  # DEBUG logging was on
+    places = {"crawl log": crawled.stdout + crawled.stderr,
+              "report log": reported.stdout + reported.stderr,
+              "report": report.read_text(encoding="utf-8"),
+              "dataset": (config.parent / "audit.duckdb").read_bytes().decode("latin-1")}
+    leaks = [(platform, place) for platform, secret in SECRETS.items()
+             for place, text in places.items() if secret in text]
+    assert not leaks, leaks
