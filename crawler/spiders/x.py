@@ -5,14 +5,16 @@ and its mentions in the window (`/2/users/:id/tweets`, `/2/users/:id/mentions`),
 conversation holding a brand tweet or a mention with replies, a conversation search
 (`query=conversation_id:<id>`) of which only the reply trees below those posts are kept.
 The search window a plan allows (recent search: 7 days) is read from X's 400 answer and
-recorded in the run's notes, never assumed. Without a token the platform is skipped.
+recorded in the run's notes, never assumed. Without a token the platform is skipped. In an
+incremental benchmark run, timelines start where the plan says and only the conversations
+it wants are searched (benchmarks/incremental.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
 import scrapy
@@ -33,6 +35,9 @@ LOOKUP_BATCH = 100  # the most usernames one /2/users/by request takes
 
 class XSpider(PlatformSpider):
     name = "x"
+    # Timelines take start_time, so an incremental run pages back to what its plan needs;
+    # pending threads are found again that way (a conversation search needs the root's id).
+    follows_incremental_plans: ClassVar[bool] = True
 
     def __init__(self, *args: Any, bearer_token: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,6 +114,8 @@ class XSpider(PlatformSpider):
     def timeline(self, user_id: str, brand_id: str, kind: str, token: str | None = None,
                  page: int = 1) -> scrapy.Request:
         params = {"max_results": "100", **self.window_params()}
+        # An incremental run reads the timelines back only as far as its plan needs.
+        params["start_time"] = _iso(self.paging_floor(user_id if kind == "tweets" else None))
         if token:
             params["pagination_token"] = token
         return self.get(f"{self.base}/2/users/{user_id}/{kind}?{urlencode(params)}",
@@ -129,11 +136,11 @@ class XSpider(PlatformSpider):
                     if p.author_id not in self.brand_of and user_id in p.mentions]
         # A mention with replies waits for its conversation: it is stored only if the search
         # reached back to it, since a mention whose replies cannot be read would look ignored.
-        held = [p for p in kept if kind == "mentions" and (p.reply_count or 0) > 0]
+        held = [p for p in kept if kind == "mentions" and self.wants_thread(p)]
         yield from self.emit(parsed, [p for p in kept if p not in held])
         for post in kept:
             self.anchor_ids.add(post.post_id)
-            if (post.reply_count or 0) > 0:
+            if self.wants_thread(post):
                 conversation = post.root_id or post.post_id
                 if conversation in self.done:
                     yield from self.judge(conversation)
