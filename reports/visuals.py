@@ -108,10 +108,11 @@ def posting_week_trend(con: duckdb.DuckDBPyConnection,
     return (_say_who(trend_chart(
         [w.strftime("%d %b") for w in weeks], series, "chart-weeks",
         "Response rate by week of posting",
-        "Each point is the share of judged customer posts from that week (weeks start on "
-        "Monday, UTC) that the brand answered; weeks with fewer than "
-        f"{MIN_JUDGED_PER_POINT} judged posts are left out. Recent weeks hold the most "
-        "pending posts, which are not judged yet."), len(lines), len(brands)),)
+        "Each point is the share of that week's customer posts (weeks start on Monday, UTC) "
+        "that the brand answered, counting only posts older than the ignore threshold, whose "
+        "outcome is final; weeks with fewer than "
+        f"{MIN_JUDGED_PER_POINT} such posts are left out, so the newest days do not show "
+        "yet."), len(lines), len(brands)),)
 
 
 def answered_curve(response_seconds: Sequence[float], judged: int) -> tuple[float | None, ...]:

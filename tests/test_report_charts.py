@@ -4,15 +4,18 @@ safe to inline (no script, no fetch, ids unique across charts, brand names as te
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from benchmarks import store
+from reports import dataset
 from reports.charts import CURVE_SECONDS, RateBar, Series, rate_chart, trend_chart
 from reports.context import BrandRow, MetricCell, build_context
 from reports.summary import executive_summary, ordinal
 from reports.visuals import answered_curve, share
-from tests.test_report import GENERATED, build_dataset
+from tests.test_report import AS_OF, GENERATED, build_dataset
 
 
 def row(brand_id: str, name: str, on_time: int, late: int, ignored: int, pending: int = 0,
@@ -109,6 +112,29 @@ def test_the_trend_needs_two_weeks_of_posts(tmp_path: Path) -> None:
     assert [c.key for c in two_weeks] == ["chart-weeks"] and one_week == ()
     # Week of 28 Sep: Acme 3 of 7 judged; week of 5 Oct: only a pending post, so a gap.
     assert "28 Sep" in str(two_weeks[0].svg) and "05 Oct" in str(two_weeks[0].svg)
+
+
+def test_weekly_points_count_only_settled_posts(tmp_path: Path) -> None:
+    """A quick answer in the newest days is known at once, an unanswered post there is still
+    pending: only posts older than the ignore threshold (72 h before 10 Oct) count."""
+    con, _ = build_dataset(tmp_path / "audit.duckdb")
+    [(run_id,)] = con.execute("select max(run_id) from runs").fetchall()
+    posts = [("r-settled", "did:plc:c3", datetime(2026, 10, 5, 10, tzinfo=UTC), "acme-1"),
+             ("r-fast", "did:plc:c1", datetime(2026, 10, 9, 10, tzinfo=UTC), "acme-1"),
+             ("a-fast", "did:plc:acme", datetime(2026, 10, 9, 10, 5, tzinfo=UTC), "r-fast")]
+    store.upsert_posts(con, [
+        ("bluesky", post_id, None, author, created, "text", parent, None,
+         "acme" if author == "did:plc:acme" else None, author == "did:plc:acme", 0, 0, 0, "en",
+         AS_OF, run_id) for post_id, author, created, parent in posts])
+    rows = {(r["brand_id"], str(r["week"])): r for r in dataset.report_rows(con, "weekly_rates")}
+    con.close()
+    # Week of 5 Oct: r-settled (ignored, final), r-fast (answered, but not yet settled),
+    # r-pending: one settled post, unanswered.
+    week = rows["acme", "2026-10-05"]
+    assert (week["customer_posts"], week["answered"], week["judged"]) == (3, 0, 1)
+    # Week of 28 Sep is wholly settled: every judged post counts, as before.
+    week = rows["acme", "2026-09-28"]
+    assert (week["answered"], week["judged"]) == (3, 7)
 
 
 def test_pdf_browser_choice_names_the_fix(tmp_path: Path) -> None:
