@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from benchmarks import history
 from reports.charts import Chart, Series, trend_chart
-from reports.context import BrandRow, _brand_row, _ranked, documented
+from reports.context import BrandRow, _brand_row, _ranked
+from reports.documented import documented
 from reports.summary import executive_summary
 
 if TYPE_CHECKING:

@@ -7,14 +7,15 @@ HTML. Each field carries a `help` string in its metadata (`dataclasses.fields(X)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from benchmarks import queries
 from reports import dataset
-from reports.stats_context import StatisticsContext, build_statistics
 from reports.charts import Chart
+from reports.documented import documented
+from reports.stats_context import StatisticsContext, build_statistics
 from reports.summary import executive_summary
 from reports.untrusted import shorten, web_url
 from reports.visuals import audit_charts, posting_week_trend
@@ -31,11 +32,6 @@ PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon",
                    "discourse": "Discourse", "trustpilot": "Trustpilot", "reddit": "Reddit",
                    "youtube": "YouTube", "wordpress": "WordPress blogs",
                    "facebook": "Facebook Pages", "x": "X"}
-
-
-def documented(meaning: str) -> Any:
-    """A dataclass field whose meaning travels with it, for readers of templates and docs."""
-    return field(metadata={"help": meaning})
 
 
 @dataclass(frozen=True)

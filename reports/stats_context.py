@@ -5,11 +5,12 @@ has a `help`); docs/statistics.md defines every number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from benchmarks import classify, significance, survival
 from benchmarks.classify import CLASSES
+from reports.documented import documented
 
 if TYPE_CHECKING:
     import duckdb
@@ -19,11 +20,6 @@ if TYPE_CHECKING:
 
 MOST_IGNORED_MIN_JUDGED = 5  # fewer judged posts make a share too noisy to single out
 MEASURE_LABELS = {"response_rate": "Response rate", "response_time": "Time to first response"}
-
-
-def documented(meaning: str) -> Any:
-    """A dataclass field whose meaning travels with it (as in reports/context.py)."""
-    return field(metadata={"help": meaning})
 
 
 @dataclass(frozen=True)
