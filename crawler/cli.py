@@ -22,7 +22,7 @@ import click
 import duckdb
 
 from benchmarks import history, queries, store
-from benchmarks.config import AuditConfig, load_config
+from benchmarks.config import PLATFORM_DEFAULTS, AuditConfig, load_config
 from benchmarks.errors import (
     ConfigError,
     DatasetBusy,
@@ -36,7 +36,6 @@ from benchmarks.lock import exclusive
 from crawler import __version__
 from reports.tabular import FORMATS, write_rows
 from reports.terminal import print_metrics
-
 
 PSEUDONYM_KEY_ENV = "REPLYAUDIT_PSEUDONYM_KEY"
 
@@ -396,8 +395,10 @@ def query(db: str, fmt: str, sql_file: TextIO | None, sql: str | None) -> None:
         raise click.UsageError("give the SQL as an argument, '-' for stdin, or -f FILE.sql")
     if sql_file is not None:
         text = sql_file.read()
+    elif sql == "-":
+        text = sys.stdin.read()
     else:
-        text = sys.stdin.read() if sql == "-" else str(sql)
+        text = str(sql)
     con = open_db(Path(db))
     try:
         result = con.execute(text)
@@ -640,11 +641,13 @@ def import_har(file: str, config_path: str, db: str | None) -> None:
 
 
 @main.command()
-@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0 = any free port).")
+@click.option("--port", type=int, default=0, show_default=True,
+              help="Port on 127.0.0.1 (0 = any free port).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the synthetic world.")
 @click.option("--now", "now_text", default=None,
               help="The instant the world stands at, e.g. 2026-11-01T00:00:00Z (default: now).")
-@click.option("--faults", default="", help="Inject errors, e.g. '429=0.1,500=0.05,badjson=0.02,fail=<url part>'.")
+@click.option("--faults", default="",
+              help="Inject errors, e.g. '429=0.1,500=0.05,badjson=0.02,fail=<url part>'.")
 @click.option("--truth", type=click.Path(dir_okay=False), default=None,
               help="Write the ground truth (JSON) for every customer post here.")
 @click.option("--write-config", type=click.Path(dir_okay=False), default=None,
@@ -657,7 +660,7 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
 
         replyaudit simulate --seed 7 --truth truth.json --write-config sim.toml
     """
-    from crawler.simulator import SIM_CREDENTIALS, start_simulator
+    from crawler.simulator import login_environment, start_simulator
     from crawler.simulator.config import write_simulator_config
     from crawler.simulator.server import Faults
     from crawler.simulator.truth import truth_document
@@ -679,15 +682,8 @@ def simulate(port: int, seed: int, now_text: str | None, faults: str, truth: str
     if write_config:
         write_simulator_config(server, Path(write_config))
     click.echo(f"Simulator (seed {seed}) serving on {server.base_url}; Ctrl-C stops it.")
-    identifier, password = SIM_CREDENTIALS["bluesky"]
-    click.echo(f"Logins it accepts: BLUESKY_IDENTIFIER={identifier} "
-               f"BLUESKY_APP_PASSWORD={password} "
-               f"MASTODON_ACCESS_TOKEN={SIM_CREDENTIALS['mastodon'][1]} "
-               f"REDDIT_CLIENT_ID={SIM_CREDENTIALS['reddit'][0]} "
-               f"REDDIT_CLIENT_SECRET={SIM_CREDENTIALS['reddit'][1]} "
-               f"YOUTUBE_API_KEY={SIM_CREDENTIALS['youtube'][1]} "
-               f"FACEBOOK_ACCESS_TOKEN={SIM_CREDENTIALS['facebook'][1]} "
-               f"X_BEARER_TOKEN={SIM_CREDENTIALS['x'][1]}")
+    click.echo("Logins it accepts: " + " ".join(
+        f"{name}={value}" for name, value in login_environment(PLATFORM_DEFAULTS).items()))
     try:
         while True:
             time.sleep(3600)
@@ -706,7 +702,7 @@ def demo(out: str, seed: int) -> None:
 
         replyaudit demo --out demo-output
     """
-    from crawler.simulator import SIM_CREDENTIALS, start_simulator
+    from crawler.simulator import login_environment, start_simulator
     from crawler.simulator.config import write_simulator_config
 
     out_dir = Path(out)
@@ -718,16 +714,7 @@ def demo(out: str, seed: int) -> None:
         config_path = write_simulator_config(server, out_dir / "audit.toml")
         cfg = load(str(config_path))
         # The simulator's logins, set exactly as a user sets real ones.
-        os.environ[cfg.platforms["bluesky"].options["identifier_env"]] = SIM_CREDENTIALS["bluesky"][0]
-        os.environ[cfg.platforms["bluesky"].options["password_env"]] = SIM_CREDENTIALS["bluesky"][1]
-        os.environ[cfg.platforms["mastodon"].options["access_token_env"]] = SIM_CREDENTIALS["mastodon"][1]
-        reddit, youtube = cfg.platforms["reddit"].options, cfg.platforms["youtube"].options
-        os.environ[reddit["client_id_env"]] = SIM_CREDENTIALS["reddit"][0]
-        os.environ[reddit["client_secret_env"]] = SIM_CREDENTIALS["reddit"][1]
-        os.environ[youtube["api_key_env"]] = SIM_CREDENTIALS["youtube"][1]
-        facebook = cfg.platforms["facebook"].options
-        os.environ[facebook["access_token_env"]] = SIM_CREDENTIALS["facebook"][1]
-        os.environ[cfg.platforms["x"].options["bearer_token_env"]] = SIM_CREDENTIALS["x"][1]
+        os.environ.update(login_environment({p: s.options for p, s in cfg.platforms.items()}))
         click.echo(f"Simulator (seed {seed}) on {server.base_url}; config {config_path}")
         do_crawl(cfg)
     finally:

@@ -19,18 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def sim_logins() -> dict[str, str]:
     """The environment a user would set, with the simulator's accepted logins."""
-    from crawler.simulator import SIM_CREDENTIALS
+    from benchmarks.config import PLATFORM_DEFAULTS
+    from crawler.simulator import login_environment
 
-    return {
-        "BLUESKY_IDENTIFIER": SIM_CREDENTIALS["bluesky"][0],
-        "BLUESKY_APP_PASSWORD": SIM_CREDENTIALS["bluesky"][1],
-        "MASTODON_ACCESS_TOKEN": SIM_CREDENTIALS["mastodon"][1],
-        "REDDIT_CLIENT_ID": SIM_CREDENTIALS["reddit"][0],
-        "REDDIT_CLIENT_SECRET": SIM_CREDENTIALS["reddit"][1],
-        "YOUTUBE_API_KEY": SIM_CREDENTIALS["youtube"][1],
-        "FACEBOOK_ACCESS_TOKEN": SIM_CREDENTIALS["facebook"][1],
-        "X_BEARER_TOKEN": SIM_CREDENTIALS["x"][1],
-    }
+    return login_environment(PLATFORM_DEFAULTS)
 
 
 def cli(*args: str, logins: bool = True, extra_env: dict[str, str] | None = None,

@@ -8,7 +8,9 @@ the written config (`config_section(base_url)`) and, optionally, each brand's en
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from crawler.simulator import (
     bluesky,
@@ -39,6 +41,25 @@ SIM_CREDENTIALS = {
     "x": ("", "sim-x-bearer-token"),
     "x_web": ("auth_token", "sim-x-session-cookie"),  # a logged-in browser's session cookie
 }
+# The config options that name the environment variable of each part of SIM_CREDENTIALS
+# (None: that part is not set through the environment).
+_LOGIN_OPTIONS = {
+    "bluesky": ("identifier_env", "password_env"),
+    "mastodon": (None, "access_token_env"),
+    "reddit": ("client_id_env", "client_secret_env"),
+    "youtube": (None, "api_key_env"),
+    "facebook": (None, "access_token_env"),
+    "x": (None, "bearer_token_env"),
+}
+
+
+def login_environment(options: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The environment a user would set to log in to the simulator: each credential under
+    the variable its platform's config `options` name (a config's, or PLATFORM_DEFAULTS)."""
+    return {options[platform][option]: value
+            for platform, names in _LOGIN_OPTIONS.items()
+            for option, value in zip(names, SIM_CREDENTIALS[platform], strict=True)
+            if option is not None}
 
 
 def start_simulator(seed: int = 1, now: datetime | None = None, faults: Faults | None = None,
