@@ -497,7 +497,8 @@ class _Validator:
                     if (platform, norm) in owner:
                         raise self.fail(
                             f"{key}.{platform}[{j}]",
-                            f"an account no other brand lists (brand {owner[platform, norm]!r} has it)",
+                            f"an account no other brand lists "
+                            f"(brand {owner[platform, norm]!r} has it)",
                             entry[j] if isinstance(entry, list) else norm,
                         )
                     owner[platform, norm] = brand_id

@@ -8,6 +8,7 @@ a brand account. What that protects and what it does not: docs/dataset.md, "Expo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -124,10 +125,8 @@ def _register_pseudonymisation(con: duckdb.DuckDBPyConnection, key: bytes) -> No
     from duckdb.sqltypes import VARCHAR
 
     for name in ("pseudonym", "strip_mentions"):
-        try:
+        with contextlib.suppress(duckdb.InvalidInputException):  # not registered yet
             con.remove_function(name)
-        except duckdb.InvalidInputException:
-            pass  # not registered yet
     con.create_function("pseudonym", pseudonymizer(key), [VARCHAR], VARCHAR,
                         side_effects=False)
     con.create_function("strip_mentions", mention_stripper(brand_mention_names(con)),

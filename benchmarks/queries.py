@@ -26,14 +26,16 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str,
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-def brand_metrics(con: duckdb.DuckDBPyConnection, brand_ids: list[str] | None = None) -> list[dict[str, Any]]:
+def brand_metrics(con: duckdb.DuckDBPyConnection,
+                  brand_ids: list[str] | None = None) -> list[dict[str, Any]]:
     """The brand_metrics view, brands in the given order (default: by id), 'all' first."""
     if not rows(con, "select run_id from audit_params"):
         raise NoCrawlYet("no finished crawl in this database yet")
     found = rows(con, f"select {', '.join(METRIC_COLUMNS)} from brand_metrics")
     order = {b: i for i, b in enumerate(brand_ids or sorted({r['brand_id'] for r in found}))}
     found = [r for r in found if r["brand_id"] in order]
-    return sorted(found, key=lambda r: (order[r["brand_id"]], r["platform"] != "all", r["platform"]))
+    return sorted(found,
+                  key=lambda r: (order[r["brand_id"]], r["platform"] != "all", r["platform"]))
 
 
 def judge_at(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:

@@ -253,6 +253,7 @@ def _bulk_upsert(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[s
     col_list = ", ".join(columns)
     conflict = f"do update set {update}" if update else "do nothing"
     con.execute(
-        f"insert into {table} ({col_list}) select {select} on conflict ({', '.join(key)}) {conflict}",
+        f"insert into {table} ({col_list}) select {select} "
+        f"on conflict ({', '.join(key)}) {conflict}",
         values,
     )

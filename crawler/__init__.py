@@ -1,3 +1,4 @@
-"""The collecting stage: the Scrapy project (spiders, parsers, pipelines), the simulator, the CLI."""
+"""The collecting stage: the Scrapy project (spiders, parsers, pipelines), the simulator and
+the CLI."""
 
 __version__ = "0.1.0"

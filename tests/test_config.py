@@ -123,9 +123,14 @@ def test_shipped_example_panels_load_without_a_client() -> None:
             load_config(str(panel))  # an audit still needs its client
 
 
-DISCOURSE = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]', '''mastodon = ["acmeair@Mastodon.Social"]
-discourse = { forums = ["https://Community.Acme.com/"], staff_groups = ["team", "support"], categories = ["support/5", "help/faq/9"] }''').replace('bluesky = ["globex.com", "globexhelp.bsky.social"]', '''bluesky = ["globex.com", "globexhelp.bsky.social"]
-discourse = ["https://globex.com/forum/latest"]''')
+DISCOURSE = GOOD.replace(
+    'mastodon = ["acmeair@Mastodon.Social"]',
+    'mastodon = ["acmeair@Mastodon.Social"]\n'
+    'discourse = { forums = ["https://Community.Acme.com/"], staff_groups = ["team", "support"],'
+    ' categories = ["support/5", "help/faq/9"] }',
+).replace('bluesky = ["globex.com", "globexhelp.bsky.social"]',
+          'bluesky = ["globex.com", "globexhelp.bsky.social"]\n'
+          'discourse = ["https://globex.com/forum/latest"]')
 
 
 def test_discourse_forums_and_options(tmp_path: Path) -> None:
@@ -225,8 +230,10 @@ def test_wordpress_mistakes(tmp_path: Path, entry: str, key: str, expected: str)
 
 
 def test_trustpilot_domains(tmp_path: Path) -> None:
-    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]', '''mastodon = ["acmeair@Mastodon.Social"]
-trustpilot = ["Acme.com", "https://www.trustpilot.com/review/www.acme.co.uk?page=2"]''')
+    text = GOOD.replace('mastodon = ["acmeair@Mastodon.Social"]',
+                        'mastodon = ["acmeair@Mastodon.Social"]\n'
+                        'trustpilot = ["Acme.com", '
+                        '"https://www.trustpilot.com/review/www.acme.co.uk?page=2"]')
     cfg = load_config(write(tmp_path, text))
     assert cfg.brand("acme").handles("trustpilot") == ("acme.com", "www.acme.co.uk")
     assert cfg.platforms["trustpilot"].base_url == "https://www.trustpilot.com"
@@ -320,7 +327,8 @@ def test_facebook_page_must_look_like_one(tmp_path: Path) -> None:
 
 
 def test_x_screen_names_lose_the_at_and_keep_their_case(tmp_path: Path) -> None:
-    cfg = load_config(write(tmp_path, GOOD.replace('id = "globex"', 'id = "globex"\nx = ["@GlobexAir"]')))
+    cfg = load_config(write(tmp_path, GOOD.replace('id = "globex"',
+                                                   'id = "globex"\nx = ["@GlobexAir"]')))
     assert cfg.brand("globex").handles("x") == ("GlobexAir",)
     assert cfg.platforms_in_use() == ["bluesky", "mastodon", "x"]
     assert cfg.platforms["x"].options["bearer_token_env"] == "X_BEARER_TOKEN"

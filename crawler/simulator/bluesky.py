@@ -256,7 +256,8 @@ def _rate_limited(handler: Any) -> Any:
             state["bluesky_window"], state["bluesky_used"] = window, 0
         state["bluesky_used"] += 1
         if state["bluesky_used"] > limit:  # over budget: refused, as the real servers do
-            response = SimResponse(429, {"error": "RateLimitExceeded", "message": "Too many requests"})
+            response = SimResponse(429, {"error": "RateLimitExceeded",
+                                         "message": "Too many requests"})
             response.headers["Retry-After"] = str(max(1, (window + 1) * seconds - int(time.time())))
         else:
             response = handler(request)

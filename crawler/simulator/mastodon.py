@@ -121,7 +121,8 @@ def _signed_in(request: SimRequest) -> bool:
 def _instance(request: SimRequest) -> SimResponse:
     return SimResponse(body={"domain": DOMAIN, "title": "Mastodon", "version": "4.3.0",
                              "source_url": "https://github.com/mastodon/mastodon",
-                             "description": "The original server operated by the Mastodon gGmbH non-profit"})
+                             "description": "The original server operated by the Mastodon "
+                                            "gGmbH non-profit"})
 
 
 def _lookup(request: SimRequest) -> SimResponse:
@@ -222,7 +223,8 @@ def _rate_limited(handler: Any) -> Any:
             state["mastodon_window"], state["mastodon_used"] = window, 0
         state["mastodon_used"] += 1
         if state["mastodon_used"] > limit:  # over budget: refused, as the real servers do
-            response = SimResponse(429, {"error": "RateLimitExceeded", "message": "Too many requests"})
+            response = SimResponse(429, {"error": "RateLimitExceeded",
+                                         "message": "Too many requests"})
             response.headers["Retry-After"] = str(max(1, (window + 1) * seconds - int(time.time())))
         else:
             response = handler(request)

@@ -244,7 +244,8 @@ class _Builder:
         return self.rng.choice([a for a in self.world.accounts[self.platform] if not a.brand_id])
 
     def complaint(self) -> str:
-        return self.rng.choice(COMPLAINTS).format(n=f"{self.rng.choice('AGI')}{self.rng.randint(100, 999)}")
+        flight = f"{self.rng.choice('AGI')}{self.rng.randint(100, 999)}"
+        return self.rng.choice(COMPLAINTS).format(n=flight)
 
 
 def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
@@ -334,11 +335,13 @@ def _populate_day(b: _Builder, settings: WorldSettings, brand_accounts: dict[str
                 break
             targets = [accounts[0]]
             if rng.random() < 0.1:  # one post, two brands: counts for each
-                other = rng.choice([a for k, v in brand_accounts.items() if k != brand_id for a in v])
+                other = rng.choice([a for k, v in brand_accounts.items() if k != brand_id
+                                    for a in v])
                 targets.append(other)
             mention = b.post(b.customer(), t, b.complaint(), mentions=targets)
             for target in targets:
-                b.maybe_answer(mention, target.brand_id or brand_id, brand_accounts[target.brand_id or brand_id])
+                answering = target.brand_id or brand_id
+                b.maybe_answer(mention, answering, brand_accounts[answering])
         if day_number % 12 == 4 * index:  # every brand, every 12 days: a thread platforms cut
             _deep_thread(b, accounts, brand_id, day + timedelta(hours=rng.uniform(8, 16)))
     if day_number % 7 == 3:
