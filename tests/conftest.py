@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
     from crawler.simulator.server import SimServer
 
 ROOT = Path(__file__).resolve().parent.parent
+# The instant the simulated worlds are generated at, unless a test says otherwise: the worlds
+# depend on it (posts in the future are hidden, some platforms' histories end at it), so a
+# fixed instant keeps every test's data the same at any hour of any day.
+TEST_NOW = datetime(2026, 11, 18, 15, 30, tzinfo=UTC)
 
 
 def sim_logins() -> dict[str, str]:
@@ -47,6 +52,7 @@ def simulator() -> Iterator[Callable[..., SimServer]]:
     started: list[SimServer] = []
 
     def start(seed: int = 1, faults: str = "", **kwargs: object) -> SimServer:
+        kwargs.setdefault("now", TEST_NOW)
         server = start_simulator(seed=seed, faults=Faults.parse(faults), **kwargs)  # type: ignore[arg-type]
         started.append(server)
         return server

@@ -15,7 +15,7 @@ from benchmarks import store
 from benchmarks.export import RELATIONS, export, mention_stripper
 from benchmarks.importers.twcs import import_twcs
 from crawler.cli import main
-from tests.conftest import cli
+from tests.conftest import TEST_NOW, cli
 
 KEY = b"a test key, 32 bytes long......."
 OTHER_KEY = b"another key, also long enough..."
@@ -28,7 +28,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from crawler.simulator import start_simulator
     from crawler.simulator.config import write_simulator_config
 
-    server = start_simulator(seed=3)
+    server = start_simulator(seed=3, now=TEST_NOW)
     try:
         config = write_simulator_config(server, tmp_path_factory.mktemp("crawl") / "audit.toml")
         result = cli("crawl", str(config))

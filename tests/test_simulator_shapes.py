@@ -78,7 +78,9 @@ def test_bluesky_shapes(server: SimServer) -> None:
     profile = fetch(server, "/xrpc/app.bsky.actor.getProfile", actor=brand.handle)
     feed = fetch(server, "/xrpc/app.bsky.feed.getAuthorFeed", actor=profile["did"], limit=100,
                  filter="posts_with_replies")
-    with_replies = next(i["post"]["uri"] for i in feed["feed"] if i["post"]["replyCount"])
+    # A thread opened by the brand, like the recorded one (a reply's thread also has `parent`).
+    with_replies = next(i["post"]["uri"] for i in feed["feed"]
+                        if i["post"]["replyCount"] and "reply" not in i["post"]["record"])
     thread = fetch(server, "/xrpc/app.bsky.feed.getPostThread", uri=with_replies, depth=10)
     customers = [i["post"]["author"]["did"] for i in thread["thread"]["replies"]][:5]
     profiles = fetch(server, "/xrpc/app.bsky.actor.getProfiles", actors=customers)

@@ -101,7 +101,8 @@ def test_negative_reviews_rate_equals_truth_and_is_in_the_report(
         con.close()
     assert stored == {post_id: ratings[post_id] for _, post_id, _ in want}
     assert got == pytest.approx(expected)
-    assert all(0 < v < 1 for v in got.values())
+    # Not trivially 0 or 100 % everywhere, so the equality above says something.
+    assert any(0 < v < 1 for v in got.values()), got
 
     report = config.parent / "report.html"
     result = cli("report", str(config), "-o", str(report))
