@@ -133,3 +133,16 @@ def test_every_column_and_metric_is_documented(tmp_path: Path) -> None:
             assert column in doc, f"{relation}.{column} is not in docs/dataset.md"
     for metric in METRIC_COLUMNS:
         assert metric in doc
+
+
+def test_the_readme_config_example_loads_and_covers_every_platform(tmp_path: Path) -> None:
+    """The config a reader copies from the README is valid and shows every platform."""
+    from benchmarks.config import PLATFORMS, load_config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("### The config", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "airlines.toml"
+    path.write_text(example, encoding="utf-8")
+    config = load_config(path)
+    assert config.platforms_in_use() == list(PLATFORMS)
+    assert all(f"[platforms.{p}]" in example for p in PLATFORMS)
