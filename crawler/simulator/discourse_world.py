@@ -107,11 +107,10 @@ class _Forum:
                 self.announcement(t)
             else:
                 opener = b.post(self.customer(), t, b.complaint(), addressed_to=self.brand_id)
-                if opener is not None:
-                    self.answer(opener)
-                    if rng.random() < 0.3:  # others chime in at topic level: not addressed
-                        b.post(self.customer(opener.author), t + b.delay(0.5),
-                               "Same problem here.", parent=opener)
+                self.answer(opener)
+                if rng.random() < 0.3:  # others chime in at topic level: not addressed
+                    b.post(self.customer(opener.author), t + b.delay(0.5),
+                           "Same problem here.", parent=opener)
         self.long_topic(now - timedelta(days=rng.uniform(5, 15)))
         self.revived_topic(self.b.world.window_start - timedelta(days=rng.uniform(1, 4)))
         b.post(self.hostile, now - timedelta(days=5, minutes=rng.randint(0, 600)),
@@ -159,10 +158,8 @@ class _Forum:
         answer = b.post(self.staff[0], t + timedelta(hours=2), "Fixed, please try again.",
                         parent=opener)
         back = b.world.window_start + timedelta(days=self.rng.uniform(2, 8))
-        if answer is not None:
-            follow = b.post(opener.author, back, "It broke again this week.", parent=answer)
-            if follow is not None:
-                self.answer(follow)
+        follow = b.post(opener.author, back, "It broke again this week.", parent=answer)
+        self.answer(follow)
 
     def long_topic(self, t: datetime) -> None:
         """A topic longer than one page of 20 posts: the rest is fetched by post id. A

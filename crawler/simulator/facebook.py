@@ -66,8 +66,7 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             post = b.post(page, t, rng.choice(ANNOUNCEMENTS))
             for _ in range(rng.randint(0, 6)):
                 comment = b.post(b.customer(), t + b.delay(0.3), b.complaint(), parent=post)
-                if comment is not None:
-                    b.maybe_answer(comment, brand_id, [page])
+                b.maybe_answer(comment, brand_id, [page])
     _flatten(b.posts)
     _assign_ids(b.posts, rng)
 

@@ -141,8 +141,7 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
                           addressed_to=brand_id)
             for _ in range(rng.randint(0, 4)):
                 reply = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=root)
-                if reply is not None:
-                    b.maybe_answer(reply, brand_id, listed[brand_id])
+                b.maybe_answer(reply, brand_id, listed[brand_id])
         # The brand's listed account answering customers' submissions elsewhere.
         t = start
         while (t := t + timedelta(days=rng.expovariate(0.5))) < world.now:

@@ -90,8 +90,7 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             article = b.post(editor, t, rng.choice(ANNOUNCEMENTS))
             for _ in range(rng.randint(0, 5)):
                 comment = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=article)
-                if comment is not None:
-                    b.maybe_answer(comment, brand_id, answerers)
+                b.maybe_answer(comment, brand_id, answerers)
     _assign_ids(b.posts)
 
 
