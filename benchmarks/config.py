@@ -214,6 +214,7 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
          "as_of"},
     )
     name = v.string(audit, "audit.name", required=True)
+    assert name is not None
     since = v.day(audit, "audit.since")
     days = v.positive_int(audit, "audit.days")
     if (since is None) == (days is None):

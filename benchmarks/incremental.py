@@ -92,7 +92,7 @@ def previous_run(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
 def knows_accounts(con: duckdb.DuckDBPyConnection, platform: str, handles: list[str]) -> bool:
     """Whether every brand account in `handles` was crawled before on `platform`. An account
     new to the panel has no history to build on, so its platform is crawled in full."""
-    known = set()
+    known: set[str] = set()
     for handle, account_id in con.execute(
             "select handle, account_id from accounts where platform = ? and brand_id is not null",
             [platform]).fetchall():

@@ -70,6 +70,10 @@ def reset_epoch(value: str | None, now: float | None = None) -> float | None:
 class RetryAfterMiddleware(RetryMiddleware):
     """Retries like Scrapy's RetryMiddleware, but first waits what the server asked for."""
 
+    # Set in from_crawler: the base class's __init__ only takes the settings.
+    max_wait: float
+    backoff: float
+
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
         mw = super().from_crawler(crawler)
@@ -77,13 +81,16 @@ class RetryAfterMiddleware(RetryMiddleware):
         mw.backoff = crawler.settings.getfloat("AUDIT_RETRY_BACKOFF_SECONDS")
         return mw
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy 2.13+ awaits coroutine middleware methods and no longer passes `spider`; the
+    # base class still declares the old synchronous signature.
+    async def process_response(  # type: ignore[override]
+            self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
         stats = self.crawler.stats
         assert stats is not None
         attempt = request.meta.get("retry_times", 0)
-        wait = retry_after_seconds(response.headers.get("Retry-After", b"").decode("latin-1"))
+        wait = retry_after_seconds((response.headers.get("Retry-After") or b"").decode("latin-1"))
         if wait is None:
             wait = self.backoff * (2**attempt)
         else:
@@ -93,16 +100,19 @@ class RetryAfterMiddleware(RetryMiddleware):
                            request.meta.get("platform", "server"), wait, self.max_wait, request.url)
             stats.inc_value("audit/retry_after/too_long")
             return response
+        spider = self.crawler.spider
+        assert spider is not None  # responses only arrive while a spider runs
         retry = get_retry_request(
             request,
             reason=response_status_message(response.status),
-            spider=self.crawler.spider,
+            spider=spider,
             max_retry_times=request.meta.get("max_retry_times", self.max_retry_times),
             priority_adjust=self.priority_adjust,
         )
         if retry is None:
             return response
-        stats.inc_value("audit/retry/waited_seconds", wait)
+        # Scrapy's stats add any number but declare `count: int`; waits are fractional seconds.
+        stats.inc_value("audit/retry/waited_seconds", wait)  # type: ignore[arg-type]
         await asyncio.sleep(wait)
         return retry
 

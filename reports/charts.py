@@ -15,12 +15,16 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from reports.filters import duration
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 CLIENT_COLOUR = "#1f4f99"
 # Competitors: greys and muted hues that stay distinct in greyscale, each with its own dash.
@@ -32,7 +36,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Elapsed times the answer curve is drawn over: one minute to two weeks, log-spaced.
 CURVE_SECONDS = tuple(60 * 10 ** (i / 20) for i in range(0, 87))
 
-_RC = {
+_RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "replyaudit",  # ids depend on content only: the same data, the same file
     "text.parse_math": False,  # a '$' in a brand name is a dollar, not TeX
@@ -83,7 +87,7 @@ class RateBar:
     judged: int
 
 
-def _style(index: int, is_client: bool) -> dict[str, object]:
+def _style(index: int, is_client: bool) -> dict[str, Any]:
     """Line style for the index-th competitor, or the client's (solid, dark, thick)."""
     if is_client:
         return {"color": CLIENT_COLOUR, "linestyle": "-", "marker": "o", "linewidth": 2.4,
@@ -93,7 +97,7 @@ def _style(index: int, is_client: bool) -> dict[str, object]:
             "linewidth": 1.4, "zorder": 3}
 
 
-def _styled(series: Sequence[Series]) -> Iterator[tuple[Series, dict[str, object]]]:
+def _styled(series: Sequence[Series]) -> Iterator[tuple[Series, dict[str, Any]]]:
     competitor = 0
     for s in series:
         yield s, _style(competitor, s.is_client)

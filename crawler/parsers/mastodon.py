@@ -135,7 +135,7 @@ def parse_context(data: dict[str, Any], requested: dict[str, Any], instance: str
     parsed = parse_statuses(descendants, instance, known | context_ids, fetched_at, source_url,
                             brand_id, root_id)
     parsed.ids = context_ids
-    children: dict[str, int] = {}
+    children: dict[Any, int] = {}  # keyed by status id as the JSON gives it
     for status in descendants:
         parent = status.get("in_reply_to_id")
         if parent:

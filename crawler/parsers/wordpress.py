@@ -109,6 +109,7 @@ def parse_comments(data: Any, home: str, staff: tuple[str, ...], fetched_at: dat
             continue
         name = (row.get("author_name") or "").strip()
         user = row.get("author") or 0
+        owner: str | None
         if user:
             author, owner = f"{home}/?author={user}", brand_id
         else:
@@ -186,6 +187,7 @@ def parse_article_page(page: str, home: str, staff: tuple[str, ...], fetched_at:
         classes = (li.attrib.get("class") or "").split()
         nicenames = [c.removeprefix("comment-author-") for c in classes
                      if c.startswith("comment-author-")]
+        owner: str | None
         if "byuser" in classes and nicenames:
             author_c, owner = f"{home}/author/{nicenames[0]}/", brand_id
         else:

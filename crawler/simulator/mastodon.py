@@ -189,7 +189,7 @@ def _context(request: SimRequest) -> SimResponse:
             stack.extend((c, depth + 1) for c in sorted(child.children,
                                                         key=lambda c: int(c.native_id),
                                                         reverse=True))
-    ancestors = []
+    ancestors: list[Post] = []
     parent = post.parent
     while parent is not None:
         ancestors.insert(0, parent)

@@ -121,14 +121,14 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             for _ in range(rng.randint(0, 2)):
                 # A comment that mentions the brand is found in its thread: only threads in
                 # the window are read (Reddit's search does not cover comments).
-                mention = (listed[brand_id][0] if rng.random() < 0.3 and t >= window_start
-                           else None)
-                text = (f"u/{mention.handle} can you help here?" if mention
+                mentioned = (listed[brand_id][0] if rng.random() < 0.3 and t >= window_start
+                             else None)
+                text = (f"u/{mentioned.handle} can you help here?" if mentioned
                         else "Following, same problem.")
-                chat = b.post(speaker() if mention else b.customer(), t + b.delay(0.3), text,
+                chat = b.post(speaker() if mentioned else b.customer(), t + b.delay(0.3), text,
                               parent=post, mentions=None)
-                if chat is not None and mention is not None:
-                    chat.mentions = [mention]
+                if chat is not None and mentioned is not None:
+                    chat.mentions = [mentioned]
                     b.maybe_answer(chat, brand_id, answerers)
             for mod in (a for a in world.accounts["reddit"] if a.handle in brand.moderators):
                 if not brand.moderators_are_brand and rng.random() < 0.3:

@@ -322,10 +322,10 @@ def _populate_day(b: _Builder, settings: WorldSettings, brand_accounts: dict[str
                 reply = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=root)
                 if rng.random() < 0.15:
                     # Customer-to-customer chatter; mentioning the brand makes it addressed.
-                    mention = [rng.choice(accounts)] if rng.random() < 0.5 else []
+                    mentioned = [rng.choice(accounts)] if rng.random() < 0.5 else []
                     chat = b.post(b.customer(), reply.created_at + b.delay(0.3),
-                                  "Same here, it's a mess.", parent=reply, mentions=mention)
-                    if mention:
+                                  "Same here, it's a mess.", parent=reply, mentions=mentioned)
+                    if mentioned:
                         b.maybe_answer(chat, brand_id, accounts)
                 b.maybe_answer(reply, brand_id, accounts)
         t = day

@@ -85,7 +85,7 @@ def tweet_object(post: Post, fields: set[str]) -> dict[str, Any]:
     text, mentions = _text_and_mentions(post)
     tweet: dict[str, Any] = {"id": post.post_id, "text": text,
                              "edit_history_tweet_ids": [post.post_id]}
-    optional = {
+    optional: dict[str, Any] = {
         "created_at": _iso(post.created_at),
         "author_id": post.author.key,
         "conversation_id": post.root.post_id,

@@ -190,7 +190,8 @@ def _tweet_detail(request: SimRequest, variables: dict[str, Any]) -> SimResponse
     offset = _offset(variables)
     entries = []
     if offset == 0:
-        chain, parent = [], focal.parent
+        chain: list[Post] = []
+        parent = focal.parent
         while parent is not None:
             chain.insert(0, parent)
             parent = parent.parent

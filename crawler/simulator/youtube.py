@@ -155,6 +155,7 @@ def _comment(post: Post) -> dict[str, Any]:
     if post.parent is not None and post.parent is not video:
         # Threads are flat: a reply to a reply names the thread's top-level comment.
         top = post.parent if post.parent.parent is video else post.parent.parent
+        assert top is not None  # a reply's parent hangs below the video
         snippet["parentId"] = top.post_id
     return {"kind": "youtube#comment", "etag": _etag(post.post_id), "id": post.post_id,
             "snippet": snippet}

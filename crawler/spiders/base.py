@@ -32,6 +32,20 @@ if TYPE_CHECKING:
     from crawler.items import Post
 
 
+def request_of(response: Response) -> scrapy.Request:
+    """The request `response` answers. Scrapy types `Response.request` as optional because a
+    response can be built by hand; every response a callback receives has one."""
+    assert response.request is not None, "Scrapy hands callbacks responses with their request"
+    return response.request
+
+
+def failed_request(failure: Failure) -> scrapy.Request:
+    """The request whose download or callback failed. Scrapy attaches it to every failure an
+    errback receives; Twisted's `Failure` does not declare the attribute."""
+    request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+    return request
+
+
 def json_callback(method: Callable[..., Iterable[Any]]) -> Callable[..., Iterator[Any]]:
     """Decode the response body before `method(self, response, data, **kwargs)` runs.
 
@@ -56,7 +70,7 @@ class PlatformSpider(scrapy.Spider):
 
     # The platforms' documented public APIs are not HTML pages for robots.txt; their own rate
     # limits (honoured by the middlewares) are the rules that apply.
-    custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": False}
+    custom_settings: dict[str, Any] = {"ROBOTSTXT_OBEY": False}
     # Whether the spider follows an incremental plan (paging_floor, wants_thread); the
     # others sample the whole window on every run, and their stats say `mode: full`.
     follows_incremental_plans: ClassVar[bool] = False
@@ -124,13 +138,13 @@ class PlatformSpider(scrapy.Spider):
     # Failures ------------------------------------------------------------------------------
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
-        request = failure.request  # type: ignore[attr-defined]
+        request = failed_request(failure)
         status = None
-        if failure.check(HttpError):
+        if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
         else:
-            reason = failure.getErrorMessage() or failure.type.__name__
+            reason = failure.getErrorMessage() or type(failure.value).__name__
         if request.meta.get("account_handle"):
             self.note(f"Could not look up the {self.name} account "
                       f"{request.meta['account_handle']} ({reason}): check the handle in the "
@@ -148,8 +162,9 @@ class PlatformSpider(scrapy.Spider):
     def malformed(self, response: Response) -> Iterator[Any]:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("audit/malformed_json")
-        retry = get_retry_request(response.request, spider=self, reason="malformed JSON")
+        request = request_of(response)
+        retry = get_retry_request(request, spider=self, reason="malformed JSON")
         if retry is not None:
             yield retry
         else:
-            yield from self.record_failure(response.request, "malformed JSON", response.status)
+            yield from self.record_failure(request, "malformed JSON", response.status)

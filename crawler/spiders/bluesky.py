@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
 from crawler.parsers import bluesky as parse
-from crawler.spiders.base import PlatformSpider, json_callback
+from crawler.spiders.base import PlatformSpider, json_callback, request_of
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -204,7 +204,7 @@ class BlueskySpider(PlatformSpider):
     def on_search(self, response: Response, data: Any, handle: str, did: str,
                   page: int) -> Iterator[Any]:
         if response.status == 400 and data.get("error") == "ExpiredToken":
-            yield from self.refresh(response.request)
+            yield from self.refresh(request_of(response))
             return
         if response.status in (400, 401, 403):
             self.skip_mentions(f"Bluesky mention search refused (HTTP {response.status})")

@@ -21,7 +21,7 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.parsers import discourse as parse
-from crawler.spiders.base import PlatformSpider, json_callback
+from crawler.spiders.base import PlatformSpider, failed_request, json_callback
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -88,8 +88,8 @@ class DiscourseSpider(PlatformSpider):
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """A forum that answers its first topic list with 401/403 needs a login: said so
         (rather than "check the URL"), recorded, and the other forums go on."""
-        request = failure.request  # type: ignore[attr-defined]
-        status = failure.value.response.status if failure.check(HttpError) else None
+        request = failed_request(failure)
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         if request.meta.get("forum_listing") and status in (401, 403):
             self.note(f"Discourse: {request.meta['forum_listing']} requires a login (HTTP "
                       f"{status}); its topics are not counted.")
@@ -165,7 +165,7 @@ class DiscourseSpider(PlatformSpider):
 
     def on_chunk_error(self, failure: Failure) -> Iterator[Any]:
         yield from self.on_error(failure)
-        request = failure.request  # type: ignore[attr-defined]
+        request = failed_request(failure)
         yield from self.chunk_done(request.cb_kwargs["key"], request.cb_kwargs["rules"])
 
     def chunk_done(self, key: tuple[str, int], rules: parse.BrandRules) -> Iterator[Any]:

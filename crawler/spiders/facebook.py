@@ -18,7 +18,7 @@ import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
 
 from crawler.parsers import facebook as parse
-from crawler.spiders.base import PlatformSpider, json_callback
+from crawler.spiders.base import PlatformSpider, json_callback, request_of
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -72,7 +72,7 @@ class FacebookSpider(PlatformSpider):
                       f"({message}); competitors' pages need Page Public Content Access.")
         elif code in parse.THROTTLED:
             # The usage headers on this answer have paused the platform: try again after it.
-            retry = get_retry_request(response.request, spider=self, reason="Graph throttled")
+            retry = get_retry_request(request_of(response), spider=self, reason="Graph throttled")
             if retry is not None:
                 yield retry
                 return
@@ -82,7 +82,7 @@ class FacebookSpider(PlatformSpider):
             self.note(f"Could not look up the Facebook page {response.meta['account_handle']} "
                       f"({message or response.status}): check it in the config.")
         reason = f"Graph error {code}: {message}" if code else f"HTTP {response.status}"
-        yield from self.record_failure(response.request, reason, response.status)
+        yield from self.record_failure(request_of(response), reason, response.status)
 
     @json_callback
     def on_page(self, response: Response, data: Any, handle: str) -> Iterator[Any]:
@@ -92,7 +92,7 @@ class FacebookSpider(PlatformSpider):
         brand_id = response.meta["brand_id"]
         page = parse.parse_page(data, handle, self.now(), response.url, brand_id)
         if page is None:
-            yield from self.record_failure(response.request, "page without id", response.status)
+            yield from self.record_failure(request_of(response), "page without id", response.status)
             return
         yield page
         yield self.posts(page.account_id, brand_id)

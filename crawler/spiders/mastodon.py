@@ -101,7 +101,7 @@ class MastodonSpider(PlatformSpider):
         self.known.setdefault(host, {}).update(parsed.ids)
         own = [p for p in parsed.posts if p.author_id == acct and p.created_at >= self.window_start]
         yield from self.emit(host, parsed, own, brand_id, data)
-        link = parse.next_page(response.headers.get("Link", b"").decode("latin-1"))
+        link = parse.next_page((response.headers.get("Link") or b"").decode("latin-1"))
         oldest = parsed.oldest
         if link and oldest is not None and oldest >= self.paging_floor(acct):
             if page < self.config.max_pages_per_account:

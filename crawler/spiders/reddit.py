@@ -27,7 +27,7 @@ import scrapy
 
 from crawler import __version__
 from crawler.parsers import reddit as parse
-from crawler.spiders.base import PlatformSpider, json_callback
+from crawler.spiders.base import PlatformSpider, json_callback, request_of
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -51,11 +51,11 @@ def authorized(method: Callable[..., Iterable[Any]]) -> Callable[..., Iterator[A
         if response.status != 401:
             yield from method(self, response, **kwargs)
         elif self.token and response.meta.get("token_generation") != self.token_generation:
-            yield response.request.replace(dont_filter=True)  # signed again as it goes out
+            yield request_of(response).replace(dont_filter=True)  # signed again as it goes out
         elif response.meta.get("renewals", 0) < MAX_RENEWALS:
-            yield from self.renew(response.request)
+            yield from self.renew(request_of(response))
         else:
-            yield from self.record_failure(response.request, "HTTP 401", 401)
+            yield from self.record_failure(request_of(response), "HTTP 401", 401)
 
     return wrapper
 

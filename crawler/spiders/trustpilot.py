@@ -10,7 +10,7 @@ newest reviews, not all of the window).
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import scrapy
@@ -18,7 +18,7 @@ from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.parsers import trustpilot as parse
-from crawler.spiders.base import PlatformSpider
+from crawler.spiders.base import PlatformSpider, failed_request, request_of
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -34,7 +34,7 @@ REDIRECTS = [301, 302, 303, 307, 308]
 class TrustpilotSpider(PlatformSpider):
     name = "trustpilot"
     # An HTML website, not an API: its robots.txt rules apply.
-    custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": True}
+    custom_settings: dict[str, Any] = {"ROBOTSTXT_OBEY": True}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,7 +57,7 @@ class TrustpilotSpider(PlatformSpider):
     def on_error(self, failure: Failure) -> Iterator[Any]:
         yield from self.release()
         if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
-            request = failure.request  # type: ignore[attr-defined]
+            request = failed_request(failure)
             self.note(f"Trustpilot's robots.txt forbids {request.url}: those reviews were not "
                       "crawled.")
             yield from self.record_failure(request, "forbidden by robots.txt")
@@ -110,8 +110,7 @@ class TrustpilotSpider(PlatformSpider):
         """A page without its data (cut short, a changed layout): retried, then recorded."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("audit/malformed_json")
-        request = response.request
-        assert request is not None
+        request = request_of(response)
         retry = get_retry_request(request, spider=self, reason="unreadable page")
         if retry is not None:
             yield retry

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import scrapy
@@ -33,7 +33,7 @@ ZONE_MARGIN = timedelta(days=1)
 class WordPressSpider(PlatformSpider):
     name = "wordpress"
     # Blogs are web sites: robots.txt applies to their pages and, politely, to their API.
-    custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": True}
+    custom_settings: dict[str, Any] = {"ROBOTSTXT_OBEY": True}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,5 +157,5 @@ class WordPressSpider(PlatformSpider):
 
 def total_pages(response: Response) -> int:
     """`X-WP-TotalPages`, or 1 when the header is missing."""
-    value = response.headers.get("X-WP-TotalPages", b"1").decode("latin-1")
+    value = (response.headers.get("X-WP-TotalPages") or b"1").decode("latin-1")
     return int(value) if value.isdigit() else 1

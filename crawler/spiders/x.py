@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import scrapy
 
 from crawler.parsers import x as parse
-from crawler.spiders.base import PlatformSpider, json_callback
+from crawler.spiders.base import PlatformSpider, failed_request, json_callback, request_of
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -86,7 +86,7 @@ class XSpider(PlatformSpider):
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         yield from super().on_error(failure)
-        if failure.request.meta.get("lookup"):  # type: ignore[attr-defined]
+        if failed_request(failure).meta.get("lookup"):
             yield from self.lookup_done()
 
     def malformed(self, response: Response) -> Iterator[Any]:
@@ -209,7 +209,7 @@ class XSpider(PlatformSpider):
             floor = parse.search_floor(data)
             attempt = response.meta.get("floor_attempt", 0)
             if floor is None or attempt >= 2:
-                yield from self.record_failure(response.request, "HTTP 400", 400)
+                yield from self.record_failure(request_of(response), "HTTP 400", 400)
                 return
             # The message names the floor to the minute, and it moves on: one minute later.
             later = floor + timedelta(minutes=1)

@@ -16,13 +16,13 @@ import json
 import random
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import scrapy
 
 from crawler.parsers import x as parse
-from crawler.spiders.base import PlatformSpider
+from crawler.spiders.base import PlatformSpider, failed_request, request_of
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -49,7 +49,7 @@ class XBrowserSpider(PlatformSpider):
     """Registered as 'x_browser'; it records everything under platform 'x'."""
 
     name = "x_browser"
-    custom_settings: ClassVar[dict[str, Any]] = {
+    custom_settings: dict[str, Any] = {
         # The user's own browser session at a human pace, like the HAR it replaces; robots.txt
         # addresses anonymous crawlers (README: the user answers for the right to collect).
         "ROBOTSTXT_OBEY": False,
@@ -165,7 +165,7 @@ class XBrowserSpider(PlatformSpider):
         self.note(f"X showed {what}: the session in {env} is missing, expired or challenged. "
                   "X collection stopped there; log in to x.com in your own browser, export a "
                   "fresh storage state and run again.")
-        return self.record_failure(response.request, what)
+        return self.record_failure(request_of(response), what)
 
     # What each kind of page gives ----------------------------------------------------------
 
@@ -230,11 +230,12 @@ class XBrowserSpider(PlatformSpider):
             self.window_end is None or post.created_at < self.window_end)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
-        page = failure.request.meta.get("playwright_page")  # type: ignore[attr-defined]
+        request = failed_request(failure)
+        page = request.meta.get("playwright_page")
         if page is not None:
             asyncio.ensure_future(page.close())
         yield from super().on_error(failure)
-        if failure.request.cb_kwargs.get("kind") == "profile":  # type: ignore[attr-defined]
+        if request.cb_kwargs.get("kind") == "profile":
             yield from self.profile_done()
 
 

@@ -24,7 +24,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.parsers import youtube as parse
-from crawler.spiders.base import PlatformSpider, json_callback
+from crawler.spiders.base import PlatformSpider, json_callback, request_of
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -104,8 +104,8 @@ class YoutubeSpider(PlatformSpider):
             self.stop(f"YouTube refused the API key ({reason}): YouTube was not crawled. "
                       "Check the key and that the YouTube Data API v3 is enabled for it.")
         status = response.status
-        yield from self.record_failure(response.request, f"HTTP {status} {reason or ''}".strip(),
-                                       status)
+        yield from self.record_failure(request_of(response),
+                                       f"HTTP {status} {reason or ''}".strip(), status)
 
     # Channels and videos -------------------------------------------------------------------
 
@@ -126,7 +126,7 @@ class YoutubeSpider(PlatformSpider):
         if channel is None or not channel.uploads:
             self.note(f"Could not find the YouTube channel {handle}: check it in the config. "
                       "The other channels were crawled.")
-            yield from self.record_failure(response.request, "channel not found",
+            yield from self.record_failure(request_of(response), "channel not found",
                                            response.status)
             return
         yield channel.account
