@@ -1,16 +1,17 @@
 """Export the dataset as Parquet or CSV, optionally with customers pseudonymised.
 
-DuckDB's COPY writes every file. Pseudonymisation runs inside the same queries through two
-functions registered on the connection: `pseudonym(value)`, an HMAC-SHA256 of the value under
-the user's key, and `strip_mentions(platform, text)`, which removes @-mentions that do not name
-a brand account. What that protects and what it does not: docs/dataset.md, "Exports".
+DuckDB's COPY writes every file. Pseudonymisation runs inside the same queries:
+`pseudonym(value)`, an HMAC-SHA256 of the value under the user's key, is a temporary SQL macro
+(sql/export/pseudonym.sql) so the hashing runs in DuckDB's native code, and
+`strip_mentions(platform, text)`, which removes @-mentions that do not name a brand account,
+is a Python function registered on the connection. What that protects and what it does not:
+docs/dataset.md, "Exports".
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
 import json
 import re
 from collections.abc import Callable
@@ -27,6 +28,7 @@ PARTITIONS = {"posts": ("platform", "month"), "customer_posts": ("platform", "mo
               "accounts": ("platform",), "brand_metrics": ("platform",)}
 PSEUDONYMISED = ("posts", "accounts", "customer_posts")  # brand_metrics names brands only
 MIN_KEY_BYTES = 16
+_SHA256_BLOCK = 64
 REMOVED_MENTION = "@[removed]"
 _SQL = resources.files("benchmarks").joinpath("sql", "export")
 # An @-mention: not inside a word or an e-mail address; Bluesky handles are domains,
@@ -80,13 +82,12 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str,
     return written
 
 
-def pseudonymizer(key: bytes) -> Callable[[str | None], str | None]:
-    """HMAC-SHA256 of a value under `key`, as 64 hex digits; None stays None."""
-    def pseudonym(value: str | None) -> str | None:
-        if value is None:
-            return None
-        return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
-    return pseudonym
+def hmac_pads(key: bytes) -> tuple[str, str]:
+    """The inner and outer padded keys of HMAC-SHA256 (RFC 2104), as hex: a key longer than
+    SHA-256's 64-byte block is hashed first, a shorter one is padded with zeros."""
+    block = hashlib.sha256(key).digest() if len(key) > _SHA256_BLOCK else key
+    block = block.ljust(_SHA256_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in block).hex(), bytes(b ^ 0x5C for b in block).hex()
 
 
 def mention_stripper(brand_handles: dict[str, set[str]]) -> Callable[[str, str | None], str | None]:
@@ -124,11 +125,11 @@ def brand_mention_names(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
 def _register_pseudonymisation(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
     from duckdb.sqltypes import VARCHAR
 
-    for name in ("pseudonym", "strip_mentions"):
-        with contextlib.suppress(duckdb.InvalidInputException):  # not registered yet
-            con.remove_function(name)
-    con.create_function("pseudonym", pseudonymizer(key), [VARCHAR], VARCHAR,
-                        side_effects=False)
+    with contextlib.suppress(duckdb.InvalidInputException):  # not registered yet
+        con.remove_function("strip_mentions")
+    inner, outer = hmac_pads(key)
+    con.execute(_SQL.joinpath("pseudonym.sql").read_text(encoding="utf-8")
+                .replace("$inner_pad", inner).replace("$outer_pad", outer))
     con.create_function("strip_mentions", mention_stripper(brand_mention_names(con)),
                         [VARCHAR, VARCHAR], VARCHAR, side_effects=False)
 

@@ -201,3 +201,24 @@ def test_cli_export_and_its_mistakes(crawled: Path, tmp_path: Path) -> None:
     result = runner.invoke(main, [*args, "--out", str(tmp_path / "a"), "--key-file",
                                   str(key_file)])
     assert result.exit_code == 2 and "not empty" in result.output
+
+
+@pytest.mark.parametrize("key", [b"k" * 16, bytes(range(64)), b"a longer key " * 10],
+                         ids=["short", "one block", "longer than a block"])
+def test_pseudonym_is_the_standard_hmac_sha256(key: bytes, tmp_path: Path) -> None:
+    """The SQL macro gives exactly Python's hmac for any key length and any text, so a
+    pseudonym can be recomputed outside replyaudit by whoever holds the key."""
+    import hashlib
+    import hmac
+
+    from benchmarks.export import _register_pseudonymisation
+
+    db = tmp_path / "empty.duckdb"
+    store.connect(db).close()
+    con = store.connect(db, read_only=True)
+    _register_pseudonymisation(con, key)
+    values = ["did:plc:abc", "traveller001@mastodon.social", "Ünïcödé ✈ 日本", "", "x" * 500]
+    got = [con.execute("select pseudonym(?)", [v]).fetchall()[0][0] for v in values]
+    assert got == [hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest() for v in values]
+    assert con.execute("select pseudonym(null)").fetchall() == [(None,)]
+    con.close()

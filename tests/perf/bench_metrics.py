@@ -1,6 +1,7 @@
 """How long the metric views take over a large synthetic dataset.
 
-Run: `make bench` (or `python -m tests.perf.bench_metrics --posts 10000000`). Not a test:
+Run: `make bench` (or `python -m tests.perf.bench_metrics --posts 10000000`); the last step is
+a pseudonymised Parquet export of the whole dataset. Not a test:
 speed is measured here and reported, never asserted in the suite.
 
 The data is generated in SQL: brand threads with customer replies, customer chatter under
@@ -10,12 +11,14 @@ them, mentions, and brand answers in sub-threads, in the shape the crawler store
 from __future__ import annotations
 
 import argparse
+import resource
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks import significance, store, survival
+from benchmarks.export import export
 
 GENERATE = Path(__file__).with_name("generate_posts.sql")
 
@@ -54,7 +57,14 @@ def main() -> None:
             started = time.perf_counter()
             result = measure()
             print(f"{name}: {time.perf_counter() - started:.2f} s, {len(result)} rows")
+        started = time.perf_counter()
+        written = export(con, Path(tmp) / "export", "parquet", key=b"bench-key-" * 4)
+        print(f"pseudonymised Parquet export: {time.perf_counter() - started:.1f} s, "
+              f"{sum(w.rows for w in written):,} rows")
         con.close()
+    # Linux reports the peak resident set in KiB.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    print(f"peak RSS of this process: {peak:.1f} GiB")
 
 
 if __name__ == "__main__":
