@@ -169,14 +169,13 @@ def _page(request: SimRequest, rows: list[Any], path: str) -> dict[str, Any]:
 
 
 def _state(request: SimRequest) -> dict[str, Any]:
-    state = request.server.state
-    if "facebook_index" not in state:
-        world = request.server.world
+    world = request.server.world
+
+    def build() -> dict[str, Any]:
         pages = {a.key: a for a in world.brand_accounts(PLATFORM)}
         pages.update({a.handle: a for a in list(pages.values())})
-        state["facebook_index"] = {"pages": pages,
-                                   "posts": {p.post_id: p for p in world.posts[PLATFORM]}}
-    return state["facebook_index"]
+        return {"pages": pages, "posts": {p.post_id: p for p in world.posts[PLATFORM]}}
+    return request.server.cached("facebook_index", build)
 
 
 def _node(request: SimRequest) -> SimResponse:

@@ -104,14 +104,11 @@ def _error(status: int, message: str) -> SimResponse:
 
 def _index(request: SimRequest) -> dict[str, Any]:
     """Native ids to accounts and posts, built once per server."""
-    state = request.server.state
-    if "mastodon_index" not in state:
-        world = request.server.world
-        state["mastodon_index"] = {
-            "accounts": {a.native_id: a for a in world.accounts["mastodon"]},
-            "posts": {p.native_id: p for p in world.posts["mastodon"]},
-        }
-    return state["mastodon_index"]
+    world = request.server.world
+    return request.server.cached("mastodon_index", lambda: {
+        "accounts": {a.native_id: a for a in world.accounts["mastodon"]},
+        "posts": {p.native_id: p for p in world.posts["mastodon"]},
+    })
 
 
 def _signed_in(request: SimRequest) -> bool:

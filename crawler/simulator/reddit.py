@@ -330,14 +330,11 @@ def _error(status: int, message: str) -> SimResponse:
 
 
 def _index(request: SimRequest) -> dict[str, Any]:
-    state = request.server.state
-    if "reddit_index" not in state:
-        posts = request.server.world.posts["reddit"]
-        state["reddit_index"] = {
-            "posts": {p.native_id: p for p in posts},
-            "accounts": {a.key: a for a in request.server.world.accounts["reddit"]},
-        }
-    return state["reddit_index"]
+    world = request.server.world
+    return request.server.cached("reddit_index", lambda: {
+        "posts": {p.native_id: p for p in world.posts["reddit"]},
+        "accounts": {a.key: a for a in world.accounts["reddit"]},
+    })
 
 
 def _token(request: SimRequest) -> SimResponse:

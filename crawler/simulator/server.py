@@ -113,6 +113,14 @@ class SimServer:
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
+    def cached(self, name: str, build: Callable[[], Any]) -> Any:
+        """A value built once per server from its world, such as a platform's index of ids:
+        the world never changes while it is served."""
+        with self._lock:
+            if name not in self.state:
+                self.state[name] = build()
+            return self.state[name]
+
     @property
     def port(self) -> int:
         return int(self._httpd.server_address[1])

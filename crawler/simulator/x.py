@@ -115,14 +115,11 @@ def _invalid(parameter: str, value: str, message: str) -> SimResponse:
 
 
 def _index(request: SimRequest) -> dict[str, Any]:
-    state = request.server.state
-    if "x_index" not in state:
-        world = request.server.world
-        state["x_index"] = {
-            "users": {a.key: a for a in world.accounts["x"]},
-            "by_name": {username(a).lower(): a for a in world.accounts["x"]},
-        }
-    return state["x_index"]
+    world = request.server.world
+    return request.server.cached("x_index", lambda: {
+        "users": {a.key: a for a in world.accounts["x"]},
+        "by_name": {username(a).lower(): a for a in world.accounts["x"]},
+    })
 
 
 def _page(request: SimRequest, posts: list[Post], token_param: str, maximum: int) -> SimResponse:

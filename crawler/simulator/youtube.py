@@ -250,11 +250,9 @@ def _error(status: int, reason: str, message: str) -> SimResponse:
 
 
 def _index(request: SimRequest) -> dict[str, Any]:
-    state = request.server.state
-    if "youtube_index" not in state:
-        world = request.server.world
-        state["youtube_index"] = {"posts": {p.post_id: p for p in world.posts["youtube"]}}
-    return state["youtube_index"]
+    world = request.server.world
+    return request.server.cached(
+        "youtube_index", lambda: {"posts": {p.post_id: p for p in world.posts["youtube"]}})
 
 
 def _channels(request: SimRequest) -> SimResponse:
