@@ -9,7 +9,6 @@ the server cut the tree (at MAX_THREAD_DEPTH, whatever depth was asked for).
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -249,23 +248,18 @@ def _rate_limited(handler: Any) -> Any:
     """Adds Bluesky's RateLimit-* headers, counting requests per 300 s window."""
 
     def wrapped(request: SimRequest) -> SimResponse:
-        state = request.server.state
-        limit, seconds = state.get("rate_limits", {}).get("bluesky", (RATE_LIMIT, RATE_WINDOW_S))
-        window = int(time.time()) // seconds
-        if state.get("bluesky_window") != window:
-            state["bluesky_window"], state["bluesky_used"] = window, 0
-        state["bluesky_used"] += 1
-        if state["bluesky_used"] > limit:  # over budget: refused, as the real servers do
+        rate = request.server.count_request("bluesky", (RATE_LIMIT, RATE_WINDOW_S))
+        if rate.exceeded:  # over budget: refused, as the real servers do
             response = SimResponse(429, {"error": "RateLimitExceeded",
                                          "message": "Too many requests"})
-            response.headers["Retry-After"] = str(max(1, (window + 1) * seconds - int(time.time())))
+            response.headers["Retry-After"] = str(rate.retry_after())
         else:
             response = handler(request)
         response.headers.update({
-            "RateLimit-Limit": str(limit),
-            "RateLimit-Remaining": str(max(0, limit - state["bluesky_used"])),
-            "RateLimit-Reset": str((window + 1) * seconds),
-            "RateLimit-Policy": f"{limit};w={seconds}",
+            "RateLimit-Limit": str(rate.limit),
+            "RateLimit-Remaining": str(rate.remaining),
+            "RateLimit-Reset": str(rate.resets_at),
+            "RateLimit-Policy": f"{rate.limit};w={rate.seconds}",
         })
         return response
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import html
 import random
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -213,22 +212,17 @@ def _rate_limited(handler: Any) -> Any:
     """Adds Mastodon's X-RateLimit-* headers (the reset as an ISO timestamp)."""
 
     def wrapped(request: SimRequest) -> SimResponse:
-        state = request.server.state
-        limit, seconds = state.get("rate_limits", {}).get("mastodon", (RATE_LIMIT, RATE_WINDOW_S))
-        window = int(time.time()) // seconds
-        if state.get("mastodon_window") != window:
-            state["mastodon_window"], state["mastodon_used"] = window, 0
-        state["mastodon_used"] += 1
-        if state["mastodon_used"] > limit:  # over budget: refused, as the real servers do
+        rate = request.server.count_request("mastodon", (RATE_LIMIT, RATE_WINDOW_S))
+        if rate.exceeded:  # over budget: refused, as the real servers do
             response = SimResponse(429, {"error": "RateLimitExceeded",
                                          "message": "Too many requests"})
-            response.headers["Retry-After"] = str(max(1, (window + 1) * seconds - int(time.time())))
+            response.headers["Retry-After"] = str(rate.retry_after())
         else:
             response = handler(request)
-        reset = datetime.fromtimestamp(0, UTC) + timedelta(seconds=(window + 1) * seconds)
+        reset = datetime.fromtimestamp(rate.resets_at, UTC)
         response.headers.update({
-            "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(max(0, limit - state["mastodon_used"])),
+            "X-RateLimit-Limit": str(rate.limit),
+            "X-RateLimit-Remaining": str(rate.remaining),
             "X-RateLimit-Reset": reset.isoformat().replace("+00:00", "Z"),
         })
         return response

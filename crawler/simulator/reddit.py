@@ -440,23 +440,19 @@ def _authorized(handler: Any) -> Any:
 
     def wrapped(request: SimRequest) -> SimResponse:
         state = request.server.state
-        limit, seconds = state.get("rate_limits", {}).get("reddit", (RATE_LIMIT, RATE_WINDOW_S))
-        window = int(time.time()) // seconds
-        if state.get("reddit_window") != window:
-            state["reddit_window"], state["reddit_used"] = window, 0
-        state["reddit_used"] += 1
+        rate = request.server.count_request("reddit", (RATE_LIMIT, RATE_WINDOW_S))
         state.setdefault("reddit_user_agents", set()).add(request.headers.get("user-agent"))
-        reset = (window + 1) * seconds - int(time.time())
+        reset = rate.resets_at - int(time.time())  # Reddit counts seconds until the reset
         if request.server.token_status(request.bearer, "reddit") != "valid":
             response = _error(401, "Unauthorized")
-        elif state["reddit_used"] > limit:
+        elif rate.exceeded:
             response = _error(429, "Too Many Requests")
-            response.headers["Retry-After"] = str(max(1, reset))
+            response.headers["Retry-After"] = str(rate.retry_after())
         else:
             response = handler(request)
         response.headers.update({
-            "X-Ratelimit-Used": str(state["reddit_used"]),
-            "X-Ratelimit-Remaining": f"{max(0, limit - state['reddit_used']):.1f}",
+            "X-Ratelimit-Used": str(rate.used),
+            "X-Ratelimit-Remaining": f"{rate.remaining:.1f}",
             "X-Ratelimit-Reset": str(reset),
         })
         return response

@@ -68,6 +68,28 @@ class Route:
 
 
 @dataclass(frozen=True)
+class RateWindow:
+    """One request counted against a fixed-window budget, as the platforms' limits work."""
+
+    limit: int
+    seconds: int
+    used: int  # requests in this window, this one included
+    resets_at: int  # epoch seconds when the window ends
+
+    @property
+    def exceeded(self) -> bool:
+        return self.used > self.limit
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def retry_after(self) -> int:
+        """Whole seconds until the window ends, at least 1 (a `Retry-After` value)."""
+        return max(1, self.resets_at - int(time.time()))
+
+
+@dataclass(frozen=True)
 class Faults:
     """Which answers go wrong. Rates are the share of distinct URLs whose first attempt fails."""
 
@@ -112,6 +134,17 @@ class SimServer:
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
+
+    def count_request(self, platform: str, default: tuple[int, int],
+                      bucket: str = "") -> RateWindow:
+        """Count a request against `platform`'s budget of `default` = (requests, seconds), or
+        the one a test set in state["rate_limits"]; `bucket` separates per-endpoint budgets."""
+        limit, seconds = self.state.get("rate_limits", {}).get(platform, default)
+        window = int(time.time()) // seconds
+        key = f"rate:{platform}:{bucket}:{window}"
+        with self._lock:
+            used = self.state[key] = self.state.get(key, 0) + 1
+        return RateWindow(limit, seconds, used, (window + 1) * seconds)
 
     def cached(self, name: str, build: Callable[[], Any]) -> Any:
         """A value built once per server from its world, such as a platform's index of ids:

@@ -12,7 +12,6 @@ every request, per-endpoint `x-rate-limit-*` headers, and recent search refusing
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -212,21 +211,17 @@ def _authorized(handler: Any, family: str) -> Any:
     def wrapped(request: SimRequest) -> SimResponse:
         if request.bearer != request.server.credentials["x"][1]:
             return _error(401, "Unauthorized", "Unauthorized")
-        state = request.server.state
-        limit, seconds = state.get("rate_limits", {}).get("x", (RATE_LIMIT, RATE_WINDOW_S))
-        window = int(time.time()) // seconds
-        key = f"x_used:{family}:{window}"
-        state[key] = state.get(key, 0) + 1
-        if state[key] > limit:
+        rate = request.server.count_request("x", (RATE_LIMIT, RATE_WINDOW_S), bucket=family)
+        if rate.exceeded:
             response = SimResponse(429, {"title": "Too Many Requests",
                                          "detail": "Too Many Requests",
                                          "type": "about:blank", "status": 429})
         else:
             response = handler(request)
         response.headers.update({
-            "x-rate-limit-limit": str(limit),
-            "x-rate-limit-remaining": str(max(0, limit - state[key])),
-            "x-rate-limit-reset": str((window + 1) * seconds),
+            "x-rate-limit-limit": str(rate.limit),
+            "x-rate-limit-remaining": str(rate.remaining),
+            "x-rate-limit-reset": str(rate.resets_at),
         })
         return response
 
