@@ -102,7 +102,7 @@ def posting_week_trend(con: duckdb.DuckDBPyConnection,
         values = []
         for week in weeks:
             cell = cells.get((brand.brand_id, week))
-            values.append(share(cell["answered"], cell["judged"], MIN_JUDGED_PER_POINT)
+            values.append(share(cell["answered"], cell["settled"], MIN_JUDGED_PER_POINT)
                           if cell else None)
         series.append(Series(brand.name, brand.is_client, tuple(values)))
     return (_say_who(trend_chart(

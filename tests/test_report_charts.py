@@ -131,10 +131,10 @@ def test_weekly_points_count_only_settled_posts(tmp_path: Path) -> None:
     # Week of 5 Oct: r-settled (ignored, final), r-fast (answered, but not yet settled),
     # r-pending: one settled post, unanswered.
     week = rows["acme", "2026-10-05"]
-    assert (week["customer_posts"], week["answered"], week["judged"]) == (3, 0, 1)
+    assert (week["customer_posts"], week["answered"], week["settled"]) == (3, 0, 1)
     # Week of 28 Sep is wholly settled: every judged post counts, as before.
     week = rows["acme", "2026-09-28"]
-    assert (week["answered"], week["judged"]) == (3, 7)
+    assert (week["answered"], week["settled"]) == (3, 7)
 
 
 def test_pdf_browser_choice_names_the_fix(tmp_path: Path) -> None:

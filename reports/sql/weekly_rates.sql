@@ -1,5 +1,5 @@
 -- weekly_rates: per brand and week of posting (weeks start on Monday, UTC), customer posts
--- answered and settled, for the report's trend chart. Parameters: none.
+-- settled and, of those, answered, for the report's trend chart. Parameters: none.
 -- A post is settled once it is older than the ignore threshold at the judging instant: only
 -- then is "unanswered" final. Counting only settled posts keeps recent weeks fair: their
 -- quick answers are known at once while their unanswered posts are still pending, so
@@ -15,7 +15,7 @@ judged as (
         customer_posts.brand_id,
         date_trunc('week', customer_posts.created_at at time zone 'UTC')::date as week,
         customer_posts.status,
-        customer_posts.created_at <= params.settled_before as settled
+        customer_posts.created_at <= params.settled_before as is_settled
     from customer_posts
     cross join params
 ),
@@ -25,8 +25,8 @@ final as (
         brand_id,
         week,
         count(*) as customer_posts,
-        count(*) filter (where settled and status in ('on_time', 'late')) as answered,
-        count(*) filter (where settled) as judged
+        count(*) filter (where is_settled and status in ('on_time', 'late')) as answered,
+        count(*) filter (where is_settled) as settled
     from judged
     group by brand_id, week
 )
