@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from benchmarks.config import AuditConfig
-    from reports.context import ReportContext
+    from reports.model import ReportContext
 
 
 @cache
