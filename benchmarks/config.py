@@ -1,7 +1,7 @@
 """The audit config (TOML): one client, its competitors, the window and the thresholds.
 
 Everything is validated before anything is crawled, so a typo costs a clear message and
-exit code 2, never half a crawl. See README.md, section "The config".
+exit code 2, never half a crawl. See docs/config.md.
 """
 
 from __future__ import annotations

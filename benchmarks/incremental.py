@@ -3,7 +3,7 @@
 A first run samples the whole window. A later run fetches what is new since the previous
 run's instant of judgement (`since`), plus the threads that can still change a measure:
 those of posts still pending then, and of young brand posts whose reply count has moved
-(benchmarks/sql/incremental/refresh_anchors.sql). README.md, "Weekly benchmarks", states
+(benchmarks/sql/incremental/refresh_anchors.sql). docs/benchmarks.md states
 what this misses: a new reply under an older, settled thread that mentions no brand.
 """
 

@@ -5,7 +5,7 @@ A consultant who may look at X in their own browser can save what it loaded (dev
 Network, "Save all as HAR") and import it: every response from x.com or twitter.com whose path
 is `/i/api/graphql/<query id>/<Operation>` goes through the same pure parser the browser
 spider uses (`crawler/parsers/x.py`). Nothing is fetched. Re-importing the same file adds a
-run row and no post twice. See README.md, "X (Twitter)".
+run row and no post twice. See docs/platforms.md, "X (Twitter)".
 """
 
 from __future__ import annotations
@@ -221,9 +221,9 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
 
 
 def _sample(contents: HarContents, start: datetime, end: datetime | None) -> list[Post]:
-    """The sample frame every X collection follows (README, "What is crawled"): brand posts
-    in the window and customer posts in the window that mention a brand, with the reply
-    trees below them; never what lies above them."""
+    """The sample frame every X collection follows (docs/methodology.md, "What is
+    crawled"): brand posts in the window and customer posts in the window that mention a
+    brand, with the reply trees below them; never what lies above them."""
     brands = {a.account_id for a in contents.accounts.values() if a.brand_id}
 
     def is_anchor(post: Post) -> bool:

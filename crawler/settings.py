@@ -1,6 +1,6 @@
 """Scrapy settings for replyaudit: polite by default, tuned per platform by the audit config.
 
-Only this module and cli.py read the environment. See README.md, "Crawling politely".
+Only this module and cli.py read the environment. See docs/config.md, "Crawling politely".
 """
 
 from __future__ import annotations

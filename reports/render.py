@@ -1,7 +1,7 @@
 """Render the audit as one self-contained HTML file: styles inline, no scripts, no fetches.
 
 Jinja autoescapes everything and StrictUndefined turns a template typo into an error rather
-than a silently empty cell. See README.md, "What is measured", for what the numbers mean.
+than a silently empty cell. See docs/methodology.md for what the numbers mean.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from benchmarks.config import AuditConfig
-    from reports.context import ReportContext
+    from reports.model import ReportContext
 
 
 @cache

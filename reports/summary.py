@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from reports.filters import count, duration, percent
 
 if TYPE_CHECKING:
-    from reports.context import BrandRow
+    from reports.model import BrandRow
 
 
 def ordinal(n: int) -> str:

@@ -28,7 +28,7 @@ from reports.charts import (
 if TYPE_CHECKING:
     import duckdb
 
-    from reports.context import BrandRow
+    from reports.model import BrandRow
 
 
 # Hours are grouped in blocks of three: per-hour rates of a few posts each are mostly noise.

@@ -24,7 +24,7 @@ WEEK_1 = datetime(2026, 11, 1, 6, tzinfo=UTC)
 WEEK_2 = WEEK_1 + timedelta(days=7)
 FAST = {"mastodon": (3000, 300)}  # several runs exceed Mastodon's real 300 per 5 minutes
 # The platforms whose spiders crawl incrementally and whose simulated worlds travel in time;
-# the others are crawled in full every run (README, "Weekly benchmarks").
+# the others are crawled in full every run (docs/benchmarks.md).
 INCREMENTAL = ("bluesky", "mastodon", "x")
 
 

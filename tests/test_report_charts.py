@@ -12,7 +12,8 @@ import pytest
 from benchmarks import store
 from reports import dataset
 from reports.charts import CURVE_SECONDS, RateBar, Series, rate_chart, trend_chart
-from reports.context import BrandRow, MetricCell, build_context
+from reports.context import build_context
+from reports.model import BrandRow, MetricCell
 from reports.summary import executive_summary, ordinal
 from reports.visuals import answered_curve, share
 from tests.test_report import AS_OF, GENERATED, build_dataset

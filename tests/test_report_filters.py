@@ -7,14 +7,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from reports import context as report_context
+from reports import model as report_model
 from reports.filters import css_width, duration, interval, percent, utc, window
 from reports.untrusted import shorten, web_url
 
 
 def test_every_context_field_says_what_it_means() -> None:
-    classes = [c for c in vars(report_context).values()
-               if dataclasses.is_dataclass(c) and c.__module__ == report_context.__name__]
+    classes = [c for c in vars(report_model).values()
+               if dataclasses.is_dataclass(c) and c.__module__ == report_model.__name__]
     assert len(classes) >= 10
     for cls in classes:
         for f in dataclasses.fields(cls):

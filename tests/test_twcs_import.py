@@ -1,7 +1,7 @@
 """The TWCS import on real rows, checked against an independent reading of the same files.
 
 The oracle below reads the fixture with Python's csv module and applies the written
-definitions (README.md, "What is measured") to the raw columns; it shares no code or SQL
+definitions (docs/methodology.md) to the raw columns; it shares no code or SQL
 with the importer.
 """
 

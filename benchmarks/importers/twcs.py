@@ -3,7 +3,7 @@
 DuckDB's CSV reader streams the file; the only Python pass is a byte-level copy that makes
 record ends unambiguous (CRLF -> LF; a bare CR, which TWCS has inside unquoted texts, becomes
 chr(1) and is restored in SQL), because DuckDB ends a record at any CR. The SQL is in
-`sql/import/twcs_*.sql`. What the mapping means: README.md, "Importing TWCS", and
+`sql/import/twcs_*.sql`. What the mapping means:
 docs/dataset.md, "Imported data: TWCS".
 """
 

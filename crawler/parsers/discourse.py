@@ -1,8 +1,8 @@
 """Discourse forum JSON (topic lists, topics, post chunks) to items. Pure.
 
 A topic is a conversation in the brand's own space, modelled as a reply tree so the shared
-rule (a brand post below a customer post, after it, answers it) says what the README's
-Discourse definitions say:
+rule (a brand post below a customer post, after it, answers it) says what the Discourse
+definitions in docs/methodology.md say:
 
 - the opening post (post_number 1) is the root, addressed to the brand (reason `topic`);
 - a post with `reply_to_post_number` is a child of that post; one without (a reply to the

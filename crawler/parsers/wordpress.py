@@ -6,7 +6,7 @@ a blog keeps its ids whichever way it was read: an article is `{home}/?p={id}` (
 own short link) and a comment `{home}/?p={article}#comment-{id}`. Registered users are the
 brand's accounts (`{home}/?author={id}` from the API, `{home}/author/{nicename}/` from the
 page markup, which only shows the nicename); visitors are keyed `guest:{name}@{home}`, and a
-visitor name listed in the brand's `staff` is a brand account too. See README.md, per
+visitor name listed in the brand's `staff` is a brand account too. See docs/methodology.md, per
 platform.
 """
 

@@ -1,6 +1,6 @@
 """X (Twitter) JSON to items, pure: the web app's GraphQL responses and the API v2 shapes.
 
-One parser serves every way of collecting X (README, "X (Twitter)"): `parse_graphql` reads the
+One parser serves every way of collecting X (docs/platforms.md): `parse_graphql` reads the
 responses the web app loads (`UserByScreenName`, `UserTweets`, `UserTweetsAndReplies`,
 `TweetDetail`, `SearchTimeline`) whether they come from a saved HAR file or a browser the
 crawler drives; `parse_v2` reads the official API v2 pages.
@@ -336,7 +336,7 @@ def parse_v2(data: dict[str, Any], fetched_at: datetime, source_url: str,
 def is_anchor(post: Post, brand_ids: Container[str], start: datetime,
               end: datetime | None) -> bool:
     """Whether the sample starts from this post: in the window, and written by a brand
-    account or mentioning one (README, "What is crawled")."""
+    account or mentioning one (docs/methodology.md, "What is crawled")."""
     if post.created_at < start or (end is not None and post.created_at >= end):
         return False
     return post.author_id in brand_ids or any(m in brand_ids for m in post.mentions)

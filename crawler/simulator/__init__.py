@@ -3,7 +3,7 @@
 `start_simulator()` builds the world and serves it on 127.0.0.1; every platform module in
 PLATFORM_MODULES contributes its id scheme (`IDS`), its routes (`routes()`), its section of
 the written config (`config_section(base_url)`) and, optionally, each brand's entry
-(`brand_entry(brand_id)`). See README.md, "The simulator".
+(`brand_entry(brand_id)`). See docs/development.md, "The simulator".
 """
 
 from __future__ import annotations

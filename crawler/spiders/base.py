@@ -1,7 +1,7 @@
 """What every platform spider shares: requests tagged by platform, failures recorded, JSON
 checked, and the sample frame every platform follows.
 
-The sample frame (README, "What is crawled"): for each brand account, every post it published
+The sample frame (docs/methodology.md): for each brand account, every post it published
 in the window (its timeline, paged back to the window start), the whole reply tree below
 every one of those posts that has replies, and, where the platform allows, the posts in the
 window that mention the account together with the reply trees below them. Ancestors of those

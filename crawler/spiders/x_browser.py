@@ -6,7 +6,7 @@ responses the pages load (never the page's markup), parsed by the same pure pars
 `replyaudit import har`. It needs a Playwright storage-state file the user exported from
 their own logged-in browser; it never logs in, and it stops at the first login wall or
 challenge. Every request but the document, its scripts and the data calls is aborted.
-See README.md, "X (Twitter)": X's terms restrict automated access.
+See docs/platforms.md, "X (Twitter)": X's terms restrict automated access.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ class XBrowserSpider(PlatformSpider):
     name = "x_browser"
     custom_settings: dict[str, Any] = {
         # The user's own browser session at a human pace, like the HAR it replaces; robots.txt
-        # addresses anonymous crawlers (README: the user answers for the right to collect).
+        # addresses anonymous crawlers (docs/platforms.md: the user answers for the right
+        # to collect).
         "ROBOTSTXT_OBEY": False,
         "DOWNLOAD_HANDLERS": {
             "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
