@@ -74,15 +74,9 @@ final as (
         pending,
         answered,
         answered / nullif(judged, 0) as response_rate,
-        -- Wilson score interval, z = 1.959964 (95 %)
-        (answered / judged + 1.959964 ^ 2 / (2 * judged)
-            - 1.959964 * sqrt(answered / judged * (1 - answered / judged) / judged
-                + 1.959964 ^ 2 / (4 * judged ^ 2)))
-            / (1 + 1.959964 ^ 2 / judged) as response_rate_low,
-        (answered / judged + 1.959964 ^ 2 / (2 * judged)
-            + 1.959964 * sqrt(answered / judged * (1 - answered / judged) / judged
-                + 1.959964 ^ 2 / (4 * judged ^ 2)))
-            / (1 + 1.959964 ^ 2 / judged) as response_rate_high,
+        -- Wilson 95 % score interval, containing the rate by construction (intervals.sql)
+        wilson_low(answered, judged) as response_rate_low,
+        wilson_high(answered, judged) as response_rate_high,
         median_response_seconds,
         p90_response_seconds,
         on_time / nullif(judged, 0) as within_sla_rate,
