@@ -43,6 +43,8 @@ POSTS = [
     ("M1", "did:c1", datetime(2026, 10, 4, 8, 0, tzinfo=UTC), None, ["did:a1", "did:g1"]),
     ("G-M1", "did:g1", datetime(2026, 10, 4, 8, 30, tzinfo=UTC), "M1", []),
     ("R5", "did:c4", datetime(2026, 10, 10, 5, 0, tzinfo=UTC), "P1", []),  # after as_of
+    # a competitor's reply to Acme that mentions it: between brands, never a customer post
+    ("G-P1", "did:g1", datetime(2026, 10, 5, 9, 0, tzinfo=UTC), "P1", ["did:a1"]),
     ("R6", "did:c3", datetime(2026, 10, 8, 0, 0, tzinfo=UTC), "P1", []),
     ("A-R6", "did:a1", datetime(2026, 10, 10, 6, 0, tzinfo=UTC), "R6", []),  # after as_of
 ]
@@ -89,6 +91,16 @@ def test_first_response_names_the_earliest_brand_post(con: duckdb.DuckDBPyConnec
     got = dict(con.execute("select post_id, first_response_id from customer_posts "
                            "where brand_id = 'acme' and status in ('on_time', 'late')").fetchall())
     assert got == {"R1": "A-R1", "C": "A-C", "R2": "A-F"}
+
+
+def test_posts_between_brands_are_counted_apart(con: duckdb.DuckDBPyConnection) -> None:
+    got = {(r[0], r[1]): r[2] for r in con.execute(
+        "select brand_id, platform, between_brands from brand_metrics").fetchall()}
+    assert got[("acme", "bluesky")] == got[("acme", "all")] == 1  # G-P1
+    assert got[("acme", "mastodon")] == 0
+    assert got[("globex", "all")] == 0
+    assert con.execute("select count(*) from customer_posts where post_id = 'G-P1'"
+                       ).fetchone() == (0,)
 
 
 def wilson(answered: int, n: int, z: float = 1.959964) -> tuple[float, float]:

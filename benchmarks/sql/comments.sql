@@ -147,6 +147,7 @@ comment on column brand_metrics.p90_response_seconds is 'over answered posts; li
 comment on column brand_metrics.within_sla_rate is 'on_time / (answered + ignored)';
 comment on column brand_metrics.negative_reviews is 'customer posts rated 1–2 stars (Trustpilot reviews); 0 where nothing is rated';
 comment on column brand_metrics.negative_response_rate is 'the response rate over those: answered / (answered + ignored) among reviews rated 1–2, the figure Trustpilot shows on company profiles; NULL when none could be judged';
+comment on column brand_metrics.between_brands is 'posts in the window addressed to the brand (a reply to it, a mention of it) written by an account of another brand of the audit: not customer posts, counted so they are seen';
 
 comment on view brand_metrics_current is 'the latest truth beside the history';
 comment on column brand_metrics_current.run_id is 'the judging run (`audit_params.run_id`)';
@@ -168,3 +169,4 @@ comment on column brand_metrics_current.p90_response_seconds is 'as in `brand_me
 comment on column brand_metrics_current.within_sla_rate is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.negative_reviews is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.negative_response_rate is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.between_brands is 'as in `brand_metrics`, judged now';

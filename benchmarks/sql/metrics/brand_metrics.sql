@@ -12,6 +12,15 @@ with judged as (
     from customer_posts_at(window_start, window_end, sla_seconds, ignore_after_seconds, as_of)
 ),
 
+-- Posts addressed to the brand by another brand of the audit: not customer posts, counted
+-- so a reader sees what was left out.
+between_brands as (
+    select brand_id, coalesce(platform, 'all') as platform, count(*) as between_brands
+    from addressed_at(window_start, window_end, as_of)
+    where author_brand_id is not null
+    group by grouping sets ((brand_id, platform), (brand_id))
+),
+
 brand_platforms as (
     select distinct brand_id, platform
     from accounts
@@ -56,11 +65,15 @@ rates as (
         counted.p90_response_seconds,
         coalesce(counted.negative_reviews, 0) as negative_reviews,
         counted.negative_answered / nullif(counted.negative_judged, 0)
-            as negative_response_rate
+            as negative_response_rate,
+        coalesce(between_brands.between_brands, 0) as between_brands
     from brand_platforms
     left join counted
         on counted.brand_id = brand_platforms.brand_id
         and counted.platform = brand_platforms.platform
+    left join between_brands
+        on between_brands.brand_id = brand_platforms.brand_id
+        and between_brands.platform = brand_platforms.platform
 ),
 
 final as (
@@ -81,7 +94,8 @@ final as (
         p90_response_seconds,
         on_time / nullif(judged, 0) as within_sla_rate,
         negative_reviews,
-        negative_response_rate
+        negative_response_rate,
+        between_brands
     from (
         select * replace (
             case when judged = 0 then null else judged::double end as judged
