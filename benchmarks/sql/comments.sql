@@ -148,6 +148,14 @@ comment on column brand_metrics.within_sla_rate is 'on_time / (answered + ignore
 comment on column brand_metrics.negative_reviews is 'customer posts rated 1–2 stars (Trustpilot reviews); 0 where nothing is rated';
 comment on column brand_metrics.negative_response_rate is 'the response rate over those: answered / (answered + ignored) among reviews rated 1–2, the figure Trustpilot shows on company profiles; NULL when none could be judged';
 comment on column brand_metrics.between_brands is 'posts in the window addressed to the brand (a reply to it, a mention of it) written by an account of another brand of the audit: not customer posts, counted so they are seen';
+comment on column brand_metrics.question_posts is 'customer posts the classifier calls a question (`post_classes`; unclassified posts are in no class)';
+comment on column brand_metrics.question_response_rate is 'Socialbakers'' question response rate (QRR): answered / (answered + ignored) among those questions; NULL when none could be judged';
+comment on column brand_metrics.median_question_response_seconds is 'Socialbakers'' question response time (QRT): the median first-response time of answered questions';
+comment on column brand_metrics.answered_within_1h is 'answered posts by first-response time (quintly''s buckets; each includes its upper end: ≤ 1 h, ≤ 8 h, ≤ 24 h, ≤ 3 days, later); with `ignored` (the unanswered bucket) they add up to answered + ignored';
+comment on column brand_metrics.answered_1h_to_8h is 'answered posts by first-response time (quintly''s buckets; each includes its upper end: ≤ 1 h, ≤ 8 h, ≤ 24 h, ≤ 3 days, later); with `ignored` (the unanswered bucket) they add up to answered + ignored';
+comment on column brand_metrics.answered_8h_to_24h is 'answered posts by first-response time (quintly''s buckets; each includes its upper end: ≤ 1 h, ≤ 8 h, ≤ 24 h, ≤ 3 days, later); with `ignored` (the unanswered bucket) they add up to answered + ignored';
+comment on column brand_metrics.answered_1d_to_3d is 'answered posts by first-response time (quintly''s buckets; each includes its upper end: ≤ 1 h, ≤ 8 h, ≤ 24 h, ≤ 3 days, later); with `ignored` (the unanswered bucket) they add up to answered + ignored';
+comment on column brand_metrics.answered_after_3d is 'answered posts by first-response time (quintly''s buckets; each includes its upper end: ≤ 1 h, ≤ 8 h, ≤ 24 h, ≤ 3 days, later); with `ignored` (the unanswered bucket) they add up to answered + ignored';
 
 comment on view brand_metrics_current is 'the latest truth beside the history';
 comment on column brand_metrics_current.run_id is 'the judging run (`audit_params.run_id`)';
@@ -170,3 +178,11 @@ comment on column brand_metrics_current.within_sla_rate is 'as in `brand_metrics
 comment on column brand_metrics_current.negative_reviews is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.negative_response_rate is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.between_brands is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.question_posts is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.answered_within_1h is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.answered_1h_to_8h is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.answered_8h_to_24h is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.answered_1d_to_3d is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.answered_after_3d is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.question_response_rate is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.median_question_response_seconds is 'as in `brand_metrics`, judged now';
