@@ -20,8 +20,9 @@ import duckdb
 from benchmarks.errors import MixedXSources, SchemaOutOfDate
 
 _PACKAGE = resources.files("benchmarks")
-_VIEW_FILES = ("sql/staging/audit_params.sql", "sql/metrics/customer_posts.sql",
-               "sql/metrics/brand_metrics.sql", "sql/metrics/brand_metrics_current.sql")
+_VIEW_FILES = ("sql/staging/audit_params.sql", "sql/metrics/intervals.sql",
+               "sql/metrics/customer_posts.sql", "sql/metrics/brand_metrics.sql",
+               "sql/metrics/brand_metrics_current.sql")
 
 POST_COLUMNS = (
     "platform", "post_id", "url", "author_id", "created_at", "text", "parent_id", "root_id",

@@ -78,6 +78,7 @@ class KaplanMeier:
         events = np.asarray(answered, dtype=bool)
         if len(times) == 0:
             raise ValueError("Kaplan-Meier needs at least one observation")
+        self.times, self.events = times, events
         self.last_time = float(times.max())
         fit = stats.ecdf(stats.CensoredData(uncensored=times[events], right=times[~events]))
         self.sf = fit.sf
@@ -95,9 +96,24 @@ class KaplanMeier:
         """
         if seconds > self.last_time and float(self.sf.evaluate(self.last_time)) > 0:
             return NO_ESTIMATE
-        return Estimate(_number(self.cdf.evaluate(seconds)),
-                        _number(self.cdf_band.low.evaluate(seconds)),
+        value = float(self.cdf.evaluate(seconds))
+        if value in (0.0, 1.0):
+            return self._exact_within(seconds, value)
+        return Estimate(value, _number(self.cdf_band.low.evaluate(seconds)),
                         _number(self.cdf_band.high.evaluate(seconds)))
+
+    def _exact_within(self, seconds: float, value: float) -> Estimate:
+        """At 0 % and 100 % the log-log band collapses (or is undefined), so "0 % (0-0 %)"
+        would claim certainty from a handful of posts. There the curve is a plain binomial
+        share: of the posts whose fate at `seconds` is known (answered by then, or followed
+        beyond it), k were answered by then; the Clopper-Pearson exact 95 % interval of k/n
+        stays informative at both ends and contains the estimate."""
+        answered_by = int(np.count_nonzero(self.events & (self.times <= seconds)))
+        known = answered_by + int(np.count_nonzero(self.times > seconds))
+        if known == 0:
+            return Estimate(value, None, None)
+        interval = stats.binomtest(answered_by, known).proportion_ci(CONFIDENCE, "exact")
+        return Estimate(value, min(value, float(interval.low)), max(value, float(interval.high)))
 
     def median(self) -> Estimate:
         """The KM median: the first time S(t) <= 1/2, with the Brookmeyer-Crowley interval.

@@ -33,6 +33,7 @@ from benchmarks.errors import (
     UnknownBrand,
 )
 from benchmarks.lock import exclusive
+from benchmarks.sandbox import sandboxed
 from crawler import __version__
 from reports.tabular import FORMATS, write_rows
 from reports.terminal import print_metrics
@@ -399,7 +400,7 @@ def query(db: str, fmt: str, sql_file: TextIO | None, sql: str | None) -> None:
         text = sys.stdin.read()
     else:
         text = str(sql)
-    con = open_db(Path(db))
+    con = sandboxed(open_db(Path(db)))
     try:
         result = con.execute(text)
         names = [d[0] for d in result.description or []]

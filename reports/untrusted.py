@@ -1,18 +1,32 @@
 """Text and links written by strangers: what the report does before it shows them.
 
 Escaping is Jinja's job (autoescape); this module decides what is shown at all. A post's
-text is cut to a readable length, and only http(s) links become links, so a `javascript:`
-URL in the dataset can never turn into something a client clicks.
+text is cut to a readable length, bidirectional controls are shown rather than obeyed, and
+only http(s) links become links, so a `javascript:` URL in the dataset can never turn into
+something a client clicks.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+# Unicode's bidirectional formatting characters (UAX #9): embeddings, overrides, isolates and
+# the invisible marks. In a stranger's text they reorder what the reader sees ("\u202egnp.exe"
+# reads "exe.png"), the "Trojan Source" trick; shown as their code point they cannot.
+BIDI_CONTROLS = {chr(c): f"[U+{c:04X}]" for c in
+                 (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_BIDI_TABLE = str.maketrans(BIDI_CONTROLS)
+
+
+def reveal_bidi(text: str) -> str:
+    """The text with every bidirectional control replaced by a visible `[U+202E]` marker."""
+    return text.translate(_BIDI_TABLE)
+
 
 def shorten(text: str, limit: int) -> tuple[str, bool]:
-    """Whitespace collapsed and cut at a word boundary to at most `limit` chars; (text, cut?)."""
-    text = " ".join(text.split())
+    """Whitespace collapsed, bidirectional controls revealed (`reveal_bidi`), and cut at a word
+    boundary to at most `limit` chars; (text, cut?)."""
+    text = reveal_bidi(" ".join(text.split()))
     if len(text) <= limit:
         return text, False
     cut = text[:limit - 1]

@@ -43,6 +43,8 @@ POSTS = [
     ("M1", "did:c1", datetime(2026, 10, 4, 8, 0, tzinfo=UTC), None, ["did:a1", "did:g1"]),
     ("G-M1", "did:g1", datetime(2026, 10, 4, 8, 30, tzinfo=UTC), "M1", []),
     ("R5", "did:c4", datetime(2026, 10, 10, 5, 0, tzinfo=UTC), "P1", []),  # after as_of
+    # a competitor's reply to Acme that mentions it: between brands, never a customer post
+    ("G-P1", "did:g1", datetime(2026, 10, 5, 9, 0, tzinfo=UTC), "P1", ["did:a1"]),
     ("R6", "did:c3", datetime(2026, 10, 8, 0, 0, tzinfo=UTC), "P1", []),
     ("A-R6", "did:a1", datetime(2026, 10, 10, 6, 0, tzinfo=UTC), "R6", []),  # after as_of
 ]
@@ -89,6 +91,38 @@ def test_first_response_names_the_earliest_brand_post(con: duckdb.DuckDBPyConnec
     got = dict(con.execute("select post_id, first_response_id from customer_posts "
                            "where brand_id = 'acme' and status in ('on_time', 'late')").fetchall())
     assert got == {"R1": "A-R1", "C": "A-C", "R2": "A-F"}
+
+
+def test_questions_and_response_time_buckets(con: duckdb.DuckDBPyConnection) -> None:
+    # R1 answered in 30 min, R2 in 2 h, R3 ignored, R4 pending: all questions
+    con.executemany("insert into post_classes values ('bluesky', ?, ?, null, 'hand', ?)",
+                    [(p, c, AS_OF) for p, c in [("R1", "question"), ("R2", "question"),
+                                                ("R3", "question"), ("R4", "question"),
+                                                ("C", "complaint"), ("M1", "other")]])
+    rows = {r["brand_id"]: r for r in queries.rows(
+        con, "select * from brand_metrics where platform = 'all'")}
+    acme = rows["acme"]
+    assert acme["question_posts"] == 4
+    assert acme["question_response_rate"] == pytest.approx(2 / 3)  # pending R4 not judged
+    assert acme["median_question_response_seconds"] == pytest.approx((1800 + 7200) / 2)
+    buckets = ("answered_within_1h", "answered_1h_to_8h", "answered_8h_to_24h",
+               "answered_1d_to_3d", "answered_after_3d")
+    # R1 1800 s; R2 7200 s and C 14400 s; the unanswered bucket is `ignored` (R3, M1)
+    assert [acme[b] for b in buckets] == [1, 2, 0, 0, 0]
+    assert sum(acme[b] for b in buckets) + acme["ignored"] == acme["answered"] + acme["ignored"]
+    assert [rows["globex"][b] for b in buckets] == [1, 0, 0, 0, 0]  # M1 in 1800 s
+    assert rows["globex"]["question_posts"] == 0
+    assert rows["globex"]["question_response_rate"] is None
+
+
+def test_posts_between_brands_are_counted_apart(con: duckdb.DuckDBPyConnection) -> None:
+    got = {(r[0], r[1]): r[2] for r in con.execute(
+        "select brand_id, platform, between_brands from brand_metrics").fetchall()}
+    assert got[("acme", "bluesky")] == got[("acme", "all")] == 1  # G-P1
+    assert got[("acme", "mastodon")] == 0
+    assert got[("globex", "all")] == 0
+    assert con.execute("select count(*) from customer_posts where post_id = 'G-P1'"
+                       ).fetchone() == (0,)
 
 
 def wilson(answered: int, n: int, z: float = 1.959964) -> tuple[float, float]:

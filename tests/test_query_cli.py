@@ -80,3 +80,45 @@ def test_mistakes_are_reported(db: Path, tmp_path: Path) -> None:
     code, out = run(db, "select nope from posts")
     assert code == 1 and "nope" in out
     assert run(db, "select count(*) as n from posts") == (0, "n\n93\n")
+
+
+SANDBOX_ESCAPES = {
+    "copy to": "copy (select * from posts) to '{dir}/leak.csv'",
+    "read_csv": "select * from read_csv('{secret}')",
+    "read_parquet": "select * from read_parquet('{dir}/any.parquet')",
+    "read_text": "select * from read_text('{secret}')",
+    "glob": "select * from glob('{dir}/*')",
+    "attach": "attach '{dir}/other.duckdb' as other",
+    "export": "export database '{dir}/dump'",
+    "install": "install httpfs",
+    "load": "load httpfs",
+    "set": "set enable_external_access = true",
+    "reset": "reset enable_external_access",
+    "unlock": "set lock_configuration = false",
+    "pragma that writes": "pragma profiling_output = '{dir}/profile.json'",
+}
+
+
+@pytest.mark.parametrize("escape", SANDBOX_ESCAPES)
+def test_query_touches_no_file_and_no_network(db: Path, tmp_path: Path, escape: str) -> None:
+    """SQL from a researcher or a dashboard reads the dataset and nothing else."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password,hunter2\n", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    statement = SANDBOX_ESCAPES[escape].format(dir=tmp_path, secret=secret)
+    # also as the last of several statements, after a harmless one
+    for sql in (statement, f"select 1; {statement}"):
+        code, out = run(db, sql)
+        assert code == 1, (escape, out)
+        assert "hunter2" not in out
+        assert out.startswith("Error: ") and len(out.strip().splitlines()) == 1, out
+        assert "Traceback" not in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    # the connection is still good for reading the dataset
+    assert run(db, "select count(*) as n from posts") == (0, "n\n93\n")
+
+
+def test_query_may_use_temporary_tables(db: Path) -> None:
+    code, out = run(db, "create temp table mine as select post_id from posts limit 2; "
+                        "select count(*) as n from mine")
+    assert (code, out) == (0, "n\n2\n")

@@ -9,7 +9,7 @@ import pytest
 
 from reports import model as report_model
 from reports.filters import css_width, duration, interval, percent, utc, window
-from reports.untrusted import shorten, web_url
+from reports.untrusted import BIDI_CONTROLS, reveal_bidi, shorten, web_url
 
 
 def test_every_context_field_says_what_it_means() -> None:
@@ -79,3 +79,11 @@ def test_post_text_is_cut_at_a_word_and_marked() -> None:
 ])
 def test_only_web_urls_become_links(url: str | None, link: str | None) -> None:
     assert web_url(url) == link
+
+
+def test_bidirectional_controls_are_shown_not_obeyed() -> None:
+    # "\u202egnp.exe" would read "exe.png" in the report
+    text, _ = shorten("invoice \u202egnp.exe and \u2066x\u2069 \u200fy", 280)
+    assert text == "invoice [U+202E]gnp.exe and [U+2066]x[U+2069] [U+200F]y"
+    assert not set(text) & set(BIDI_CONTROLS)
+    assert reveal_bidi("plain العربية text") == "plain العربية text"  # RTL letters stay

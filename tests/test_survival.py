@@ -53,7 +53,10 @@ def test_the_hand_worked_table() -> None:
                                                pytest.approx(1 - 0.110948, abs=1e-6))
     assert km.answered_within(3.5 * H) == within_2h  # censorings do not move the curve
     assert km.answered_within(24 * H).value == pytest.approx(1.0)
-    assert (km.answered_within(24 * H).low, km.answered_within(24 * H).high) == (None, None)
+    # At 100 % the log-log band is undefined: the exact binomial interval of the 4 posts
+    # whose fate at 24 h is known (all answered), lower end 0.025 ** (1/4).
+    assert (km.answered_within(24 * H).low, km.answered_within(24 * H).high) == \
+        (pytest.approx(0.397635, abs=1e-6), 1.0)
     median = km.median()
     assert (median.value, median.low, median.high) == (2 * H, 1 * H, 5 * H)
 

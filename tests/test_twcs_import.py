@@ -89,7 +89,8 @@ def oracle_statuses(tweets: dict[str, Tweet]) -> dict[tuple[str, str], tuple[str
             addressed.add(brand_of[parent.author])
         for handle in MENTION.findall(t.text):
             addressed |= {b for a, b in brand_of.items() if a.lower() == handle.lower()}
-        addressed.discard(brand_of.get(t.author))
+        if t.author in brand_of:
+            continue  # a brand's post is never a customer post, of any brand
         for brand in addressed:
             answers = [a.created_at for a in brand_answers(t.tweet_id)
                        if brand_of[a.author] == brand and a.created_at > t.created_at]

@@ -2,14 +2,29 @@
 -- response_rate = answered / (answered + ignored); pending posts are too recent to judge and
 -- count in neither. Wilson 95 % interval. Response times are over answered posts only.
 -- Rates are NULL (not 0) when nothing could be judged.
+-- Questions (the classifier's, post_classes): Socialbakers' question response rate (QRR) and
+-- question response time (QRT), over the same judged posts.
 -- Negative reviews: customer posts rated 1-2 stars (Trustpilot reviews); their response rate
 -- is the figure Trustpilot shows on company profiles ("replied to N % of negative reviews").
 create or replace macro brand_metrics_at(
     window_start, window_end, sla_seconds, ignore_after_seconds, as_of
 ) as table
 with judged as (
-    select *
+    select customer_posts.*, post_classes.class
     from customer_posts_at(window_start, window_end, sla_seconds, ignore_after_seconds, as_of)
+        as customer_posts
+    left join post_classes
+        on post_classes.platform = customer_posts.platform
+        and post_classes.post_id = customer_posts.post_id
+),
+
+-- Posts addressed to the brand by another brand of the audit: not customer posts, counted
+-- so a reader sees what was left out.
+between_brands as (
+    select brand_id, coalesce(platform, 'all') as platform, count(*) as between_brands
+    from addressed_at(window_start, window_end, as_of)
+    where author_brand_id is not null
+    group by grouping sets ((brand_id, platform), (brand_id))
 ),
 
 brand_platforms as (
@@ -36,7 +51,23 @@ counted as (
         count(*) filter (where rating <= 2 and status in ('on_time', 'late'))
             as negative_answered,
         count(*) filter (where rating <= 2 and status in ('on_time', 'late', 'ignored'))
-            as negative_judged
+            as negative_judged,
+        count(*) filter (where class = 'question') as question_posts,
+        count(*) filter (where class = 'question' and status in ('on_time', 'late'))
+            as question_answered,
+        count(*) filter (where class = 'question' and status in ('on_time', 'late', 'ignored'))
+            as question_judged,
+        quantile_cont(response_seconds, 0.5) filter (where class = 'question')
+            as median_question_response_seconds,
+        -- response-time buckets (quintly's): upper ends included, unanswered = ignored
+        count(*) filter (where response_seconds <= 3600) as answered_within_1h,
+        count(*) filter (where response_seconds > 3600 and response_seconds <= 8 * 3600)
+            as answered_1h_to_8h,
+        count(*) filter (where response_seconds > 8 * 3600 and response_seconds <= 86400)
+            as answered_8h_to_24h,
+        count(*) filter (where response_seconds > 86400 and response_seconds <= 3 * 86400)
+            as answered_1d_to_3d,
+        count(*) filter (where response_seconds > 3 * 86400) as answered_after_3d
     from judged
     group by grouping sets ((brand_id, platform), (brand_id))
 ),
@@ -56,11 +87,24 @@ rates as (
         counted.p90_response_seconds,
         coalesce(counted.negative_reviews, 0) as negative_reviews,
         counted.negative_answered / nullif(counted.negative_judged, 0)
-            as negative_response_rate
+            as negative_response_rate,
+        coalesce(between_brands.between_brands, 0) as between_brands,
+        coalesce(counted.question_posts, 0) as question_posts,
+        counted.question_answered / nullif(counted.question_judged, 0)
+            as question_response_rate,
+        counted.median_question_response_seconds,
+        coalesce(counted.answered_within_1h, 0) as answered_within_1h,
+        coalesce(counted.answered_1h_to_8h, 0) as answered_1h_to_8h,
+        coalesce(counted.answered_8h_to_24h, 0) as answered_8h_to_24h,
+        coalesce(counted.answered_1d_to_3d, 0) as answered_1d_to_3d,
+        coalesce(counted.answered_after_3d, 0) as answered_after_3d
     from brand_platforms
     left join counted
         on counted.brand_id = brand_platforms.brand_id
         and counted.platform = brand_platforms.platform
+    left join between_brands
+        on between_brands.brand_id = brand_platforms.brand_id
+        and between_brands.platform = brand_platforms.platform
 ),
 
 final as (
@@ -74,20 +118,23 @@ final as (
         pending,
         answered,
         answered / nullif(judged, 0) as response_rate,
-        -- Wilson score interval, z = 1.959964 (95 %)
-        (answered / judged + 1.959964 ^ 2 / (2 * judged)
-            - 1.959964 * sqrt(answered / judged * (1 - answered / judged) / judged
-                + 1.959964 ^ 2 / (4 * judged ^ 2)))
-            / (1 + 1.959964 ^ 2 / judged) as response_rate_low,
-        (answered / judged + 1.959964 ^ 2 / (2 * judged)
-            + 1.959964 * sqrt(answered / judged * (1 - answered / judged) / judged
-                + 1.959964 ^ 2 / (4 * judged ^ 2)))
-            / (1 + 1.959964 ^ 2 / judged) as response_rate_high,
+        -- Wilson 95 % score interval, containing the rate by construction (intervals.sql)
+        wilson_low(answered, judged) as response_rate_low,
+        wilson_high(answered, judged) as response_rate_high,
         median_response_seconds,
         p90_response_seconds,
         on_time / nullif(judged, 0) as within_sla_rate,
         negative_reviews,
-        negative_response_rate
+        negative_response_rate,
+        between_brands,
+        question_posts,
+        question_response_rate,
+        median_question_response_seconds,
+        answered_within_1h,
+        answered_1h_to_8h,
+        answered_8h_to_24h,
+        answered_1d_to_3d,
+        answered_after_3d
     from (
         select * replace (
             case when judged = 0 then null else judged::double end as judged

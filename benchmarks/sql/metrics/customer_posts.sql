@@ -1,13 +1,83 @@
 -- customer_posts: one row per (customer post, brand it is addressed to) in the window.
--- A post is addressed to brand B when it is not written by one of B's accounts and either
--- replies directly to a post by B, mentions one of B's accounts, or is one the platform
--- itself addresses to B (post_addressees: a topic in B's community, a review of B). It is
+-- A post is addressed to brand B when it replies directly to a post by B, mentions one of
+-- B's accounts, or is one the platform itself addresses to B (post_addressees: a topic in B's
+-- community, a review of B): addressed_at(). It is a customer post when its author is no
+-- brand's account at all: posts between brands of the audit (a competitor's reply that
+-- carries @B) are never customer posts; brand_metrics counts them as between_brands. It is
 -- answered when one of B's accounts wrote a post anywhere in the reply subtree below it,
 -- after it.
 -- status: on_time (answered within $sla_seconds) | late (answered later) |
 --         ignored (unanswered, older than $ignore_after_seconds at $as_of) | pending (younger).
 -- Posts and answers created after $as_of do not exist yet for this judgement.
 -- Grain: (platform, post_id, brand_id).
+create or replace macro addressed_at(window_start, window_end, as_of) as table
+with brand_accounts as (
+    select platform, account_id, brand_id
+    from accounts
+    where brand_id is not null
+),
+
+post_links as (
+    select
+        posts.platform,
+        posts.post_id,
+        posts.author_id,
+        posts.created_at,
+        posts.parent_id,
+        brand_accounts.brand_id as author_brand_id
+    from posts
+    left join brand_accounts
+        on brand_accounts.platform = posts.platform
+        and brand_accounts.account_id = posts.author_id
+),
+
+replies_to_brand as (
+    select child.platform, child.post_id, parent.author_brand_id as brand_id, child.author_id,
+        child.created_at, child.author_brand_id
+    from post_links as child
+    join post_links as parent
+        on parent.platform = child.platform
+        and parent.post_id = child.parent_id
+    where parent.author_brand_id is not null
+),
+
+mentions_of_brand as (
+    select post.platform, post.post_id, brand_accounts.brand_id, post.author_id,
+        post.created_at, post.author_brand_id
+    from post_mentions
+    join brand_accounts
+        on brand_accounts.platform = post_mentions.platform
+        and brand_accounts.account_id = post_mentions.account_id
+    join post_links as post
+        on post.platform = post_mentions.platform
+        and post.post_id = post_mentions.post_id
+),
+
+posted_in_brand_space as (
+    select post.platform, post.post_id, post_addressees.brand_id, post.author_id,
+        post.created_at, post.author_brand_id
+    from post_addressees
+    join post_links as post
+        on post.platform = post_addressees.platform
+        and post.post_id = post_addressees.post_id
+),
+
+final as (
+    select distinct candidate.platform, candidate.post_id, candidate.brand_id,
+        candidate.author_id, candidate.created_at, candidate.author_brand_id
+    from (
+        select * from replies_to_brand
+        union all select * from mentions_of_brand
+        union all select * from posted_in_brand_space
+    ) as candidate
+    where candidate.author_brand_id is distinct from candidate.brand_id
+        and candidate.created_at >= window_start
+        and (window_end is null or candidate.created_at < window_end)
+        and candidate.created_at <= as_of
+)
+
+select * from final;
+
 create or replace macro customer_posts_at(
     window_start, window_end, sla_seconds, ignore_after_seconds, as_of
 ) as table
@@ -48,49 +118,11 @@ brand_posts as (
     where author_brand_id is not null
 ),
 
-replies_to_brand as (
-    select child.platform, child.post_id, parent.brand_id, child.author_id, child.created_at,
-        child.author_brand_id
-    from post_links as child
-    join brand_posts as parent
-        on parent.platform = child.platform
-        and parent.post_id = child.parent_id
-),
-
-mentions_of_brand as (
-    select post.platform, post.post_id, brand_accounts.brand_id, post.author_id,
-        post.created_at, post.author_brand_id
-    from post_mentions
-    join brand_accounts
-        on brand_accounts.platform = post_mentions.platform
-        and brand_accounts.account_id = post_mentions.account_id
-    join post_links as post
-        on post.platform = post_mentions.platform
-        and post.post_id = post_mentions.post_id
-),
-
-posted_in_brand_space as (
-    select post.platform, post.post_id, post_addressees.brand_id, post.author_id,
-        post.created_at, post.author_brand_id
-    from post_addressees
-    join post_links as post
-        on post.platform = post_addressees.platform
-        and post.post_id = post_addressees.post_id
-),
-
+-- Posts by customers only: a post by any brand's account is never a customer post.
 addressed as (
-    select distinct candidate.platform, candidate.post_id, candidate.brand_id,
-        candidate.author_id, candidate.created_at
-    from (
-        select * from replies_to_brand
-        union all select * from mentions_of_brand
-        union all select * from posted_in_brand_space
-    ) as candidate
-    cross join judgement
-    where candidate.author_brand_id is distinct from candidate.brand_id
-        and candidate.created_at >= judgement.starts_at
-        and (judgement.ends_at is null or candidate.created_at < judgement.ends_at)
-        and candidate.created_at <= judgement.judged_at
+    select platform, post_id, brand_id, author_id, created_at
+    from addressed_at(window_start, window_end, as_of)
+    where author_brand_id is null
 ),
 
 -- Every (brand post, ancestor) pair, walking up the reply chain from each brand post.
