@@ -110,7 +110,19 @@ def places(change: int | None) -> str:
     return f"{'▲' if change > 0 else '▼'} {abs(change)}"
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """A count with its noun in the right number: "1 run", "2 runs", "1,204 posts"."""
+    return f"{count(n)} {word if n == 1 else (words or word + 's')}"
+
+
+def possessive(name: str) -> str:
+    """A name's possessive: "Acme Air's", "Globex Airways'" (no "Airways's")."""
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "plural": plural,
+    "possessive": possessive,
     "points": points,
     "places": places,
     "percent": percent,
