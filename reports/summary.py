@@ -43,7 +43,7 @@ def executive_summary(headline: Sequence[BrandRow], sla_minutes: float,
         return (f"No customer post addressed to {client.name} could be judged yet"
                 f" ({client.pending} too recent to judge).",)
     sentences = [f"{client.name} answered {percent(client.response_rate.value)} of the "
-                 f"{count(client.judged)} judged customer posts ({count(client.answered)} "
+                 f"{plural(client.judged, 'judged customer post')} ({count(client.answered)} "
                  f"answered, {count(client.ignored)} ignored)"]
     if competitors:
         best = competitors[0]
@@ -79,7 +79,7 @@ def _speed(row: BrandRow, sla_minutes: float) -> str:
     text = (f"{percent(row.within_sla.value)} of {possessive(row.name)} judged posts were "
             f"answered within {sla_minutes:g} minutes ({count(row.on_time)})")
     if row.median_response_seconds is not None:
-        text += (f", and over the {count(row.answered)} answered posts the median first "
+        text += (f", and over the {plural(row.answered, 'answered post')} the median first "
                  f"response took {duration(row.median_response_seconds)}")
     return text + "."
 
