@@ -180,3 +180,11 @@ def test_pdf_browser_choice_names_the_fix(tmp_path: Path) -> None:
     assert chromium_executable(str(browser)) == str(browser)
     expected = str(DEFAULT_CHROMIUM) if DEFAULT_CHROMIUM.is_file() else None
     assert chromium_executable(None) == expected  # None: Playwright's own browser
+
+
+def test_a_week_that_fetched_nothing_is_no_trend_point() -> None:
+    from reports.benchmark import nothing_fetched
+
+    assert nothing_fetched((row("acme", "Acme", 0, 0, 0, client=True),
+                            row("globex", "Globex", 0, 0, 0)))
+    assert not nothing_fetched((row("acme", "Acme", 0, 0, 0, pending=2, client=True),))
