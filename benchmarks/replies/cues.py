@@ -92,7 +92,8 @@ EMAIL_CUE = _any(
     # fr
     r"(?:par|un)\s+(?:e-?mail|courriel|mail)", r"[ée]crivez-nous",
     # es / pt / it
-    r"(?:por|un|al|via)\s+(?:correo|e-?mail)", r"escr[íi]benos", r"(?:envie|mande)-?nos\s+um\s+e-?mail",
+    r"(?:por|un|al|via)\s+(?:correo|e-?mail)", r"escr[íi]benos",
+    r"(?:envie|mande)-?nos\s+um\s+e-?mail",
     r"scrivici\s+(?:una\s+)?(?:e-?mail|mail)", r"(?:via|per)\s+e-?mail",
     # nl
     r"\bmail\s+(?:ons|naar)\b", r"stuur\s+ons\s+een\s+e-?mail",
@@ -102,7 +103,8 @@ EMAIL_CUE = _any(
 PHONE_CUE = _any(
     rf"{PHONE}",
     # en
-    r"\bcall\s+(?:us|our|the\s+\w+\s+(?:team|line|desk|centre|center))\b", r"\bgive\s+(?:us|me)\s+a\s+(?:call|ring)",
+    r"\bcall\s+(?:us|our|the\s+\w+\s+(?:team|line|desk|centre|center))\b",
+    r"\bgive\s+(?:us|me)\s+a\s+(?:call|ring)",
     r"\b(?:ring|phone)\s+(?:us|our)\b", r"\b(?:please|kindly)\s+call\b",
     r"\b(?:call|phone|ring)\s+(?:you|u)\b", r"\bgive\s+you\s+a\s+call", r"\bcall[\s-]?back\b",
     r"return\s+(?:my|our)\s+call", r"(?:by|via|over\s+the)\s+(?:tele)?phone\b",
@@ -110,6 +112,8 @@ PHONE_CUE = _any(
     r"(?:contact|phone|good)\s+(?:phone\s+)?number\s+where\s+you\s+can\s+be\s+reached",
     r"\bcall\s+me\b.{0,3}\s+(?:option|button)", r"\bhotline\b", r"missed\s+your\s+call",
     r"\bspeak\s+with\s+(?:you|someone)\s+(?:by|on)\s+the\s+phone",
+    r"\bphone\s+(?:support|team|line)\b", r"\bsupport\s+line\b",
+    r"\bcall\s+centre\b|\bcall\s+center\b",
     # de
     r"\bruf(?:en)?\s+(?:sie\s+)?(?:uns|mich)\b.{0,30}\ban\b", r"\banrufen\b", r"\btelefonisch\b",
     r"r[üu]ckruf",
@@ -134,16 +138,21 @@ WEB_VERB = _any(
     r"\bconnect(?:ing)?\s+with\s+(?:us|our)\b", r"\bwrite\s+to\s+us\b", r"\btell\s+us\s+more\b",
     r"\bshare\s+(?:more|this|your\s+details|some|the\s+details)\b",
     r"\bprovide\s+(?:us\s+with\s+)?(?:some|more|your|additional)?\s*(?:details|feedback|info)",
-    r"\bshare\s+more\s+here", r"let\s+our\s+team\s+know", r"\bfollow\s+up\s+here",
-    r"\bfill\s+(?:in|out)\b", r"\bsubmit\b", r"\bmake\s+a\s+report\b", r"\breport\s+(?:this|it)\s+(?:to|here|at|via)",
-    r"\bleave\s+(?:your\s+|us\s+)?feedback", r"feedback\s+(?:here|at|below)", r"love\s+to\s+hear\s+your\s+feedback",
+    r"\bshare\s+more\s+here", r"\bsend\s+us\s+(?:your|the|more|as\s+many|some)?\s*(?:details|info)",
+    r"\bprovide\s+(?:your|us\s+your)\s+(?:contact|order|account)", r"let\s+our\s+team\s+know",
+    r"\bfollow\s+up\s+here",
+    r"\bfill\s+(?:in|out)\b", r"\bsubmit\b", r"\bmake\s+a\s+report\b",
+    r"\breport\s+(?:this|it)\s+(?:to|here|at|via)",
+    r"\bleave\s+(?:your\s+|us\s+)?feedback", r"feedback\s+(?:here|at|below)",
+    r"love\s+to\s+hear\s+your\s+feedback",
     r"\bcontinue\s+(?:our|the|this)\s+conversation\s+there",
     r"use\s+the\s+following\s+link\s+to\s+reach", r"secure\s+link\s+provided",
     r"shared\s+your\s+details\s+on\s+the\s+link", r"details\s+through\s+the\s+(?:secure\s+)?link",
     r"(?:look\s+into|address)\s+this.{0,40}\bhere\b", r"\bupdate\s+that\s+by\s+connecting",
     r"schauen\s+wir.{0,60}an\b",
     # de
-    r"melde\s+dich", r"kontaktiere\s+uns", r"wende\s+dich\s+an", r"[üu]ber\s+(?:dieses|das)\s+formular",
+    r"melde\s+dich", r"kontaktiere\s+uns", r"wende\s+dich\s+an",
+    r"[üu]ber\s+(?:dieses|das)\s+formular",
     # fr
     r"contactez[\s-]nous", r"remplissez", r"via\s+ce\s+formulaire",
     # es / pt
@@ -155,11 +164,13 @@ WEB_VERB = _any(
     r"neem\s+contact\s+op", r"vul\s+.{0,20}\s+in\b",
 )
 WEB_DIRECT = _any(
-    FORM_LINK, r"\blive\s?chat", r"\bweb\s?chat", r"\bchat\s+(?:team|support|with\s+us|in\s+with\s+us)",
+    FORM_LINK, r"\blive\s?chat", r"\bweb\s?chat",
+    r"\bchat\s+(?:team|support|with\s+us|in\s+with\s+us)",
     r"\bweb\s+form\b", r"\bcontact\s+form\b", r"\bsupport\s+form\b", r"\bonline\s+form\b",
     r"\bour\s+forums?\b", r"\bchat\s+(?:here|at)\b",
     # a link sent earlier in the thread: "confirm sharing your details through the secure link"
-    r"\bsecure\s+link\b", r"\blink\s+(?:provided|shared|sent|given)\s+(?:to\s+you\s+)?(?:earlier|before|above)",
+    r"\bsecure\s+link\b",
+    r"\blink\s+(?:provided|shared|sent|given)\s+(?:to\s+you\s+)?(?:earlier|before|above)",
     r"\b(?:details|info)\s+(?:on|through|via|using)\s+the\s+link\b", r"\blink\s+from\s+above\b",
     r"kontaktformular", r"formulaire\s+de\s+contact", r"formulario\s+de\s+contacto",
     r"modulo\s+di\s+contatto", r"contactformulier", r"formul[áa]rio\s+de\s+contato",
@@ -171,7 +182,8 @@ WEB_LINK_WINDOW = 120
 
 # --- other: in-app support, "contact us directly" with no channel named -------------------
 OTHER = _any(
-    r"\bin-?app\b", r"\b(?:through|via|in)\s+the\s+\w+\s+app\b(?!\s+store)", r"off\s+social\s+media",
+    r"\bin-?app\b", r"\b(?:through|via|in)\s+the\s+\w+\s+app\b(?!\s+store)",
+    r"off\s+social\s+media",
     r"contact\s+(?:us|them)\s+directly", r"approach\s+the\s+support\s+team",
     r"return\s+to\s+our\s+chat",
     r"in\s+der\s+app", r"dans\s+l'application", r"en\s+la\s+app", r"nell'app", r"in\s+de\s+app",
@@ -189,22 +201,33 @@ OPTIONAL = _any(
     r"are\s+(?:still|having)|'re\s+(?:still|having)|experience|run\s+into)",
     r"\bif\s+(?:that|this|those|these|it|the\s+steps|they)\s+(?:doesn't|don't|didn't|does\s+not|"
     r"do\s+not|still|won't|fail)", r"\bif\s+(?:there's\s+)?(?:anything|something)\b",
-    r"\bif\s+(?:needed|necessary)\b", r"\bif\s+no\s+(?:change|luck|improvement)\b", r"\bshould\s+you\b", r"\bwhenever\b",
+    r"\bif\s+(?:needed|necessary)\b", r"\bif\s+no\s+(?:change|luck|improvement)\b",
+    r"\bshould\s+you\b", r"\bwhenever\b",
     r"\bany\s?time\b", r"\bin\s+case\b", r"\bfeel\s+free\b", r"\byou\s+can\s+(?:also|always)\b",
     r"\balternatively\b", r"\bif\s+you\s+(?:ever|still)\b", r"\byou\s+can\s+reach\b",
-    r"\bfalls\b", r"\bwenn\s+(?:du|sie|ihr)\s+(?:noch|weitere)", r"\bbei\s+(?:weiteren\s+)?fragen\b", r"\bjederzeit\b",
+    r"\bfalls\b", r"\bwenn\s+(?:du|sie|ihr)\s+(?:noch|weitere)",
+    r"\bbei\s+(?:weiteren\s+)?fragen\b", r"\bjederzeit\b",
     r"\bsi\s+(?:vous|tu)\s+avez?\b", r"n'h[ée]sitez\s+pas", r"\bsi\s+necesitas\b", r"no\s+dudes",
-    r"\ben\s+caso\s+de\b", r"\bse\s+(?:hai|avete)\s+bisogno\b", r"non\s+esitare", r"\bals\s+je\s+nog\b",
+    r"\ben\s+caso\s+de\b", r"\bse\s+(?:hai|avete)\s+bisogno\b", r"non\s+esitare",
+    r"\bals\s+je\s+nog\b",
     r"\bmocht\b", r"aarzel\s+niet", r"\bcaso\s+(?:precise|tenha)\b", r"n[ãa]o\s+hesite",
     r"qualquer\s+d[úu]vida",
 )
 # Words that cancel a cue just before it: "we can't contact passengers by email".
 NEGATION = re.compile(r"\b(?:not|unable|can't|cannot|won't|don't|no\s+longer|never|nicht|"
                       r"kein|pas|no\s+podemos|non\s+possiamo|niet|n[ãa]o\s+podemos)\b"
-                      r"[^.,;:!?]{0,40}$", re.IGNORECASE)
+                      r"[^.,;:!?]{0,40}$"
+                      # asking whether the customer already did: "have you contacted us?"
+                      r"|\b(?:have|did|were|has)\s+(?:you|they|she|he)\b[^.,;:!?]{0,30}$",
+                      re.IGNORECASE)
 # A clause that states a condition is not an answer ("if you'd like to cancel, ...").
 CONDITION = re.compile(r"^\W*(?:if|should|when|once|in\s+case|falls|wenn|si|se|als|mocht|caso)\b",
                        re.IGNORECASE)
+# Words in a contact verb's own sentence that point at a link wherever it stands.
+POINTER_IN_SENTENCE = re.compile(r"\b(?:this|the|following)\s+link\b|\blink\s+below\b|"
+                                 r"\b(?:siguiente|seguinte|seguente)\s+(?:enlace|link)\b|"
+                                 r"\bfolgenden?\s+link\b|\blien\s+ci-dessous\b",
+                                 re.IGNORECASE)
 # The sentence after a contact verb still holds its link when it only points at one:
 # "Contacta con Servicio al Cliente. Lo puedes hacer a través del siguiente enlace: <link>".
 POINTER = re.compile(r"^\W*(?:zurlz|zformlinkz)\W*$|\b(?:link|enlace|here|below|following|"

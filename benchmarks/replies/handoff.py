@@ -14,25 +14,33 @@ import re
 # What confirms: having sent, done, followed, or agreeing to do it, in seven languages.
 CONFIRM = re.compile("|".join([
     # en
+    r"\b(?:i|we)\s+(?:already\s+|just\s+)?(?:dm|pm|inbox|message|messaged|e-?mailed|called)\b",
+    r"\bsen[dt]\s+(?:you\s+|u\s+)?(?:a\s+|the\s+|my\s+)?(?:dm|pm|message|e-?mail)",
     r"\bdone\b", r"\bsent\b", r"\bsending\b", r"\bdm'?e?d\b", r"\bdm\s+sent\b", r"\bjust\s+did\b",
-    r"\bi\s+did\b", r"\bi\s+have\b", r"\bfollowed\b", r"\bwill\s+do\b", r"\bi\s+will\b", r"\bi'?ll\s+do\b",
+    r"\bi\s+did\b", r"\bi\s+have\b", r"\bfollowed\b", r"\bwill\s+do\b", r"\bi\s+will\b",
+    r"\bi'?ll\s+do\b",
     r"\bmessaged\b", r"\breplied\b", r"\bresponded\b", r"\bsubmitted\b", r"\bfilled\b",
     r"\bcompleted\b", r"\bcheck\s+(?:your\s+|the\s+|my\s+)?(?:dms?|inbox|messages?)\b",
-    r"\bsure\b", r"\bok(?:ay)?\b", r"\bcool\b", r"\bgot\s+it\b", r"\bon\s+it\b", r"\bi\s+sure\s+can\b",
+    r"\bsure\b", r"\bok(?:ay)?\b", r"\bcool\b", r"\bgot\s+it\b", r"\bon\s+it\b",
+    r"\bi\s+sure\s+can\b",
     r"\bi\s+can\b", r"\bspoke\s+(?:with|to)\b", r"\breturn\s+your\s+call\b",
-    r"\bput\s+in\s+a\s+request\b", r"\bnot\s+yet\s+but\s+i\s+will\b", r"\banytime\b", r"\bwhenever\b",
+    r"\bput\s+in\s+a\s+request\b", r"\bnot\s+yet\s+but\s+i\s+will\b", r"\banytime\b",
+    r"\bwhenever\b",
     r"✔|✅|👍",
     # de / fr / es / it / nl / pt
     r"\berledigt\b", r"\bgesendet\b", r"\bgeschickt\b", r"\bgemacht\b", r"\bc'est\s+fait\b",
-    r"\benvoy[ée]e?\b", r"\bfait\b", r"\bhecho\b", r"\blisto\b", r"\benviad[oa]\b", r"\bte\s+escrib[íi]\b",
+    r"\benvoy[ée]e?\b", r"\bfait\b", r"\bhecho\b", r"\blisto\b", r"\benviad[oa]\b",
+    r"\bte\s+escrib[íi]\b",
     r"\bfatto\b", r"\binviat[oa]\b", r"\bti\s+ho\s+scritto\b", r"\bgedaan\b", r"\bverstuurd\b",
     r"\bverzonden\b", r"\bfeito\b", r"\benviei\b", r"\bmandei\b", r"\bpronto\b",
 ]), re.IGNORECASE)
 # What makes it more than a confirmation: a question, a "but", a complaint about waiting.
 NOT_ONLY = re.compile("|".join([
     r"\?", r"\bbut\b", r"\bstill\b", r"\bno\s+(?:one|response|reply|answer)\b", r"\bnobody\b",
+    r"\bno-?one\b",
     r"\bhaven'?t\b", r"\bhasn'?t\b", r"\bnot\s+(?:heard|received|get|got|working|helpful)\b",
-    r"\bnot\s+sure\b", r"\b(?:did|do|does|has|have|was|is)\s+not\b", r"\b(?:wasn|isn|aren|weren)'?t\b",
+    r"\bnot\s+sure\b", r"\bshould\b", r"\b(?:did|do|does|has|have|was|is)\s+not\b",
+    r"\b(?:wasn|isn|aren|weren)'?t\b",
     r"\bdidn'?t\b", r"\bdon'?t\b", r"\bcan'?t\b", r"\bwon'?t\b", r"\bagain\b", r"\bwhy\b",
     r"\balready\s+(?:did|done|tried|spoke|called)\b.{0,40}\b(?:no|not|nothing|useless)\b",
     r"\bweeks?\b", r"\bdays?\s+ago\b", r"\bfix\b", r"\brefund\b", r"\bworst\b", r"\bterrible\b",
@@ -58,7 +66,8 @@ def is_handoff_confirmation(text: str) -> bool:
     asked for ("Done", "DM sent", "I've sent you a DM", "will do, thanks"). Pass the text of
     a post written by the same customer after the brand's redirect in the same thread; the
     function does not check that context itself."""
-    body = _NOISE.sub(" ", html.unescape(text)).strip()
+    body = html.unescape(text).replace("\u2019", "'").replace("\u2018", "'")
+    body = _NOISE.sub(" ", body).strip()
     if not CONFIRM.search(body) or NOT_ONLY.search(body):
         return False
     rest = _SMALL.sub(" ", CONFIRM.sub(" ", body))

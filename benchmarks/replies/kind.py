@@ -39,7 +39,7 @@ def normalise(text: str) -> str:
     """Lower-cased reply with mentions dropped and links, e-mail addresses and phone
     numbers replaced by the tokens in `cues` (DM composer links, contact-form links, other
     links, addresses, numbers)."""
-    out = html.unescape(text)
+    out = html.unescape(text).replace("\u2019", "'").replace("\u2018", "'")
     out = cues.DM_LINK_RE.sub(f" {cues.DM_LINK} ", out)
     out = cues.FORM_LINK_RE.sub(f" {cues.FORM_LINK} ", out)
     out = cues.ANY_URL_RE.sub(f" {cues.URL} ", out)
@@ -107,6 +107,9 @@ def _cues(norm: str) -> list[_Cue]:
         for m in cues.WEB_VERB.finditer(sentence):
             before = sentence[max(0, m.start() - cues.WEB_LINK_WINDOW):m.start()]
             window = before + sentence[m.start():] + " " + following
+            if cues.POINTER_IN_SENTENCE.search(sentence[m.start():]):
+                # "reach out to me at this link. Thanks! <link>": the link may come later
+                window += " " + norm[start + len(sentence):]
             if ((cues.URL in window or cues.FORM_LINK in window)
                     and not cues.NEGATION.search(sentence[:m.start()])):
                 found.append(_Cue(start + m.start(), "web", _optional(sentence, m.start()),
@@ -125,8 +128,11 @@ def _optional(sentence: str, at: int) -> bool:
             before = sentence[bounds[i - 1]:bounds[i]] if i else ""
             after = sentence[bounds[i + 1]:bounds[i + 2]] if i + 2 < len(bounds) else ""
             after = after.replace(cues.URL, "").replace(cues.FORM_LINK, "")
-            return any(cues.OPTIONAL.search(part) and (part is own or cues.CONDITION.search(part))
-                       for part in (own, before, after))
+            # "call us on <number> or email <address>": the option covers both
+            alternative = before.endswith(" or ") and cues.OPTIONAL.search(before)
+            return bool(alternative) or any(
+                cues.OPTIONAL.search(part) and (part is own or cues.CONDITION.search(part))
+                for part in (own, before, after))
     return False
 
 
