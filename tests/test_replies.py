@@ -234,3 +234,5 @@ def test_templated_texts_needs_enough_fast_copies() -> None:
                             max_delay_s=60)
     assert found == {template_key(fast[0][0])}
     assert templated_texts(fast, min_posts=6) == set()
+    # a short courtesy is typed alike by people: never a template on its own
+    assert templated_texts([("@5 You're welcome! ^D", 3.0)] * 20) == set()

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 MIN_POSTS = 5  # a text posted this often, each this fast, is a template ...
 MAX_DELAY_S = 60.0  # ... no person types the same reply five times within a minute each
+MIN_WORDS = 4  # "thanks", "you're welcome": short enough for people to type alike
 
 _NOISE = re.compile(r"https?://\S+|(?<![\w@])@\w+")
 _SIGNATURE = re.compile(r"(?:\s[\^*~]\s?\w+|\s[-–/]\s?\w+\.?)\s*$")
@@ -30,14 +31,14 @@ def template_key(text: str) -> str:
 
 
 def templated_texts(replies: Iterable[tuple[str, float | None]], min_posts: int = MIN_POSTS,
-                    max_delay_s: float = MAX_DELAY_S) -> set[str]:
+                    max_delay_s: float = MAX_DELAY_S, min_words: int = MIN_WORDS) -> set[str]:
     """Template keys posted at least `min_posts` times within `max_delay_s` seconds each.
 
-    Pass one (text, delay) pair per brand reply, delay = seconds from the customer post to
-    the reply (None when unknown: such replies do not count). Returns the set of
-    `template_key` values; a reply is templated when its key is in the set and its own delay
-    is within `max_delay_s`.
+    Pass one (text, delay) pair per brand reply of one brand, delay = seconds from the
+    customer post to the reply (None when unknown: such replies do not count). Keys shorter
+    than `min_words` words never count. Returns the set of `template_key` values; a reply is
+    templated when its key is in the set and its own delay is within `max_delay_s`.
     """
     fast = Counter(template_key(text) for text, delay in replies
                    if delay is not None and 0 <= delay <= max_delay_s)
-    return {key for key, n in fast.items() if key and n >= min_posts}
+    return {key for key, n in fast.items() if len(key.split()) >= min_words and n >= min_posts}
