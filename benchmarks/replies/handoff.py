@@ -33,7 +33,7 @@ CONFIRM = re.compile("|".join([
     r"\bte\s+escrib[íi]\b",
     r"\bfatto\b", r"\binviat[oa]\b", r"\bti\s+ho\s+scritto\b", r"\bgedaan\b", r"\bverstuurd\b",
     r"\bverzonden\b", r"\bfeito\b", r"\benviei\b", r"\bmandei\b", r"\bpronto\b",
-]), re.IGNORECASE)
+]))
 # What makes it more than a confirmation: a question, a "but", a complaint about waiting.
 NOT_ONLY = re.compile("|".join([
     r"\?", r"\bbut\b", r"\bstill\b", r"\bno\s+(?:one|response|reply|answer)\b", r"\bnobody\b",
@@ -47,7 +47,7 @@ NOT_ONLY = re.compile("|".join([
     r"\baber\b", r"\bnoch\s+(?:nicht|immer)\b", r"\bmais\b", r"\btoujours\s+pas\b", r"\bpero\b",
     r"\btodav[íi]a\b", r"\bma\b", r"\bancora\b", r"\bmaar\b", r"\bnog\s+steeds\b", r"\bmas\b",
     r"\bainda\b",
-]), re.IGNORECASE)
+]))
 # Words allowed around the confirmation without making it new content.
 _SMALL = re.compile("|".join([
     r"\b(?:hi|hello|hey|thanks?|thank\s+you|thx|ty|please|pls|plz|great|awesome|perfect|"
@@ -56,7 +56,7 @@ _SMALL = re.compile("|".join([
     r"information|dm|dms|message|messages|direct|private|request|form|email|e-mail|number|"
     r"with|and|over|via|in|on|as|asked|requested|too|again|team|thx|again|can|do|did|will|"
     r"check|it|out|look|forward|reply|appreciate|hope|soon)\b",
-]), re.IGNORECASE)
+]))
 _NOISE = re.compile(r"https?://\S+|(?<![\w@])@\w+|__\w+__|[\d()+:/-]{7,}")
 MAX_OTHER_WORDS = 6  # words beyond the confirmation and small talk before it is new content
 
@@ -66,7 +66,7 @@ def is_handoff_confirmation(text: str) -> bool:
     asked for ("Done", "DM sent", "I've sent you a DM", "will do, thanks"). Pass the text of
     a post written by the same customer after the brand's redirect in the same thread; the
     function does not check that context itself."""
-    body = html.unescape(text).replace("\u2019", "'").replace("\u2018", "'")
+    body = html.unescape(text).replace("\u2019", "'").replace("\u2018", "'").lower()
     body = _NOISE.sub(" ", body).strip()
     if not CONFIRM.search(body) or NOT_ONLY.search(body):
         return False
