@@ -14,7 +14,9 @@ import pytest
 from benchmarks.replies import (
     CHANNELS,
     ReplyKind,
+    ThreadPost,
     classify_reply,
+    handoff_post_ids,
     is_handoff_confirmation,
     template_key,
     templated_texts,
@@ -216,6 +218,25 @@ def test_handoff_detection_on_held_out_follow_ups() -> None:
     assert len(data) >= 75 and sum(gold) >= 20
     assert tp / sum(predicted) >= MIN_HANDOFF_PRECISION
     assert tp / sum(gold) >= MIN_HANDOFF_RECALL
+
+
+def test_handoff_status_needs_an_earlier_redirect_to_the_same_customer() -> None:
+    def post(pid: str, author: str, t: float, text: str, reply_to: str | None = None,
+             thread: str = "t1") -> ThreadPost:
+        return ThreadPost(pid, thread, author, author == "brand", t, text, reply_to)
+
+    posts = [
+        post("c1", "ann", 0, "@Acme my bag is lost"),
+        post("b1", "brand", 60, "@ann Sorry! Please DM us your booking reference.", "c1"),
+        post("c2", "ann", 120, "@Acme Done", "b1"),  # handoff
+        post("c3", "bob", 130, "@Acme done"),  # not the customer the redirect answered
+        post("c4", "ann", 200, "@Acme sent, but why no reply?"),  # more than a confirmation
+        post("x1", "eve", 0, "@Acme Done", thread="t2"),  # no redirect in its thread
+        post("y1", "dan", 0, "@Acme where is my parcel", thread="t3"),
+        post("y2", "dan", 30, "@Acme DM sent", thread="t3"),  # before the redirect
+        post("y3", "brand", 40, "@dan The parcel arrives today.", "y1", thread="t3"),
+    ]
+    assert handoff_post_ids(posts) == {"c2"}
 
 
 # --- templated replies -------------------------------------------------------------------------
