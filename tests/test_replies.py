@@ -177,7 +177,7 @@ def test_labelled_sample_is_what_provenance_says() -> None:
     all_rows = labelled()
     assert len({r["text"] for r in all_rows}) == len(all_rows) >= 600
     assert {r["file"] for r in all_rows} == {"head5000", "random5000", "sample"}
-    assert {r["split"]: 0 for r in all_rows}.keys() == {"dev", "heldout", "fresh"}
+    assert {r["split"] for r in all_rows} == {"dev", "heldout", "fresh"}
     assert len(rows("dev")) == len(rows("heldout")) == 320 and len(rows("fresh")) == 240
     for r in all_rows:
         assert r["kind"] in ("public", "redirect")
