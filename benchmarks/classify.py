@@ -13,19 +13,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from typing import TYPE_CHECKING, Protocol
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from benchmarks import queries
+from benchmarks import queries, sqlfiles
 
 if TYPE_CHECKING:
     import duckdb
 
 CLASSES = ("question", "complaint", "praise", "other")
 BATCH = 50_000  # posts classified and written per statement
-_SQL = resources.files("benchmarks").joinpath("sql", "stats")
 
 # Customer-service words VADER's general lexicon scores as neutral, valence on its scale
 # (-4 .. +4). Chosen from the errors on the sample's "dev" half only, so the "heldout" half
@@ -105,7 +103,7 @@ def classify_posts(con: duckdb.DuckDBPyConnection, classifier: Classifier | None
     is re-classified. Returns how many posts were (re)classified.
     """
     method = classifier or VaderRules()
-    todo = queries.rows(con, _SQL.joinpath("unclassified_posts.sql").read_text("utf-8"),
+    todo = queries.rows(con, sqlfiles.load("stats/unclassified_posts.sql"),
                         {"classifier": method.name})
     stamp = now or datetime.now(UTC)
     for start in range(0, len(todo), BATCH):
@@ -129,7 +127,7 @@ def classify_posts(con: duckdb.DuckDBPyConnection, classifier: Classifier | None
 
 def class_shares(con: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     """Rows of sql/stats/class_shares.sql: brand_id, class, judged, ignored, ignored_share."""
-    return queries.rows(con, _SQL.joinpath("class_shares.sql").read_text("utf-8"))
+    return queries.rows(con, sqlfiles.load("stats/class_shares.sql"))
 
 
 def stored_classifiers(con: duckdb.DuckDBPyConnection) -> list[str]:

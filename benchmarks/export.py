@@ -16,10 +16,11 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import duckdb
+
+from benchmarks import sqlfiles
 
 RELATIONS = ("posts", "accounts", "customer_posts", "brand_metrics")
 FORMATS = ("parquet", "csv")
@@ -30,7 +31,6 @@ PSEUDONYMISED = ("posts", "accounts", "customer_posts")  # brand_metrics names b
 MIN_KEY_BYTES = 16
 _SHA256_BLOCK = 64
 REMOVED_MENTION = "@[removed]"
-_SQL = resources.files("benchmarks").joinpath("sql", "export")
 # An @-mention: not inside a word or an e-mail address; Bluesky handles are domains,
 # Mastodon ones may carry @instance, X ones are screen names.
 _MENTION = re.compile(
@@ -64,12 +64,12 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str,
             raise ExportKeyError(f"the pseudonymisation key must be at least {MIN_KEY_BYTES} "
                                  f"bytes long, got {len(key)}")
         _register_pseudonymisation(con, key)
-        con.execute(_SQL.joinpath("brand_posts.sql").read_text(encoding="utf-8"))
+        con.execute(sqlfiles.load("export/brand_posts.sql"))
     out_dir.mkdir(parents=True, exist_ok=True)
     con.execute("set preserve_insertion_order = false")  # lets COPY stream in less memory
     written = []
     for relation in RELATIONS:
-        query = (_SQL.joinpath(f"{relation}.sql").read_text(encoding="utf-8")
+        query = (sqlfiles.load(f"export/{relation}.sql")
                  if key is not None and relation in PSEUDONYMISED
                  else f"select * from {relation}")
         written.append(_copy(con, relation, query, out_dir, fmt))
@@ -128,7 +128,7 @@ def _register_pseudonymisation(con: duckdb.DuckDBPyConnection, key: bytes) -> No
     with contextlib.suppress(duckdb.InvalidInputException):  # not registered yet
         con.remove_function("strip_mentions")
     inner, outer = hmac_pads(key)
-    con.execute(_SQL.joinpath("pseudonym.sql").read_text(encoding="utf-8")
+    con.execute(sqlfiles.load("export/pseudonym.sql")
                 .replace("$inner_pad", inner).replace("$outer_pad", outer))
     con.create_function("strip_mentions", mention_stripper(brand_mention_names(con)),
                         [VARCHAR, VARCHAR], VARCHAR, side_effects=False)

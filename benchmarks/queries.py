@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 import duckdb
 
+from benchmarks import sqlfiles
 from benchmarks.errors import NoCrawlYet
 
 METRIC_COLUMNS = (
@@ -45,8 +45,7 @@ def judge_at(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
     """
     con.execute("create or replace temp table judged_as_of as "
                 "select $as_of::timestamptz as as_of", {"as_of": as_of})
-    con.execute(resources.files("benchmarks").joinpath(
-        "sql/staging/audit_params_as_of.sql").read_text(encoding="utf-8"))
+    con.execute(sqlfiles.load("staging/audit_params_as_of.sql"))
 
 
 def dataset_schema(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -56,9 +55,8 @@ def dataset_schema(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     `meaning` and `columns`, a list of {`column`, `type`, `meaning`}. Meanings are the
     database's comments, the same words as docs/dataset.md.
     """
-    sql = resources.files("benchmarks").joinpath("sql", "catalog", "dataset_schema.sql")
     relations: dict[str, dict[str, Any]] = {}
-    for row in rows(con, sql.read_text(encoding="utf-8")):
+    for row in rows(con, sqlfiles.load("catalog/dataset_schema.sql")):
         relation = relations.setdefault(row["relation"], {
             "relation": row["relation"], "kind": row["kind"],
             "meaning": row["relation_meaning"], "columns": []})

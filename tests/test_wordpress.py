@@ -20,6 +20,7 @@ import tomli_w
 
 from benchmarks import store
 from benchmarks.config import PLATFORMS
+from benchmarks.recorder import RunWindow, recording
 from crawler.parsers import wordpress
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
@@ -140,17 +141,12 @@ def test_the_fixture_conversation_is_judged_as_worked_out_by_hand(tmp_path: Path
     nobody answers: at as_of (10-08 00:00) it is 60 h old, younger than 72 h: pending. The
     article and the brand's comments are not customer posts."""
     con = store.connect(tmp_path / "wp.duckdb")
-    window = store.RunWindow("wp", "acme", datetime(2026, 10, 1, tzinfo=UTC), None, 3600,
-                             72 * 3600, FETCHED)
-    run_id = store.start_run(con, window, [("acme", "Acme")])
+    window = RunWindow("wp", "acme", datetime(2026, 10, 1, tzinfo=UTC), None, 3600,
+                       72 * 3600, FETCHED)
     parsed = rest_parsed()
-    store.upsert_accounts(con, [(a.platform, a.account_id, a.handle, a.display_name, a.followers,
-                                 a.brand_id, a.url, a.fetched_at, run_id)
-                                for a in {a.account_id: a for a in parsed.accounts}.values()])
-    store.upsert_posts(con, [(p.platform, p.post_id, p.url, p.author_id, p.created_at, p.text,
-                              p.parent_id, p.root_id, p.brand_id, False, None, None, None, None,
-                              p.fetched_at, run_id) for p in parsed.posts])
-    store.finish_run(con, run_id, "finished", {})
+    with recording(con, window, [("acme", "Acme")]) as run:
+        run.upsert_accounts({a.account_id: a for a in parsed.accounts}.values())
+        run.upsert_posts(parsed.posts)
     got = {r[0]: (r[1], r[2]) for r in con.execute(
         "select post_id, status, response_seconds from customer_posts").fetchall()}
     con.close()
