@@ -21,6 +21,7 @@ from benchmarks.errors import MixedXSources, SchemaOutOfDate
 
 _PACKAGE = resources.files("benchmarks")
 _VIEW_FILES = ("sql/staging/audit_params.sql", "sql/metrics/intervals.sql",
+               "sql/metrics/business_hours.sql",
                "sql/metrics/customer_posts.sql", "sql/metrics/brand_metrics.sql",
                "sql/metrics/brand_metrics_current.sql")
 
