@@ -78,6 +78,14 @@ comment on column post_classes.sentiment is 'the classifier''s score in [-1, 1] 
 comment on column post_classes.classifier is 'name and version of the method that decided (`vader-rules-1`)';
 comment on column post_classes.classified_at is 'when';
 
+comment on table business_hours is 'when each brand''s care desk is open';
+comment on column business_hours.brand_id is 'the brand (key)';
+comment on column business_hours.timezone is 'IANA timezone of the desk (daylight-saving changes follow it)';
+comment on column business_hours.days is 'ISO weekdays it is open, 1 = Monday … 7 = Sunday';
+comment on column business_hours.opens is 'local opening and closing time on those days';
+comment on column business_hours.closes is 'local opening and closing time on those days';
+comment on column business_hours.holidays is 'local dates it is closed all day';
+
 comment on table brand_metrics_history is 'the metrics as each benchmark run reported them';
 comment on column brand_metrics_history.run_id is 'the benchmark run (`runs.run_id`)';
 comment on column brand_metrics_history.week is 'Monday of the UTC week the run''s `as_of` falls in; trends use the last run of each week';
@@ -123,7 +131,8 @@ comment on column customer_posts.created_at is 'when the customer posted it';
 comment on column customer_posts.first_response_at is 'the brand''s first answer below it; NULL if none';
 comment on column customer_posts.first_response_id is '`post_id` of that answer';
 comment on column customer_posts.response_seconds is '`first_response_at - created_at`';
-comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending`';
+comment on column customer_posts.business_response_seconds is 'the same span counted only while the brand''s desk is open (`business_hours`); NULL when the brand has no business hours or the post is unanswered';
+comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending`; on_time and late are judged on `business_response_seconds` where the brand has business hours';
 comment on column customer_posts.url is 'from `posts`';
 comment on column customer_posts.text is 'from `posts`';
 comment on column customer_posts.parent_id is 'from `posts`';
@@ -144,6 +153,7 @@ comment on column brand_metrics.response_rate_low is 'Wilson 95 % score interval
 comment on column brand_metrics.response_rate_high is 'Wilson 95 % score interval, clamped so it always contains `response_rate` (floating point can put an end one ulp outside at 0 % and 100 %); macros `wilson_low(k, n)`, `wilson_high(k, n)`';
 comment on column brand_metrics.median_response_seconds is 'over answered posts; linear interpolation between order statistics';
 comment on column brand_metrics.p90_response_seconds is 'over answered posts; linear interpolation between order statistics';
+comment on column brand_metrics.median_business_response_seconds is 'the median of `business_response_seconds` over answered posts; NULL without business hours';
 comment on column brand_metrics.within_sla_rate is 'on_time / (answered + ignored)';
 comment on column brand_metrics.negative_reviews is 'customer posts rated 1–2 stars (Trustpilot reviews); 0 where nothing is rated';
 comment on column brand_metrics.negative_response_rate is 'the response rate over those: answered / (answered + ignored) among reviews rated 1–2, the figure Trustpilot shows on company profiles; NULL when none could be judged';
@@ -178,6 +188,7 @@ comment on column brand_metrics_current.within_sla_rate is 'as in `brand_metrics
 comment on column brand_metrics_current.negative_reviews is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.negative_response_rate is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.between_brands is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.median_business_response_seconds is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.question_posts is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.answered_within_1h is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.answered_1h_to_8h is 'as in `brand_metrics`, judged now';

@@ -47,6 +47,7 @@ counted as (
         count(*) filter (where status = 'pending') as pending,
         quantile_cont(response_seconds, 0.5) as median_response_seconds,
         quantile_cont(response_seconds, 0.9) as p90_response_seconds,
+        quantile_cont(business_response_seconds, 0.5) as median_business_response_seconds,
         count(*) filter (where rating <= 2) as negative_reviews,
         count(*) filter (where rating <= 2 and status in ('on_time', 'late'))
             as negative_answered,
@@ -85,6 +86,7 @@ rates as (
         coalesce(counted.on_time + counted.late + counted.ignored, 0) as judged,
         counted.median_response_seconds,
         counted.p90_response_seconds,
+        counted.median_business_response_seconds,
         coalesce(counted.negative_reviews, 0) as negative_reviews,
         counted.negative_answered / nullif(counted.negative_judged, 0)
             as negative_response_rate,
@@ -134,7 +136,8 @@ final as (
         answered_1h_to_8h,
         answered_8h_to_24h,
         answered_1d_to_3d,
-        answered_after_3d
+        answered_after_3d,
+        median_business_response_seconds
     from (
         select * replace (
             case when judged = 0 then null else judged::double end as judged

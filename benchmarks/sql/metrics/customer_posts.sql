@@ -6,7 +6,8 @@
 -- carries @B) are never customer posts; brand_metrics counts them as between_brands. It is
 -- answered when one of B's accounts wrote a post anywhere in the reply subtree below it,
 -- after it.
--- status: on_time (answered within $sla_seconds) | late (answered later) |
+-- status: on_time (answered within $sla_seconds; on the business clock, business_seconds(),
+--         where the brand has open hours in business_hours) | late (answered later) |
 --         ignored (unanswered, older than $ignore_after_seconds at $as_of) | pending (younger).
 -- Posts and answers created after $as_of do not exist yet for this judgement.
 -- Grain: (platform, post_id, brand_id).
@@ -158,6 +159,24 @@ first_responses as (
     group by all
 ),
 
+-- The response time counted in the brand's open hours, for brands that have them.
+business as (
+    select
+        first_responses.platform,
+        first_responses.post_id,
+        first_responses.brand_id,
+        business_seconds(addressed.created_at, first_responses.first_response_at,
+            hours.timezone, hours.days, hours.opens, hours.closes, hours.holidays)
+            as business_response_seconds
+    from first_responses
+    join addressed
+        on addressed.platform = first_responses.platform
+        and addressed.post_id = first_responses.post_id
+        and addressed.brand_id = first_responses.brand_id
+    join business_hours as hours
+        on hours.brand_id = first_responses.brand_id
+),
+
 final as (
     select
         addressed.platform,
@@ -172,8 +191,11 @@ final as (
         -- whole microseconds divided once: the same double as any other exact computation
         datediff('microsecond', addressed.created_at, first_responses.first_response_at)
             / 1e6 as response_seconds,
+        business.business_response_seconds,
+        -- the SLA is judged on the business clock where the brand has open hours
         case
-            when response_seconds <= judgement.sla_seconds_ then 'on_time'
+            when coalesce(business.business_response_seconds, response_seconds)
+                <= judgement.sla_seconds_ then 'on_time'
             when response_seconds is not null then 'late'
             when datediff('microsecond', addressed.created_at, judgement.judged_at)
                 > judgement.ignore_after_seconds_ * 1e6 then 'ignored'
@@ -193,6 +215,10 @@ final as (
         on first_responses.platform = addressed.platform
         and first_responses.post_id = addressed.post_id
         and first_responses.brand_id = addressed.brand_id
+    left join business
+        on business.platform = addressed.platform
+        and business.post_id = addressed.post_id
+        and business.brand_id = addressed.brand_id
     left join accounts as author
         on author.platform = addressed.platform
         and author.account_id = addressed.author_id
