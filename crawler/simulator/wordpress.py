@@ -4,8 +4,22 @@ feed and article pages with WordPress's standard comment markup.
 Shapes follow the WordPress REST API handbook (developer.wordpress.org/rest-api/reference/
 posts and comments): `date_gmt` without a zone, `X-WP-Total`/`X-WP-TotalPages` headers, `400
 rest_post_invalid_page_number` past the last page, `401 rest_cannot_access` where a plugin
-disables the API; the page markup is what `wp_list_comments()` prints in HTML5 themes
-(`li.comment` with `byuser`/`comment-author-<nicename>` classes, nested `ol.children`).
+disables the API.
+
+The theme pages (no recorded WordPress page is in the project's sample) are written from
+WordPress 6.x's own template functions in `wp-includes/comment-template.php`,
+`class-walker-comment.php` and `link-template.php`/`general-template.php`, and from what a
+real 6.1 blog served (the issue that asked for them): `Walker_Comment::html5_comment()` for
+each comment (`li.comment` with `byuser`/`comment-author-<nicename>`, `even`/`odd alt`,
+`depth-N`, nested `ol.children`); `get_comment_reply_link()` for its "Reply" link
+(`rel='nofollow'`, the comment's page with `?replytocom=ID#respond`, `data-*` attributes);
+`get_comment_link()` for its permalink (`comment-page-N/#comment-ID` when comments are
+paged); `comment_form()` with `get_cancel_comment_reply_link()`, whose "Cancel reply" link is
+the request URI without `replytocom` (host-relative) plus `#respond`; and
+`the_comments_pagination()`, i.e. `paginate_links()` over `comment-page-N/` with its
+defaults (end_size 1, mid_size 2, previous/next links), which copies the query arguments
+of the address asked for (so `replytocom`) onto every page link. The bare permalink shows
+the newest comment page (`default_comments_page = newest`).
 Each brand's blog is served under `/wp/<brand>` but declares its real home URL, which the
 crawler uses for its ids (as on a real site, where the two are the same).
 """
