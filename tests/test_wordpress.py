@@ -340,3 +340,23 @@ def test_a_callback_that_raises_is_a_failure_of_its_page(
         "#coverage table.failures tbody tr")
     assert [[" ".join(td.css("::text").getall()).strip() for td in row.css("td")][1:]
             for row in rows] == [["WordPress blogs", "initech", "200", reason, url]]
+
+
+def test_ignored_blog_comments_show_the_platform_label_and_no_handle() -> None:
+    """A blog commenter has a display name, no '@handle'; the platform reads as the report
+    names it ('WordPress blogs'), not as a title-cased id ('Wordpress')."""
+    from types import SimpleNamespace
+
+    from reports.context import IgnoredPost
+    from reports.render import environment
+
+    [account] = {a.account_id: a for a in page_parsed().accounts
+                 if a.account_id == f"guest:Sam@{HOME}"}.values()
+    post = IgnoredPost(platform="wordpress", url=None, author_handle=account.handle,
+                       author_name=account.display_name, author_followers=None,
+                       created_at=FETCHED, text="Is there a route to Oslo?", truncated=False)
+    report = SimpleNamespace(client=SimpleNamespace(name="Acme", ignored=1), ignored=[post])
+    html = environment().get_template("_ignored.html").render(report=report)
+    row = Selector(text=html).css("table.posts tbody tr")
+    assert row.css(".platform::text").get() == "WordPress blogs"
+    assert row.css(".name::text").get() == "Sam" and not row.css(".handle")
