@@ -5,7 +5,7 @@ page (its posts, its links to further pages) is lost, yet the run would say `fin
 the report that every page was read. This spider middleware records the exception as a fetch
 failure of the request's URL, with the platform and the brand the request was for, so the
 run is `partial`, the report's coverage names the URL and the posts it may have hidden can
-be traced to their brand (README.md, "Coverage").
+be traced to their brand (docs/config.md, "Crawling politely").
 """
 
 from __future__ import annotations
