@@ -360,3 +360,31 @@ def test_ignored_blog_comments_show_the_platform_label_and_no_handle() -> None:
     row = Selector(text=html).css("table.posts tbody tr")
     assert row.css(".platform::text").get() == "WordPress blogs"
     assert row.css(".name::text").get() == "Sam" and not row.css(".handle")
+
+
+def test_answers_cut_off_are_retried_then_failures_not_facts(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    """Acme's REST index and one of Initech's article pages always arrive cut in half (HTTP
+    200). Each is retried, then recorded as a failure of its URL; Acme's blog is not taken
+    for one without an API, yet its articles are still read from the feed and the pages."""
+    server = simulator(7)
+    site = simulated.SITES["initech"]
+    article = next(a for a in sorted(server.world.posts["wordpress"], key=lambda p: p.created_at)
+                   if a.parent is None and simulated.site_of(a) is site and a.children)
+    page = simulated.permalink(article, "/wp/initech")
+    server.state["wordpress_cut_off"] = {"/wp/acme/wp-json/", page}
+    config = only(sim_config(server), {"wordpress"})
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    run = last_run(db)
+    assert run["status"] == "partial"
+    assert sorted((brand, status, reason, url.split("/wp/", 1)[1])
+                  for _, brand, status, reason, url in run["failures"]) == [
+        ("acme", 200, "REST index that is not JSON", "acme/wp-json/"),
+        ("initech", 200, "article page cut off", page.removeprefix("/wp/"))]
+    assert run["stats"]["wordpress"]["retries"] >= 2 * 4  # RETRY_TIMES each
+    assert server.request_log.count(("wordpress", page, 200)) == 5
+    others = {"acme", "globex"}
+    assert_same({k: v for k, v in crawled_rows(db, others).items() if k[0] == "wordpress"},
+                {k: v for k, v in truth_rows(server, brands=others).items()
+                 if k[0] == "wordpress"})

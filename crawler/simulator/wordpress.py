@@ -27,8 +27,10 @@ crawler uses for its ids (as on a real site, where the two are the same).
 from __future__ import annotations
 
 import html
+import json
 import random
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
@@ -499,7 +501,26 @@ def routes() -> list[Route]:
         (rf"{site}/feed/?", _feed),
         (rf"{site}/\d{{4}}/\d{{2}}/([a-z0-9-]+)/(?:comment-page-(\d+)/)?", _article),
     ]
-    return [Route("GET", pattern, handler, PLATFORM) for pattern, handler in table]
+    return [Route("GET", pattern, _cut_off(handler), PLATFORM) for pattern, handler in table]
+
+
+def _cut_off(handler: Callable[[SimRequest], SimResponse]) -> Callable[[SimRequest], SimResponse]:
+    """Paths a test lists in state["wordpress_cut_off"] answer 200 with half their body, on
+    every attempt (a server or proxy that dies mid-answer)."""
+
+    def serve(request: SimRequest) -> SimResponse:
+        response = handler(request)
+        if (response.status != 200
+                or request.path not in request.server.state.get("wordpress_cut_off", ())):
+            return response
+        if response.raw is not None:
+            raw, headers = response.raw, response.headers
+        else:
+            raw = json.dumps(response.body).encode()
+            headers = response.headers | {"Content-Type": "application/json; charset=UTF-8"}
+        return SimResponse(raw=raw[: len(raw) // 2], headers=headers)
+
+    return serve
 
 
 def brand_entry(brand_id: str, base_url: str) -> dict[str, Any]:

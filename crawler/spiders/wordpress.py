@@ -57,6 +57,7 @@ class WordPressSpider(PlatformSpider):
     # REST API ------------------------------------------------------------------------------
 
     def on_index(self, response: Response, brand: Brand, site: str) -> Iterator[Any]:
+        why = f"does not serve its REST API (HTTP {response.status})"
         try:
             home = parse.parse_home(json.loads(response.body))
         except ValueError:
@@ -68,10 +69,11 @@ class WordPressSpider(PlatformSpider):
                     yield retry
                     return
                 yield from self.record_failure(request_of(response), NOT_JSON, 200)
+                why = "answered its REST index with something that is not JSON, after retries"
             home = None
         if response.status != 200 or home is None:
-            self.note(f"WordPress: {site} does not serve its REST API (HTTP {response.status}); "
-                      "its articles were read from the RSS feed and the article pages.")
+            self.note(f"WordPress: {site} {why}; its articles were read from the RSS feed and "
+                      "the article pages.")
             yield self.feed(brand, site, 1)
             return
         yield self.posts(brand, site, home, 1)
