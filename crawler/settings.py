@@ -44,6 +44,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Error responses reach the spiders' errbacks, which record them as fetch failures.
 HTTPERROR_ALLOW_ALL = False
+# An exception in a spider callback is a fetch failure of its URL (crawler/spider_errors.py);
+# engine side of HttpErrorMiddleware (50), which handles its own HttpError first.
+SPIDER_MIDDLEWARES = {"crawler.spider_errors.SpiderErrorMiddleware": 40}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidatePipeline": 100,

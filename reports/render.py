@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from reports.context import build_context
+from reports.context import build_context, label
 from reports.filters import FILTERS
 from reports.stats_filters import STATS_FILTERS
 
@@ -37,6 +37,7 @@ def environment() -> Environment:
     )
     env.filters.update(FILTERS)
     env.filters.update(STATS_FILTERS)
+    env.filters["platform_label"] = label  # the report's platform names ('YouTube')
     return env
 
 
