@@ -37,6 +37,9 @@ class _BlueskyIds:
 
 IDS = _BlueskyIds()
 
+# The login the simulator accepts (identifier, app password): see SIM_CREDENTIALS.
+CREDENTIALS = {"bluesky": ("auditor.bsky.social", "sim-app-password")}
+
 
 def _iso(t: datetime) -> str:
     return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"

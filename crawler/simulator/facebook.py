@@ -48,6 +48,9 @@ class _FacebookIds:
 
 IDS = _FacebookIds()
 
+# The Page token the simulator accepts: see SIM_CREDENTIALS.
+CREDENTIALS = {PLATFORM: ("", "sim-facebook-page-token")}
+
 
 def _populate(b: _Builder, settings: WorldSettings) -> None:
     rng, world = b.rng, b.world

@@ -35,6 +35,9 @@ class _MastodonIds:
 
 IDS = _MastodonIds()
 
+# The token the simulator accepts (its instance, the token): see SIM_CREDENTIALS.
+CREDENTIALS = {"mastodon": ("mastodon.social", "sim-mastodon-token")}
+
 
 def _iso(t: datetime) -> str:
     return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"

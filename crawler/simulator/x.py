@@ -41,6 +41,9 @@ class _XIds:
 
 IDS = _XIds()
 
+# The bearer token the API accepts, and the web app's session cookie: see SIM_CREDENTIALS.
+CREDENTIALS = {"x": ("", "sim-x-bearer-token"), **x_web.CREDENTIALS}
+
 
 def username(account: Account) -> str:
     """The screen name: the world's customer handles carry a domain X does not have."""
