@@ -94,7 +94,7 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
 
 
 def label(platform: str) -> str:
-    """A platform id as readers know it: 'bluesky' -> 'Bluesky' (its registry entry's label)."""
+    """A platform id as readers know it: its registry entry's label, e.g. 'X'."""
     return registry.label(platform)
 
 

@@ -42,7 +42,7 @@ def spec(platform: str) -> Platform:
 
 
 def label(platform: str) -> str:
-    """A platform id as readers know it: 'bluesky' -> 'Bluesky' (unknown ids title-cased)."""
+    """A platform id as readers know it: its entry's label ('X'); unknown ids title-cased."""
     found = SPECS.get(platform)
     return found.label if found else platform.title()
 
