@@ -1,9 +1,10 @@
 """The platform simulator: a seeded world served over local HTTP in each platform's real shapes.
 
 `start_simulator()` builds the world and serves it on 127.0.0.1; every registered platform's
-module (PLATFORM_MODULES) contributes its id scheme (`IDS`), its routes (`routes()`), its section of
-the written config (`config_section(base_url)`) and, optionally, each brand's entry
-(`brand_entry(brand_id)`). See docs/development.md, "The simulator".
+module (PLATFORM_MODULES) contributes its id scheme (`IDS`), its routes (`routes()`), its
+section of the written config (`config_section(base_url)`), each brand's entry
+(`brand_entry(brand_id, base_url)`) and the logins it accepts (`CREDENTIALS`). See
+docs/development.md, "The simulator", and docs/adding-a-platform.md.
 """
 
 from __future__ import annotations
