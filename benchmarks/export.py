@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks import platforms as registry
 from benchmarks import sqlfiles
 
 RELATIONS = ("posts", "accounts", "customer_posts", "brand_metrics")
@@ -108,7 +109,8 @@ def mention_stripper(brand_handles: dict[str, set[str]]) -> Callable[[str, str |
 
 def brand_mention_names(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     """Per platform, every lower-case form a brand account can be @-mentioned by: its handle,
-    its account id, and for Mastodon the user part alone (how `@user` shows in text)."""
+    its account id, and where the registry says so (Mastodon) the user part alone (how `@user`
+    shows in text)."""
     names: dict[str, set[str]] = {}
     for platform, account_id, handle in con.execute(
             "select platform, account_id, handle from accounts where brand_id is not null"
@@ -116,7 +118,8 @@ def brand_mention_names(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
         forms = {account_id.lower()}
         if handle:
             forms.add(handle.lower())
-        if platform == "mastodon":
+        spec = registry.SPECS.get(platform)
+        if spec is not None and spec.mentions_by_user_part:
             forms |= {f.split("@", 1)[0] for f in list(forms)}
         names.setdefault(platform, set()).update(forms)
     return names

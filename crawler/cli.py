@@ -35,6 +35,7 @@ from benchmarks.errors import (
 from benchmarks.lock import exclusive
 from benchmarks.sandbox import sandboxed
 from crawler import __version__
+from crawler.secrets import spider_secrets
 from reports.tabular import FORMATS, write_rows
 from reports.terminal import print_metrics
 
@@ -60,38 +61,6 @@ def busy(e: DatasetBusy) -> click.ClickException:
     return click.ClickException(
         f"{e}{waited}: a crawl or benchmark run is still going on. Nothing was changed. "
         "Try again when it has finished, or pass --wait SECONDS to wait for it.")
-
-
-def spider_secrets(config: AuditConfig) -> dict[str, dict[str, Any]]:
-    """Per-platform secrets from the environment variables the config names."""
-    bluesky = config.platforms["bluesky"].options
-    mastodon = config.platforms["mastodon"].options
-    secrets: dict[str, dict[str, Any]] = {}
-    identifier = os.environ.get(bluesky["identifier_env"])
-    password = os.environ.get(bluesky["password_env"])
-    if identifier and password:
-        secrets["bluesky"] = {"credentials": (identifier, password)}
-    token = os.environ.get(mastodon["access_token_env"])
-    if token:
-        secrets["mastodon"] = {"access_token": token}
-    reddit = config.platforms["reddit"].options
-    client_id = os.environ.get(reddit["client_id_env"])
-    client_secret = os.environ.get(reddit["client_secret_env"])
-    if client_id and client_secret:
-        secrets["reddit"] = {"credentials": (client_id, client_secret)}
-    api_key = os.environ.get(config.platforms["youtube"].options["api_key_env"])
-    if api_key:
-        secrets["youtube"] = {"api_key": api_key}
-    facebook = os.environ.get(config.platforms["facebook"].options["access_token_env"])
-    if facebook:
-        secrets["facebook"] = {"access_token": facebook}
-    bearer = os.environ.get(config.platforms["x"].options["bearer_token_env"])
-    if bearer:
-        secrets["x"] = {"bearer_token": bearer}
-    x_options = config.platforms["x"].options
-    if x_options["collect"] == "browser":
-        secrets["x"] = {"storage_state": os.environ.get(x_options["storage_state_env"])}
-    return secrets
 
 
 def open_db(path: Path, read_only: bool = True) -> Any:
