@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks import business_hours
+from benchmarks.business_hours import BusinessHours
 from benchmarks.errors import ConfigError
 from benchmarks.platforms import PLATFORMS, REGISTRY
 from benchmarks.validation import Validator
@@ -36,6 +38,8 @@ class Brand:
     accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Per platform, the brand's own extra settings (e.g. a forum's staff groups).
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # When its care desk is open: its own `business_hours`, else the audit's, else None.
+    business_hours: BusinessHours | None = None
 
     def handles(self, platform: str) -> tuple[str, ...]:
         return self.accounts.get(platform, ())
@@ -84,6 +88,10 @@ class AuditConfig:
     def brand(self, brand_id: str) -> Brand:
         return next(b for b in self.brands if b.id == brand_id)
 
+    def business_hours(self) -> dict[str, BusinessHours]:
+        """Each brand's open hours, for the brands that have them."""
+        return {b.id: b.business_hours for b in self.brands if b.business_hours is not None}
+
     def platforms_in_use(self) -> list[str]:
         """The platforms, in PLATFORMS order, where some brand has an account."""
         return [p for p in PLATFORMS if any(b.handles(p) for b in self.brands)]
@@ -114,7 +122,7 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
         audit,
         "audit.",
         {"name", "client", "since", "days", "until", "sla_minutes", "ignore_after_hours", "db",
-         "as_of"},
+         "as_of", "business_hours"},
     )
     name = v.string(audit, "audit.name", required=True)
     assert name is not None
@@ -132,7 +140,9 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
     db_name = v.string(audit, "audit.db") or f"{path.stem}.duckdb"
     as_of = v.instant(audit, "audit.as_of")
 
-    brands = _brands(v, raw.get("brands"))
+    hours = (business_hours.parse(str(path), "audit.business_hours", audit["business_hours"])
+             if "business_hours" in audit else None)
+    brands = _brands(v, raw.get("brands"), hours)
     client = v.string(audit, "audit.client")
     if client is None and require_client:
         raise ConfigError(str(path), "audit.client", "the id of one of the [[brands]]")
@@ -161,7 +171,7 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
     )
 
 
-def _brands(v: Validator, value: Any) -> tuple[Brand, ...]:
+def _brands(v: Validator, value: Any, hours: BusinessHours | None) -> tuple[Brand, ...]:
     if not isinstance(value, list) or not value:
         raise v.fail("brands", "one or more [[brands]] tables", value or "missing")
     brands: list[Brand] = []
@@ -169,7 +179,7 @@ def _brands(v: Validator, value: Any) -> tuple[Brand, ...]:
         key = f"brands[{i}]"
         if not isinstance(raw, dict):
             raise v.fail(key, "a table", raw)
-        v.only_keys(raw, f"{key}.", {"id", "name", *PLATFORMS})
+        v.only_keys(raw, f"{key}.", {"id", "name", "business_hours", *PLATFORMS})
         brand_id = v.string(raw, f"{key}.id", required=True)
         assert brand_id is not None
         if not _BRAND_ID.match(brand_id):
@@ -193,7 +203,11 @@ def _brands(v: Validator, value: Any) -> tuple[Brand, ...]:
         if not accounts:
             raise v.fail(key, f"at least one account on {' or '.join(PLATFORMS)}")
         name = v.string(raw, f"{key}.name") or brand_id
-        brands.append(Brand(id=brand_id, name=name, accounts=accounts, options=options))
+        own_hours = (business_hours.parse(v.path, f"{key}.business_hours",
+                                          raw["business_hours"])
+                     if "business_hours" in raw else hours)
+        brands.append(Brand(id=brand_id, name=name, accounts=accounts, options=options,
+                            business_hours=own_hours))
     return tuple(brands)
 
 

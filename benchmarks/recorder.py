@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from benchmarks.business_hours import BusinessHours
+from benchmarks.business_hours import write as write_business_hours
 from benchmarks.run_stats import PlatformStats, RunStats
 
 if TYPE_CHECKING:
@@ -87,8 +89,9 @@ class RunRecorder:
     @classmethod
     def start(cls, con: duckdb.DuckDBPyConnection, window: RunWindow,
               brands: Iterable[tuple[str, str]], started_at: datetime | None = None,
-              ) -> RunRecorder:
-        """Record a new run (status `running`) and the (brand_id, name) pairs it measures."""
+              business_hours: Mapping[str, BusinessHours] | None = None) -> RunRecorder:
+        """Record a new run (status `running`) and the (brand_id, name) pairs it measures;
+        with `business_hours` (from a config), the brands' open hours replace the stored ones."""
         [(run_id,)] = con.execute(
             "insert into runs (started_at, config_name, client_id, status, window_start,"
             " window_end, sla_seconds, ignore_after_seconds, as_of)"
@@ -99,6 +102,8 @@ class RunRecorder:
         ).fetchall()
         _bulk_upsert(con, "brands", ("brand_id", "name"), ("brand_id",), list(brands),
                      "name = excluded.name")
+        if business_hours is not None:
+            write_business_hours(con, business_hours.items())
         return cls(con, int(run_id))
 
     def platform(self, name: str) -> PlatformStats:
@@ -205,11 +210,12 @@ class RunRecorder:
 
 @contextlib.contextmanager
 def recording(con: duckdb.DuckDBPyConnection, window: RunWindow,
-              brands: Iterable[tuple[str, str]],
-              started_at: datetime | None = None) -> Iterator[RunRecorder]:
+              brands: Iterable[tuple[str, str]], started_at: datetime | None = None,
+              business_hours: Mapping[str, BusinessHours] | None = None,
+              ) -> Iterator[RunRecorder]:
     """Start a run, hand its recorder to the block, and finish it with `run.stats`: as
     `failed` (stats so far) when the block raises, which is then re-raised."""
-    run = RunRecorder.start(con, window, brands, started_at)
+    run = RunRecorder.start(con, window, brands, started_at, business_hours)
     try:
         yield run
     except BaseException:

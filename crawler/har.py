@@ -189,7 +189,8 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
     con = store.connect(db or config.db)
     try:
         store.check_x_source(con, "x")
-        with recording(con, window, [(b.id, b.name) for b in config.brands], now) as run:
+        with recording(con, window, [(b.id, b.name) for b in config.brands], now,
+                       config.business_hours()) as run:
             with run.batch():
                 run.upsert_accounts(accounts)
                 run.upsert_posts(posts)

@@ -111,7 +111,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
             con, platform, [h for b in config.brands for h in b.handles(platform)])
     }
     run_id = RunRecorder.start(con, window, [(b.id, b.name) for b in config.brands],
-                               started).run_id
+                               started, config.business_hours()).run_id
     con.close()
 
     process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides))
