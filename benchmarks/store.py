@@ -17,7 +17,8 @@ from benchmarks.errors import MixedXSources, SchemaOutOfDate
 
 _VIEW_FILES = ("staging/audit_params.sql", "metrics/intervals.sql",
                "metrics/business_hours.sql", "metrics/customer_posts.sql",
-               "metrics/brand_metrics.sql", "metrics/brand_metrics_current.sql")
+               "metrics/brand_metrics.sql", "metrics/brand_metrics_current.sql",
+               "metrics/brand_replies.sql")
 
 
 def migrations() -> list[tuple[int, str, str]]:

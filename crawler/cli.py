@@ -264,6 +264,7 @@ def stats(config: str, fmt: str, section: str | None) -> None:
         replyaudit stats airlines.toml --format csv --section survival > survival.csv
     """
     from benchmarks import classify, significance, survival
+    from benchmarks.derived import derive
     from reports.stats_terminal import print_stats
 
     cfg = load(config)
@@ -272,7 +273,7 @@ def stats(config: str, fmt: str, section: str | None) -> None:
     con = open_db(cfg.db, read_only=False)
     brand_ids = [b.id for b in cfg.brands]
     try:
-        classified = classify.classify_posts(con)
+        classified = derive(con)
         if classified:
             click.echo(f"Classified {classified} customer posts into post_classes.", err=True)
         columns = survival.survival_input(con)

@@ -19,7 +19,7 @@ from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
 from benchmarks import incremental as incremental_plans
 from benchmarks import platforms as registry
 from benchmarks import store
-from benchmarks.classify import classify_posts
+from benchmarks.derived import derive
 from benchmarks.config import AuditConfig
 from benchmarks.errors import MixedXSources
 from benchmarks.recorder import RunRecorder, RunWindow
@@ -139,7 +139,7 @@ def _finish(config: AuditConfig, run_id: int, stats: RunStats, failed: bool = Fa
     try:
         status = RunRecorder(con, run_id).finish(stats, failed=failed)
         if not failed:
-            classify_posts(con)  # so SQL and the report can say which kind of post gets ignored
+            derive(con)  # post classes, reply kinds, hand-offs: what the metric SQL reads
     finally:
         con.close()
     return status

@@ -78,6 +78,30 @@ comment on column post_classes.sentiment is 'the classifier''s score in [-1, 1] 
 comment on column post_classes.classifier is 'name and version of the method that decided (`vader-rules-1`)';
 comment on column post_classes.classified_at is 'when';
 
+comment on table reply_kinds is 'what each brand reply does';
+comment on column reply_kinds.platform is 'a brand''s post that replies to another post (key)';
+comment on column reply_kinds.post_id is 'a brand''s post that replies to another post (key)';
+comment on column reply_kinds.kind is '`public` (answers in the thread) or `redirect` (moves the customer to a private channel)';
+comment on column reply_kinds.channel is 'for a redirect: `dm`, `email`, `phone`, `web` or `other`; NULL for a public answer';
+comment on column reply_kinds.automated is 'a template: the brand posted the same text at least 5 times, each within 60 s of the customer';
+comment on column reply_kinds.classifier is 'name and version of the rules that decided (`reply-rules-1`)';
+comment on column reply_kinds.classified_at is 'when';
+
+comment on table handoff_texts is 'customer posts that only confirm a hand-off';
+comment on column handoff_texts.platform is 'a customer post addressed to a brand (key)';
+comment on column handoff_texts.post_id is 'a customer post addressed to a brand (key)';
+comment on column handoff_texts.confirms is 'its text only confirms a move to a private channel ("Done, sent you a DM"); it is a hand-off only after the brand redirected that customer in the same thread (`customer_posts.status`)';
+comment on column handoff_texts.classifier is 'name and version of the rules that decided';
+comment on column handoff_texts.classified_at is 'when';
+
+comment on table brand_replies is 'one row per brand post that replies to something';
+comment on column brand_replies.platform is 'the brand''s reply';
+comment on column brand_replies.post_id is 'the brand''s reply';
+comment on column brand_replies.brand_id is 'the brand whose account wrote it';
+comment on column brand_replies.kind is '`public` or `redirect` (`reply_kinds`); NULL until decided';
+comment on column brand_replies.channel is 'for a redirect: `dm`, `email`, `phone`, `web` or `other`';
+comment on column brand_replies.automated is 'a template posted fast and often';
+
 comment on table business_hours is 'when each brand''s care desk is open';
 comment on column business_hours.brand_id is 'the brand (key)';
 comment on column business_hours.timezone is 'IANA timezone of the desk (daylight-saving changes follow it)';
@@ -130,9 +154,13 @@ comment on column customer_posts.author_followers is 'the author''s followers (r
 comment on column customer_posts.created_at is 'when the customer posted it';
 comment on column customer_posts.first_response_at is 'the brand''s first answer below it; NULL if none';
 comment on column customer_posts.first_response_id is '`post_id` of that answer';
+comment on column customer_posts.first_response_kind is 'what that first answer did: `public` or `redirect` (to a private channel; `reply_kinds`); NULL when unanswered or not yet decided';
+comment on column customer_posts.first_response_channel is 'for a redirect: `dm`, `email`, `phone`, `web` or `other`';
+comment on column customer_posts.first_human_response_at is 'the first answer below it that was not automated (`reply_kinds.automated`); NULL if none';
+comment on column customer_posts.human_response_seconds is '`first_human_response_at - created_at`';
 comment on column customer_posts.response_seconds is '`first_response_at - created_at`';
 comment on column customer_posts.business_response_seconds is 'the same span counted only while the brand''s desk is open (`business_hours`); NULL when the brand has no business hours or the post is unanswered';
-comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending`; on_time and late are judged on `business_response_seconds` where the brand has business hours';
+comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending` or `handoff` (the post only confirms a move to a private channel the brand asked that customer for: not a request, in no rate); on_time and late are judged on `business_response_seconds` where the brand has business hours';
 comment on column customer_posts.url is 'from `posts`';
 comment on column customer_posts.text is 'from `posts`';
 comment on column customer_posts.parent_id is 'from `posts`';
@@ -154,6 +182,10 @@ comment on column brand_metrics.response_rate_high is 'Wilson 95 % score interva
 comment on column brand_metrics.median_response_seconds is 'over answered posts; linear interpolation between order statistics';
 comment on column brand_metrics.p90_response_seconds is 'over answered posts; linear interpolation between order statistics';
 comment on column brand_metrics.median_business_response_seconds is 'the median of `business_response_seconds` over answered posts; NULL without business hours';
+comment on column brand_metrics.median_human_response_seconds is 'the median of `human_response_seconds`: the first answer a person wrote, automated replies passed over';
+comment on column brand_metrics.redirected is 'answered posts whose first response was a redirect to a private channel';
+comment on column brand_metrics.redirect_rate is 'redirected / answered; NULL when nothing was answered';
+comment on column brand_metrics.handoffs is 'customer posts with status `handoff`';
 comment on column brand_metrics.within_sla_rate is 'on_time / (answered + ignored)';
 comment on column brand_metrics.negative_reviews is 'customer posts rated 1–2 stars (Trustpilot reviews); 0 where nothing is rated';
 comment on column brand_metrics.negative_response_rate is 'the response rate over those: answered / (answered + ignored) among reviews rated 1–2, the figure Trustpilot shows on company profiles; NULL when none could be judged';
@@ -189,6 +221,10 @@ comment on column brand_metrics_current.negative_reviews is 'as in `brand_metric
 comment on column brand_metrics_current.negative_response_rate is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.between_brands is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.median_business_response_seconds is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.median_human_response_seconds is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.redirect_rate is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.redirected is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.handoffs is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.question_posts is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.answered_within_1h is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.answered_1h_to_8h is 'as in `brand_metrics`, judged now';

@@ -48,6 +48,10 @@ counted as (
         quantile_cont(response_seconds, 0.5) as median_response_seconds,
         quantile_cont(response_seconds, 0.9) as p90_response_seconds,
         quantile_cont(business_response_seconds, 0.5) as median_business_response_seconds,
+        quantile_cont(human_response_seconds, 0.5) as median_human_response_seconds,
+        count(*) filter (where status = 'handoff') as handoffs,
+        count(*) filter (where status in ('on_time', 'late')
+            and first_response_kind = 'redirect') as redirected,
         count(*) filter (where rating <= 2) as negative_reviews,
         count(*) filter (where rating <= 2 and status in ('on_time', 'late'))
             as negative_answered,
@@ -87,6 +91,9 @@ rates as (
         counted.median_response_seconds,
         counted.p90_response_seconds,
         counted.median_business_response_seconds,
+        counted.median_human_response_seconds,
+        coalesce(counted.handoffs, 0) as handoffs,
+        coalesce(counted.redirected, 0) as redirected,
         coalesce(counted.negative_reviews, 0) as negative_reviews,
         counted.negative_answered / nullif(counted.negative_judged, 0)
             as negative_response_rate,
@@ -137,7 +144,11 @@ final as (
         answered_8h_to_24h,
         answered_1d_to_3d,
         answered_after_3d,
-        median_business_response_seconds
+        median_business_response_seconds,
+        median_human_response_seconds,
+        redirected,
+        redirected / nullif(answered, 0) as redirect_rate,
+        handoffs
     from (
         select * replace (
             case when judged = 0 then null else judged::double end as judged

@@ -8,7 +8,8 @@
 -- after it.
 -- status: on_time (answered within $sla_seconds; on the business clock, business_seconds(),
 --         where the brand has open hours in business_hours) | late (answered later) |
---         ignored (unanswered, older than $ignore_after_seconds at $as_of) | pending (younger).
+--         ignored (unanswered, older than $ignore_after_seconds at $as_of) | pending (younger)
+--         | handoff (only confirms a move to a private channel the brand asked for: no request).
 -- Posts and answers created after $as_of do not exist yet for this judgement.
 -- Grain: (platform, post_id, brand_id).
 create or replace macro addressed_at(window_start, window_end, as_of) as table
@@ -147,16 +148,53 @@ first_responses as (
         addressed.post_id,
         addressed.brand_id,
         min(answer.replied_at) as first_response_at,
-        arg_min(answer.reply_id, answer.replied_at) as first_response_id
+        arg_min(answer.reply_id, answer.replied_at) as first_response_id,
+        -- the first answer a person wrote: automated replies (reply_kinds) passed over
+        min(answer.replied_at) filter (where not coalesce(kinds.automated, false))
+            as first_human_response_at
     from addressed
     join brand_post_ancestors as answer
         on answer.platform = addressed.platform
         and answer.ancestor_id = addressed.post_id
         and answer.brand_id = addressed.brand_id
+    left join reply_kinds as kinds
+        on kinds.platform = answer.platform
+        and kinds.post_id = answer.reply_id
     cross join judgement
     where answer.replied_at > addressed.created_at
         and answer.replied_at <= judgement.judged_at
     group by all
+),
+
+-- Hand-offs: a customer post that only confirms a move to a private channel (handoff_texts)
+-- after the brand redirected that same customer (reply_kinds) in the same thread.
+handoffs as (
+    select distinct addressed.platform, addressed.post_id, addressed.brand_id
+    from addressed
+    join handoff_texts as texts
+        on texts.platform = addressed.platform
+        and texts.post_id = addressed.post_id
+        and texts.confirms
+    join posts as post
+        on post.platform = addressed.platform
+        and post.post_id = addressed.post_id
+    join brand_posts as redirect
+        on redirect.platform = addressed.platform
+        and redirect.brand_id = addressed.brand_id
+        and redirect.created_at < addressed.created_at
+    join reply_kinds as kinds
+        on kinds.platform = redirect.platform
+        and kinds.post_id = redirect.post_id
+        and kinds.kind = 'redirect'
+    join posts as redirected
+        on redirected.platform = redirect.platform
+        and redirected.post_id = redirect.parent_id
+        and redirected.author_id = addressed.author_id
+    join posts as redirect_post
+        on redirect_post.platform = redirect.platform
+        and redirect_post.post_id = redirect.post_id
+    where coalesce(redirect_post.root_id, redirect_post.post_id)
+        = coalesce(post.root_id, post.post_id)
 ),
 
 -- The response time counted in the brand's open hours, for brands that have them.
@@ -188,12 +226,19 @@ final as (
         addressed.created_at,
         first_responses.first_response_at,
         first_responses.first_response_id,
+        first_kinds.kind as first_response_kind,
+        first_kinds.channel as first_response_channel,
+        first_responses.first_human_response_at,
+        datediff('microsecond', addressed.created_at, first_responses.first_human_response_at)
+            / 1e6 as human_response_seconds,
         -- whole microseconds divided once: the same double as any other exact computation
         datediff('microsecond', addressed.created_at, first_responses.first_response_at)
             / 1e6 as response_seconds,
         business.business_response_seconds,
-        -- the SLA is judged on the business clock where the brand has open hours
+        -- a hand-off confirmation is no request; the SLA is judged on the business clock
+        -- where the brand has open hours
         case
+            when handoffs.post_id is not null then 'handoff'
             when coalesce(business.business_response_seconds, response_seconds)
                 <= judgement.sla_seconds_ then 'on_time'
             when response_seconds is not null then 'late'
@@ -215,6 +260,13 @@ final as (
         on first_responses.platform = addressed.platform
         and first_responses.post_id = addressed.post_id
         and first_responses.brand_id = addressed.brand_id
+    left join reply_kinds as first_kinds
+        on first_kinds.platform = first_responses.platform
+        and first_kinds.post_id = first_responses.first_response_id
+    left join handoffs
+        on handoffs.platform = addressed.platform
+        and handoffs.post_id = addressed.post_id
+        and handoffs.brand_id = addressed.brand_id
     left join business
         on business.platform = addressed.platform
         and business.post_id = addressed.post_id
