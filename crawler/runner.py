@@ -19,8 +19,8 @@ from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
 from benchmarks import incremental as incremental_plans
 from benchmarks import platforms as registry
 from benchmarks import store
-from benchmarks.derived import derive
 from benchmarks.config import AuditConfig
+from benchmarks.derived import derive
 from benchmarks.errors import MixedXSources
 from benchmarks.recorder import RunRecorder, RunWindow
 from benchmarks.run_stats import ItemCounts, PlatformStats, RunStats
