@@ -38,6 +38,7 @@ POST_COLUMNS = (
 )
 ACCOUNT_COLUMNS = (
     "platform", "account_id", "handle", "display_name", "followers", "brand_id", "url",
+    "automated",
     "fetched_at", "run_id",
 )
 FAILURE_COLUMNS = ("run_id", "platform", "brand_id", "url", "status", "reason", "occurred_at")
@@ -171,6 +172,7 @@ class RunRecorder:
             followers = coalesce(excluded.followers, accounts.followers),
             brand_id = coalesce(excluded.brand_id, accounts.brand_id),
             url = coalesce(excluded.url, accounts.url),
+            automated = coalesce(excluded.automated, accounts.automated),
             fetched_at = excluded.fetched_at,
             run_id = excluded.run_id""")
 

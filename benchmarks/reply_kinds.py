@@ -42,7 +42,7 @@ def classify_replies(con: duckdb.DuckDBPyConnection, now: datetime | None = None
 
     def automated(r: dict[str, Any]) -> bool:
         delay = r["delay_seconds"]
-        return (delay is not None and 0 <= delay <= MAX_DELAY_S
+        return r["bot"] or (delay is not None and 0 <= delay <= MAX_DELAY_S
                 and template_key(r["text"] or "") in templates[r["brand_id"]])
 
     stamp = now or datetime.now(UTC)

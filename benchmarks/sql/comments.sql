@@ -30,6 +30,7 @@ comment on column accounts.brand_id is 'the brand this account answers for; NULL
 comment on column accounts.url is 'profile URL';
 comment on column accounts.fetched_at is 'last time it was seen';
 comment on column accounts.run_id is 'last run that saw it';
+comment on column accounts.automated is 'the platform flags the account as automated: Mastodon''s `bot`, Bluesky''s `bot` self-label, X''s "Automated" label (web GraphQL only); NULL where the platform does not say (every other platform, X API v2, TWCS)';
 
 comment on table posts is 'every post crawled or imported';
 comment on column posts.platform is 'the platform id, as in the config (`bluesky`, `mastodon`, `discourse`, `trustpilot`, `reddit`, `youtube`, `wordpress`, `facebook`, `x`)';
@@ -83,7 +84,7 @@ comment on column reply_kinds.platform is 'a brand''s post that replies to anoth
 comment on column reply_kinds.post_id is 'a brand''s post that replies to another post (key)';
 comment on column reply_kinds.kind is '`public` (answers in the thread) or `redirect` (moves the customer to a private channel)';
 comment on column reply_kinds.channel is 'for a redirect: `dm`, `email`, `phone`, `web` or `other`; NULL for a public answer';
-comment on column reply_kinds.automated is 'a template: the brand posted the same text at least 5 times, each within 60 s of the customer';
+comment on column reply_kinds.automated is 'written by an account the platform flags as automated (`accounts.automated`), or a template: the brand posted the same text at least 5 times, each within 60 s of the customer';
 comment on column reply_kinds.classifier is 'name and version of the rules that decided (`reply-rules-1`)';
 comment on column reply_kinds.classified_at is 'when';
 
@@ -186,6 +187,7 @@ comment on column brand_metrics.median_human_response_seconds is 'the median of 
 comment on column brand_metrics.redirected is 'answered posts whose first response was a redirect to a private channel';
 comment on column brand_metrics.redirect_rate is 'redirected / answered; NULL when nothing was answered';
 comment on column brand_metrics.handoffs is 'customer posts with status `handoff`';
+comment on column brand_metrics.bot_posts is 'posts addressed to the brand by accounts the platform flags as automated: not customer posts, counted so they are seen';
 comment on column brand_metrics.within_sla_rate is 'on_time / (answered + ignored)';
 comment on column brand_metrics.negative_reviews is 'customer posts rated 1–2 stars (Trustpilot reviews); 0 where nothing is rated';
 comment on column brand_metrics.negative_response_rate is 'the response rate over those: answered / (answered + ignored) among reviews rated 1–2, the figure Trustpilot shows on company profiles; NULL when none could be judged';
@@ -225,6 +227,7 @@ comment on column brand_metrics_current.median_human_response_seconds is 'as in 
 comment on column brand_metrics_current.redirect_rate is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.redirected is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.handoffs is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.bot_posts is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.question_posts is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.answered_within_1h is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.answered_1h_to_8h is 'as in `brand_metrics`, judged now';

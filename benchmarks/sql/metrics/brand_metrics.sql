@@ -21,9 +21,13 @@ with judged as (
 -- Posts addressed to the brand by another brand of the audit: not customer posts, counted
 -- so a reader sees what was left out.
 between_brands as (
-    select brand_id, coalesce(platform, 'all') as platform, count(*) as between_brands
+    select
+        brand_id,
+        coalesce(platform, 'all') as platform,
+        count(*) filter (where author_brand_id is not null) as between_brands,
+        count(*) filter (where author_brand_id is null and author_automated) as bot_posts
     from addressed_at(window_start, window_end, as_of)
-    where author_brand_id is not null
+    where author_brand_id is not null or author_automated
     group by grouping sets ((brand_id, platform), (brand_id))
 ),
 
@@ -98,6 +102,7 @@ rates as (
         counted.negative_answered / nullif(counted.negative_judged, 0)
             as negative_response_rate,
         coalesce(between_brands.between_brands, 0) as between_brands,
+        coalesce(between_brands.bot_posts, 0) as bot_posts,
         coalesce(counted.question_posts, 0) as question_posts,
         counted.question_answered / nullif(counted.question_judged, 0)
             as question_response_rate,
@@ -148,7 +153,8 @@ final as (
         median_human_response_seconds,
         redirected,
         redirected / nullif(answered, 0) as redirect_rate,
-        handoffs
+        handoffs,
+        bot_posts
     from (
         select * replace (
             case when judged = 0 then null else judged::double end as judged

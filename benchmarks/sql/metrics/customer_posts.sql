@@ -66,12 +66,16 @@ posted_in_brand_space as (
 
 final as (
     select distinct candidate.platform, candidate.post_id, candidate.brand_id,
-        candidate.author_id, candidate.created_at, candidate.author_brand_id
+        candidate.author_id, candidate.created_at, candidate.author_brand_id,
+        coalesce(author.automated, false) as author_automated
     from (
         select * from replies_to_brand
         union all select * from mentions_of_brand
         union all select * from posted_in_brand_space
     ) as candidate
+    left join accounts as author
+        on author.platform = candidate.platform
+        and author.account_id = candidate.author_id
     where candidate.author_brand_id is distinct from candidate.brand_id
         and candidate.created_at >= window_start
         and (window_end is null or candidate.created_at < window_end)
@@ -120,11 +124,12 @@ brand_posts as (
     where author_brand_id is not null
 ),
 
--- Posts by customers only: a post by any brand's account is never a customer post.
+-- Posts by customers only: a post by any brand's account is never a customer post, nor is
+-- one by an account the platform flags as automated (brand_metrics counts both apart).
 addressed as (
     select platform, post_id, brand_id, author_id, created_at
     from addressed_at(window_start, window_end, as_of)
-    where author_brand_id is null
+    where author_brand_id is null and not author_automated
 ),
 
 -- Every (brand post, ancestor) pair, walking up the reply chain from each brand post.

@@ -4,7 +4,7 @@
 -- decide which texts are templated, so every reply comes back, decided or not.
 -- Grain: (platform, post_id).
 with brand_accounts as (
-    select platform, account_id, brand_id
+    select platform, account_id, brand_id, coalesce(automated, false) as bot
     from accounts
     where brand_id is not null
 ),
@@ -14,6 +14,7 @@ replies as (
         reply.platform,
         reply.post_id,
         brand_accounts.brand_id,
+        brand_accounts.bot,
         reply.text,
         datediff('millisecond', parent.created_at, reply.created_at) / 1000.0 as delay_seconds
     from posts as reply
