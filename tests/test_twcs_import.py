@@ -124,7 +124,7 @@ def oracle_handoffs(tweets: dict[str, Tweet],
             seen = tweets[seen.parent]
         return seen.tweet_id
 
-    redirects = [r for r in tweets.values() if r.author in brand_of and r.parent in tweets
+    redirects = [r for r in tweets.values() if r.author in brand_of
                  and classify_reply(r.text).kind == "redirect"]
     result = dict(statuses)
     for (post_id, brand), _ in statuses.items():
@@ -132,7 +132,9 @@ def oracle_handoffs(tweets: dict[str, Tweet],
         if not is_handoff_confirmation(t.text):
             continue
         if any(brand_of[r.author] == brand and r.created_at < t.created_at
-               and tweets[r.parent or ""].author == t.author and root(r) == root(t)
+               and (t.parent == r.tweet_id
+                    or (r.parent in tweets and tweets[r.parent].author == t.author
+                        and root(r) == root(t)))
                for r in redirects):
             result[post_id, brand] = ("handoff", statuses[post_id, brand][1])
     return result

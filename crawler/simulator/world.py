@@ -82,6 +82,10 @@ class Post:
     reposts: int = 0
     language: str = "en"
     rating: int | None = None  # a review's stars (Trustpilot)
+    # What the post does, as its author meant it: "redirect" (a brand moves the customer to
+    # a private channel), "confirmation" (a customer confirms that move), "" otherwise. The
+    # ground truth judges hand-offs by it; the crawler must read the same from the text.
+    kind: str = ""
 
     @property
     def root(self) -> Post:
@@ -190,7 +194,7 @@ class _Builder:
 
     def post(self, author: Account, at: datetime, text: str, parent: Post | None = None,
              mentions: list[Account] | None = None, addressed_to: str | None = None,
-             ) -> Post:
+             kind: str = "") -> Post:
         """A post, whether or not it has happened by `now`: `visible_at` hides future ones.
 
         Never branching on `now` keeps the random stream, so ids and times, the same for any
@@ -201,7 +205,8 @@ class _Builder:
             text = " ".join(f"@{m.handle}" for m in mentions) + " " + text
         post_id, native = self.ids.post_id(author, at, self.rng)
         post = Post(self.platform, post_id, native, author, at, text, parent, mentions or [],
-                    addressed_to, likes=self.rng.randint(0, 40), reposts=self.rng.randint(0, 5))
+                    addressed_to, likes=self.rng.randint(0, 40), reposts=self.rng.randint(0, 5),
+                    kind=kind)
         if parent is not None:
             parent.children.append(post)
         self.posts.append(post)
@@ -220,7 +225,7 @@ class _Builder:
         if roll < rate * 0.75:
             answer = self.post(self.rng.choice(accounts), post.created_at + self.delay(speed),
                                "Sorry to hear that, we're looking into it. DM us your details.",
-                               parent=post)
+                               parent=post, kind="redirect")
             if self.rng.random() < 0.3:
                 self.customer_follow_up(answer, brand_id, accounts)
         elif roll < rate:
@@ -237,7 +242,7 @@ class _Builder:
     def customer_follow_up(self, answer: Post, brand_id: str, accounts: list[Account]) -> None:
         follow = self.post(answer.parent.author if answer.parent else self.customer(),
                            answer.created_at + self.delay(0.5), "Done, sent you a DM.",
-                           parent=answer)
+                           parent=answer, kind="confirmation")
         self.maybe_answer(follow, brand_id, accounts)
 
     def customer(self) -> Account:

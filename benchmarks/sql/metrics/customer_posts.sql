@@ -172,7 +172,8 @@ first_responses as (
 ),
 
 -- Hand-offs: a customer post that only confirms a move to a private channel (handoff_texts)
--- after the brand redirected that same customer (reply_kinds) in the same thread.
+-- after the brand redirected that customer (reply_kinds): the post replies to the redirect
+-- itself, or the redirect answered a post by the same customer in the same thread.
 handoffs as (
     select distinct addressed.platform, addressed.post_id, addressed.brand_id
     from addressed
@@ -183,23 +184,24 @@ handoffs as (
     join posts as post
         on post.platform = addressed.platform
         and post.post_id = addressed.post_id
-    join brand_posts as redirect
+    join posts as redirect
         on redirect.platform = addressed.platform
-        and redirect.brand_id = addressed.brand_id
         and redirect.created_at < addressed.created_at
+    join brand_accounts as redirect_author
+        on redirect_author.platform = redirect.platform
+        and redirect_author.account_id = redirect.author_id
+        and redirect_author.brand_id = addressed.brand_id
     join reply_kinds as kinds
         on kinds.platform = redirect.platform
         and kinds.post_id = redirect.post_id
         and kinds.kind = 'redirect'
-    join posts as redirected
+    left join posts as redirected
         on redirected.platform = redirect.platform
         and redirected.post_id = redirect.parent_id
-        and redirected.author_id = addressed.author_id
-    join posts as redirect_post
-        on redirect_post.platform = redirect.platform
-        and redirect_post.post_id = redirect.post_id
-    where coalesce(redirect_post.root_id, redirect_post.post_id)
-        = coalesce(post.root_id, post.post_id)
+    where post.parent_id = redirect.post_id
+        or (redirected.author_id = addressed.author_id
+            and coalesce(redirect.root_id, redirect.post_id)
+                = coalesce(post.root_id, post.post_id))
 ),
 
 -- The response time counted in the brand's open hours, for brands that have them.

@@ -1,7 +1,9 @@
--- unclassified_replies: every brand post that replies to another post, with its text, the
--- brand, whether $classifier already decided its kind, and its delay: seconds from the post
--- it replies to (NULL when that post is not stored). The delays of all of a brand's replies
--- decide which texts are templated, so every reply comes back, decided or not.
+-- unclassified_replies: every brand post, with its text, the brand, whether $classifier
+-- already decided its kind, and its delay: seconds from the post it replies to (NULL when
+-- that post is not stored, or it replies to nothing). Posts whose parent was not crawled
+-- are replies all the same (a customer's "done" may answer them), so every brand post is
+-- decided. The delays of all of a brand's replies decide which texts are templated, so
+-- every post comes back, decided or not.
 -- Grain: (platform, post_id).
 with brand_accounts as (
     select platform, account_id, brand_id, coalesce(automated, false) as bot
@@ -24,7 +26,6 @@ replies as (
     left join posts as parent
         on parent.platform = reply.platform
         and parent.post_id = reply.parent_id
-    where reply.parent_id is not null
 ),
 
 final as (
