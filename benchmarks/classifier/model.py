@@ -1,0 +1,81 @@
+"""The shipped post-class model: weights from data/model.json, applied in plain Python.
+
+Training needs scikit-learn (train.py); classifying needs only this module, the cue lists
+and py3langid for the language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from benchmarks.classifier.features import vector
+from benchmarks.classifier.language import HANDLED, unhandled_language
+from benchmarks.classify import UNCLASSIFIED, Classification
+
+MODEL = resources.files("benchmarks.classifier").joinpath("data", "model.json")
+FAMILY = "care-ngram-1"  # bump when features.py or cues.py change what a feature means
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A trained model: classes, idf of known n-grams, per-feature weights per class."""
+
+    classes: tuple[str, ...]
+    idf: dict[str, float]
+    weights: dict[str, tuple[float, ...]]
+    intercept: tuple[float, ...]
+    digest: str  # first 7 hex digits of the model file's sha256
+
+    def probabilities(self, text: str) -> dict[str, float]:
+        """Class -> probability (softmax of the linear scores)."""
+        scores = list(self.intercept)
+        for feature, value in vector(text, self.idf).items():
+            for k, w in enumerate(self.weights.get(feature, ())):
+                scores[k] += w * value
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+
+
+def weights_from_json(raw: bytes) -> Weights:
+    """Parse the JSON written by train.py."""
+    data = json.loads(raw)
+    return Weights(classes=tuple(data["classes"]), idf=data["idf"],
+                   weights={f: tuple(w) for f, w in data["weights"].items()},
+                   intercept=tuple(data["intercept"]),
+                   digest=hashlib.sha256(raw).hexdigest()[:7])
+
+
+@cache
+def shipped_weights() -> Weights:
+    """The model in the package (read once per process)."""
+    return weights_from_json(MODEL.read_bytes())
+
+
+class CareModel:
+    """Question, complaint, praise or other for posts in HANDLED languages; `unclassified`
+    with the language for the rest.
+
+    The name carries the weights' digest, so retraining re-classifies stored posts.
+    """
+
+    languages = HANDLED
+
+    def __init__(self, weights: Weights | None = None) -> None:
+        self._weights = weights or shipped_weights()
+        self.name = f"{FAMILY}+{self._weights.digest}"
+
+    def classify(self, text: str) -> Classification:
+        """The most probable class; sentiment = P(praise) - P(complaint), in [-1, 1]."""
+        language = unhandled_language(text)
+        if language is not None:
+            return Classification(UNCLASSIFIED, None, language)
+        p = self._weights.probabilities(text)
+        label = max(p, key=lambda c: p[c])
+        return Classification(label, round(p["praise"] - p["complaint"], 4))
