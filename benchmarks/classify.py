@@ -5,7 +5,7 @@ word and character n-grams and customer-care cues, trained on labelled real TWCS
 posts and shipped as weights; posts in languages it does not handle are `unclassified` with
 their language). `VaderRules`, the earlier lexicon method, stays for comparison. Any object
 with a `name` and a `classify(text)` method can replace them (`Classifier`). Accuracy on
-held-out real posts: docs/statistics.md, "Post classes".
+held-out real posts: docs/statistics.md, "Which kind of post gets ignored".
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ class Weights:
     weights: dict[str, tuple[float, ...]]
     intercept: tuple[float, ...]
     digest: str  # first 7 hex digits of the model file's sha256
+    measured: dict[str, float]  # figures on the held-out real posts, written by train.py
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Class -> probability (softmax of the linear scores)."""
@@ -49,7 +50,8 @@ def weights_from_json(raw: bytes) -> Weights:
     return Weights(classes=tuple(data["classes"]), idf=data["idf"],
                    weights={f: tuple(w) for f, w in data["weights"].items()},
                    intercept=tuple(data["intercept"]),
-                   digest=hashlib.sha256(raw).hexdigest()[:7])
+                   digest=hashlib.sha256(raw).hexdigest()[:7],
+                   measured=data.get("measured", {}))
 
 
 @cache
@@ -70,6 +72,15 @@ class CareModel:
     def __init__(self, weights: Weights | None = None) -> None:
         self._weights = weights or shipped_weights()
         self.name = f"{FAMILY}+{self._weights.digest}"
+
+    def accuracy_statement(self) -> str:
+        """The held-out figures in one sentence, for the report and the docs."""
+        m = self._weights.measured
+        if not m:
+            return "Its accuracy has not been measured."
+        return (f"On {m['posts']:.0f} held-out real customer posts (TWCS, labelled by hand) it "
+                f"sorts {m['accuracy']:.1%} right, and finds {m['complaint recall']:.1%} of "
+                f"complaints and {m['question recall']:.1%} of questions.").replace("%", " %")
 
     def classify(self, text: str) -> Classification:
         """The most probable class; sentiment = P(praise) - P(complaint), in [-1, 1]."""

@@ -1,3 +1,3 @@
 -- 007: the language of a post the classifier does not handle, so `unclassified` posts say
--- which language they are in (docs/statistics.md, "Post classes"). NULL for classified posts.
+-- which language they are in (docs/statistics.md, "Which kind of post gets ignored"). NULL for classified posts.
 alter table post_classes add column language varchar;
