@@ -34,14 +34,19 @@ class Weights:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Class -> probability (softmax of the linear scores)."""
-        scores = list(self.intercept)
+        a, b, c, d = self.intercept  # four classes: unrolled, this is the hot loop of a run
+        weights = self.weights
         for feature, value in vector(text, self.idf).items():
-            for k, w in enumerate(self.weights.get(feature, ())):
-                scores[k] += w * value
-        top = max(scores)
-        exp = [math.exp(s - top) for s in scores]
+            w = weights.get(feature)
+            if w is not None:
+                a += w[0] * value
+                b += w[1] * value
+                c += w[2] * value
+                d += w[3] * value
+        top = max(a, b, c, d)
+        exp = [math.exp(a - top), math.exp(b - top), math.exp(c - top), math.exp(d - top)]
         total = sum(exp)
-        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}
+        return {k: e / total for k, e in zip(self.classes, exp, strict=True)}
 
 
 def weights_from_json(raw: bytes) -> Weights:
