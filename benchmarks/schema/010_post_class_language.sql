@@ -1,3 +1,4 @@
--- 007: the language of a post the classifier does not handle, so `unclassified` posts say
+-- 010: the language of a post the classifier does not handle, so `unclassified` posts say
+-- (008 is left to a change in flight; versions are never renumbered.)
 -- which language they are in (docs/statistics.md, "Which kind of post gets ignored"). NULL for classified posts.
 alter table post_classes add column language varchar;
