@@ -203,6 +203,16 @@ def test_classes_are_stored_once_and_a_new_method_replaces_them(tmp_path: Path) 
         ("other", "constant-other")]
 
 
+def test_a_post_in_another_language_is_stored_unclassified_with_it(tmp_path: Path) -> None:
+    old = timedelta(days=5)
+    posts = [CustomerPost("acme", old, None, "荷物がまだ届きません。いつ届きますか？"),
+             CustomerPost("acme", old, None, "Mi maleta sigue sin llegar, es una vergüenza")]
+    con = build(tmp_path / "l.duckdb", [("acme", "A")], "acme", posts)
+    assert classify_posts(con) == 2
+    assert con.execute("select post_id, class, language from post_classes order by 1"
+                       ).fetchall() == [("q0", UNCLASSIFIED, "ja"), ("q1", "complaint", None)]
+
+
 def test_a_method_returning_an_unknown_class_is_refused(tmp_path: Path) -> None:
     con = build(tmp_path / "u.duckdb", [("acme", "A")], "acme",
                 [CustomerPost("acme", timedelta(days=5))])
