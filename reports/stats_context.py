@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from benchmarks import classify, significance, survival
+from benchmarks.classifier.model import CareModel
 from benchmarks.classify import CLASSES
 from reports.documented import documented
 
@@ -86,6 +87,8 @@ class StatisticsContext:
     correction: str = documented("the multiple-comparison correction")
     classes: tuple[ClassRow, ...] = documented("ignored share per kind of post and brand")
     classifiers: tuple[str, ...] = documented("the classification methods of stored classes")
+    classifier_accuracy: str = documented(
+        "the shipped classifier's figures on held-out real posts, in one sentence")
     most_ignored: tuple[str, ClassCell] | None = documented(
         f"the client's kind of post with the highest ignored share, among kinds with at least "
         f"{MOST_IGNORED_MIN_JUDGED} judged posts; None when there is no such kind")
@@ -116,6 +119,7 @@ def build_statistics(con: duckdb.DuckDBPyConnection, config: AuditConfig,
         correction=significance.CORRECTION,
         classes=class_rows,
         classifiers=tuple(classify.stored_classifiers(con)),
+        classifier_accuracy=CareModel().accuracy_statement(),
         most_ignored=_most_ignored(class_rows, config.client),
     )
 
