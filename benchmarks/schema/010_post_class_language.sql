@@ -1,5 +1,0 @@
--- 010: the language of a post the classifier does not handle, so `unclassified` posts say
--- which language they are in (docs/statistics.md, "Which kind of post gets ignored").
--- NULL for classified posts. (008 is left to a change in flight; versions are never
--- renumbered.)
-alter table post_classes add column language varchar;
