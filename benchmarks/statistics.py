@@ -9,10 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from benchmarks import classify, significance, store, survival
+from benchmarks import classify, queries, significance, store, survival
 from benchmarks.derived import derive
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import duckdb
 
     from benchmarks.config import AuditConfig
@@ -36,19 +38,21 @@ class Statistics:
 
 
 def assemble(con: duckdb.DuckDBPyConnection, brand_ids: Sequence[str],
-             client_id: str | None) -> Statistics:
-    """Read survival, tests and classes for `brand_ids` from an open dataset.
+             client_id: str | None, as_of: datetime | None = None) -> Statistics:
+    """Read survival, tests and classes for `brand_ids` from an open dataset, every status
+    judged at `as_of` (default: the judging run's own as_of).
 
     The survival input is read once (the view is the slow part). Raises
     benchmarks.errors.NoCrawlYet before the first finished crawl.
     """
     brands = list(brand_ids)
-    columns = survival.survival_input(con)
-    rows = survival.survival_rows(con, brands, columns)
-    competitors = [b for b in brands if b != client_id]
-    comparisons = (significance.client_comparisons(con, client_id, competitors, columns=columns)
-                   if client_id else [])
-    shares = [s for s in classify.class_shares(con) if s["brand_id"] in brands]
+    with queries.judged_at(con, as_of):
+        columns = survival.survival_input(con)
+        rows = survival.survival_rows(con, brands, columns)
+        competitors = [b for b in brands if b != client_id]
+        comparisons = (significance.client_comparisons(con, client_id, competitors,
+                                                       columns=columns) if client_id else [])
+        shares = [s for s in classify.class_shares(con) if s["brand_id"] in brands]
     return Statistics(survival=rows, comparisons=comparisons, class_shares=shares)
 
 
