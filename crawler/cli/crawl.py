@@ -26,7 +26,7 @@ def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float =
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
                f"brands into {config.db} …", err=True)
     started = time.monotonic()
-    result = run_crawl(config, benchmark=benchmark, wait_seconds=wait_seconds)
+    result = run_crawl(config, os.environ, benchmark=benchmark, wait_seconds=wait_seconds)
     for platform, stats in result.stats.items():
         click.echo(f"  {platform}: {stats['requests']} requests, {stats['items']['posts']} posts, "
                    f"{stats['failures']} failures, mentions {stats['mentions']}", err=True)
