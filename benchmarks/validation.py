@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from benchmarks import instants
 from benchmarks.errors import ConfigError
+from benchmarks.instants import parse_instant
 from benchmarks.platforms import spec
 from benchmarks.platforms.base import HandleRule
 
@@ -85,15 +87,10 @@ class Validator:
         raw = table.get(key.rsplit(".", 1)[-1])
         if raw is None:
             return None
-        value = raw
-        if isinstance(raw, str):
-            try:
-                value = datetime.fromisoformat(raw)
-            except ValueError:
-                value = None
-        if not isinstance(value, datetime) or value.tzinfo is None:
-            raise self.fail(key, "a timestamp with a zone like 2026-11-01T00:00:00Z", raw)
-        return value.astimezone(UTC)
+        try:
+            return parse_instant(raw)
+        except ValueError:
+            raise self.fail(key, instants.EXPECTED, raw) from None
 
     def rule(self, platform: str) -> HandleRule:
         """How one handle on `platform` reads (its registry entry's `handle`)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from benchmarks import classify, significance, survival
+from benchmarks import classify, significance, statistics, survival
 from benchmarks.classifier.model import CareModel
 from benchmarks.classify import CLASSES
 from reports.documented import documented
@@ -98,13 +98,10 @@ def build_statistics(con: duckdb.DuckDBPyConnection, config: AuditConfig,
                      brand_order: list[str]) -> StatisticsContext:
     """Read survival, tests and classes for `brand_order` (client first) on all platforms."""
     names = {b.id: b.name for b in config.brands}
-    columns = survival.survival_input(con)  # read once: the view is the slow part
-    rows = {r.brand_id: r for r in survival.survival_rows(con, brand_order, columns)
-            if r.platform == "all"}
-    competitors = [b for b in brand_order if b != config.client]
-    comparisons = (significance.client_comparisons(con, config.client, competitors,
-                                                   columns=columns) if config.client else [])
-    shares = {(s["brand_id"], s["class"]): s for s in classify.class_shares(con)}
+    found = statistics.assemble(con, brand_order, config.client)  # as `replyaudit stats`
+    rows = {r.brand_id: r for r in found.survival if r.platform == "all"}
+    comparisons = found.comparisons
+    shares = {(s["brand_id"], s["class"]): s for s in found.class_shares}
     labels = [c for c in (*CLASSES, "unclassified")
               if any(label == c for _, label in shares)]
     class_rows = tuple(ClassRow(label, tuple(_class_cell(shares.get((b, label)), b)
