@@ -7,22 +7,21 @@ updated); docs/dataset.md documents it. The SQL is in `sql/history/`.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from benchmarks import sqlfiles
 from benchmarks.errors import NoCrawlYet
 from benchmarks.queries import rows
 
 if TYPE_CHECKING:
     import duckdb
 
-_SQL = resources.files("benchmarks").joinpath("sql/history")
 
 
 def record(con: duckdb.DuckDBPyConnection, run_id: int, recorded_at: datetime | None = None) -> int:
     """Append run `run_id`'s metrics to the history; returns the rows written (0 when the run
     is not the judging run, e.g. it failed)."""
-    sql = _SQL.joinpath("record_brand_metrics.sql").read_text(encoding="utf-8")
+    sql = sqlfiles.load("history/record_brand_metrics.sql")
     con.execute("begin transaction")
     try:
         con.execute(sql, {"run_id": run_id, "recorded_at": recorded_at or datetime.now(UTC)})
@@ -37,7 +36,7 @@ def record(con: duckdb.DuckDBPyConnection, run_id: int, recorded_at: datetime | 
 
 def weekly(con: duckdb.DuckDBPyConnection, platform: str = "all") -> list[dict[str, Any]]:
     """One row per (week, brand) on `platform`: the last run recorded that week, oldest first."""
-    found = rows(con, _SQL.joinpath("weekly.sql").read_text(encoding="utf-8"),
+    found = rows(con, sqlfiles.load("history/weekly.sql"),
                  {"platform": platform})
     if not found:
         raise NoCrawlYet("no benchmark run has been recorded in this database yet")

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from importlib import resources
 from typing import TYPE_CHECKING, Any
+
+from benchmarks import sqlfiles
 
 if TYPE_CHECKING:
     import duckdb
 
-_SQL = resources.files("benchmarks").joinpath("sql/incremental/refresh_anchors.sql")
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class IncrementalPlan:
 def plan(con: duckdb.DuckDBPyConnection, platform: str, previous: dict[str, Any],
          young_seconds: int) -> IncrementalPlan:
     """The plan for `platform` after the completed run `previous` (a row of audit_params)."""
-    result = con.execute(_SQL.read_text(encoding="utf-8"), {
+    result = con.execute(sqlfiles.load("incremental/refresh_anchors.sql"), {
         "platform": platform, "window_start": previous["window_start"],
         "window_end": previous["window_end"], "sla_seconds": previous["sla_seconds"],
         "ignore_after_seconds": previous["ignore_after_seconds"], "as_of": previous["as_of"],

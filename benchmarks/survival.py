@@ -14,13 +14,12 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import stats
 
-from benchmarks import queries
+from benchmarks import queries, sqlfiles
 
 if TYPE_CHECKING:
     import duckdb
@@ -30,7 +29,6 @@ DAY_SECONDS = 86_400
 # Greenwood's log-log interval is undefined where S(t) is 0 or 1; scipy says so with this
 # warning and returns NaN there, which we turn into "no interval".
 _UNDEFINED_INTERVAL = "The confidence interval is undefined at some observations"
-_SQL = resources.files("benchmarks").joinpath("sql", "stats")
 
 
 @dataclass(frozen=True)
@@ -171,7 +169,7 @@ def summarize(brand_id: str, platform: str, seconds: Sequence[float] | np.ndarra
 def survival_input(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
     """sql/stats/survival_input.sql as column arrays: brand_id, platform, status, answered,
     seconds. Arrays, not row dicts: an imported dataset has millions of customer posts."""
-    sql = _SQL.joinpath("survival_input.sql").read_text(encoding="utf-8")
+    sql = sqlfiles.load("stats/survival_input.sql")
     return con.execute(sql).fetchnumpy()
 
 

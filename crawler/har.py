@@ -22,6 +22,9 @@ from urllib.parse import urlsplit
 
 from benchmarks import store
 from benchmarks.config import AuditConfig
+from benchmarks.errors import ReplyauditError
+from benchmarks.recorder import RunWindow, recording
+from benchmarks.run_stats import ItemCounts, PlatformStats
 from crawler.items import Account, Post
 from crawler.parsers import x as parse
 from crawler.parsers.common import parse_timestamp
@@ -29,8 +32,10 @@ from crawler.parsers.common import parse_timestamp
 X_HOSTS = ("x.com", "twitter.com")
 
 
-class HarError(Exception):
+class HarError(ReplyauditError):
     """A file that is not a readable HAR; the message names the file and what was expected."""
+
+    usage = True
 
 
 @dataclass(frozen=True)
@@ -145,8 +150,8 @@ def _newer(old: Any, new: Any) -> Any:
 @dataclass(frozen=True)
 class ImportResult:
     run_id: int
-    status: str
-    stats: dict[str, Any]
+    status: str  # finished | partial (some X responses were unreadable)
+    stats: dict[str, Any]  # runs.stats as stored: RunStats.as_dict()
 
 
 def import_har(path: Path, config: AuditConfig, db: Path | None = None,
@@ -174,7 +179,8 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
                          f"{path.name}: its posts and answers are missing, so its customers' "
                          "posts may look ignored. Open its profile and replies before saving.")
     captured = contents.captured_at or now
-    posts = _sample(contents, config.window_start(captured), config.until)
+    window = RunWindow.from_config(config, config.as_of or captured)
+    posts = _sample(contents, window.window_start, window.window_end)
     outside = len(contents.posts) - len(posts)
     if outside:
         notes.append(f"{outside} X posts in {path.name} are outside the sample (outside the "
@@ -183,41 +189,29 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
                      "inflate the response rate.")
     authors = {p.author_id for p in posts}
     accounts = [a for a in contents.accounts.values() if a.brand_id or a.account_id in authors]
-    window = store.RunWindow(
-        config_name=config.name, client_id=config.client,
-        window_start=config.window_start(captured), window_end=config.until,
-        sla_seconds=config.sla_minutes * 60,
-        ignore_after_seconds=config.ignore_after_hours * 3600,
-        as_of=config.as_of or captured,
-    )
     con = store.connect(db or config.db)
     try:
         store.check_x_source(con, "x")
-        run_id = store.start_run(con, window, [(b.id, b.name) for b in config.brands], now)
-        con.execute("begin transaction")
-        store.upsert_accounts(con, [_account_row(a, run_id) for a in accounts])
-        store.upsert_posts(con, [_post_row(p, run_id) for p in posts],
-                           [(p.platform, p.post_id, m) for p in posts for m in set(p.mentions)])
-        store.mark_brand_posts(con, parse.PLATFORM)
-        con.execute("commit")
-        stats = {parse.PLATFORM: {
-            "source": f"HAR file {path.name}",
-            "requests": sum(contents.operations.values()),
-            "responses": dict(sorted(contents.statuses.items())),
-            "operations": dict(sorted(contents.operations.items())),
-            "items": {"posts": len(posts), "accounts": len(accounts)},
-            "skipped": dict(sorted((contents.skipped | {"outside_sample": outside}).items())),
-            "retries": 0,
-            "failures": contents.unreadable,
-            "mentions": "searched" if contents.operations["SearchTimeline"] else "skipped",
-            "notes": notes,
-            "finish_reason": "finished",
-        }}
-        status = "partial" if contents.unreadable else "finished"
-        store.finish_run(con, run_id, status, stats)
+        with recording(con, window, [(b.id, b.name) for b in config.brands], now,
+                       config.business_hours()) as run:
+            with run.batch():
+                run.upsert_accounts(accounts)
+                run.upsert_posts(posts)
+                run.mark_brand_posts(parse.PLATFORM)
+            run.stats.platforms[parse.PLATFORM] = PlatformStats(
+                source=f"HAR file {path.name}",
+                requests=sum(contents.operations.values()),
+                responses=dict(sorted(contents.statuses.items())),
+                operations=dict(sorted(contents.operations.items())),
+                items=ItemCounts(posts=len(posts), accounts=len(accounts)),
+                skipped=dict(sorted((contents.skipped | {"outside_sample": outside}).items())),
+                failures=contents.unreadable,  # any makes the run partial
+                mentions="searched" if contents.operations["SearchTimeline"] else "skipped",
+                notes=notes,
+            )
     finally:
         con.close()
-    return ImportResult(run_id, status, stats)
+    return ImportResult(run.run_id, run.stats.status, run.stats.as_dict())
 
 
 def _sample(contents: HarContents, start: datetime, end: datetime | None) -> list[Post]:
@@ -245,14 +239,3 @@ def _notes(path: Path, contents: HarContents, brand_of: dict[str, str]) -> list[
                      "a brand are counted only where a thread that was opened shows them. "
                      "Search for '@handle' on x.com before saving to include them.")
     return notes
-
-
-def _post_row(post: Post, run_id: int) -> tuple[Any, ...]:
-    return (post.platform, post.post_id, post.url, post.author_id, post.created_at, post.text,
-            post.parent_id, post.root_id, None, False, post.like_count, post.reply_count,
-            post.repost_count, post.language, post.fetched_at, run_id)
-
-
-def _account_row(account: Account, run_id: int) -> tuple[Any, ...]:
-    return (account.platform, account.account_id, account.handle, account.display_name,
-            account.followers, account.brand_id, account.url, account.fetched_at, run_id)

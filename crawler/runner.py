@@ -9,47 +9,57 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
 
 from benchmarks import incremental as incremental_plans
+from benchmarks import platforms as registry
 from benchmarks import store
-from benchmarks.classify import classify_posts
 from benchmarks.config import AuditConfig
+from benchmarks.derived import derive
 from benchmarks.errors import MixedXSources
+from benchmarks.recorder import RunRecorder, RunWindow
+from benchmarks.run_stats import ItemCounts, PlatformStats, RunStats
 from crawler.spiders.base import PlatformSpider
-from crawler.spiders.bluesky import BlueskySpider
-from crawler.spiders.discourse import DiscourseSpider
-from crawler.spiders.facebook import FacebookSpider
-from crawler.spiders.mastodon import MastodonSpider
-from crawler.spiders.reddit import RedditSpider
-from crawler.spiders.trustpilot import TrustpilotSpider
-from crawler.spiders.wordpress import WordPressSpider
-from crawler.spiders.x import XSpider
-from crawler.spiders.x_browser import XBrowserSpider
-from crawler.spiders.youtube import YoutubeSpider
 
-SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
-           "discourse": DiscourseSpider, "trustpilot": TrustpilotSpider,
-           "reddit": RedditSpider, "youtube": YoutubeSpider,
-           "wordpress": WordPressSpider, "facebook": FacebookSpider, "x": XSpider}
-# Platforms a config may switch to an opt-in browser (`collect = "browser"`).
-BROWSER_SPIDERS = {"x": XBrowserSpider}
+
+@cache
+def _spider_loader() -> SpiderLoaderProtocol:
+    """Scrapy's loader over the project's SPIDER_MODULES: it knows every spider by name."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return get_spider_loader(settings)
+
+
+def spider_name(config: AuditConfig, platform: str) -> str:
+    """The name of the spider that collects `platform` (the platform id, by convention), or
+    its opt-in browser spider when the config says `collect = "browser"`."""
+    browser = registry.spec(platform).browser_spider
+    if browser and config.platforms[platform].options.get("collect") == "browser":
+        return browser
+    return platform
 
 
 def spider_class(config: AuditConfig, platform: str) -> type[PlatformSpider]:
     """The spider that collects `platform`: its opt-in browser spider when the config asks."""
-    browser = config.platforms[platform].options.get("collect") == "browser"
-    return (BROWSER_SPIDERS if browser else SPIDERS)[platform]
+    return cast("type[PlatformSpider]", _spider_loader().load(spider_name(config, platform)))
+
+
+def follows_incremental_plans(config: AuditConfig, platform: str) -> bool:
+    """Whether the spider that collects `platform` brings a dataset up to date by a plan (the
+    registry says so for the platform's own spider; a browser spider samples the window)."""
+    return registry.spec(platform).incremental and spider_name(config, platform) == platform
 
 
 @dataclass(frozen=True)
 class RunResult:
     run_id: int
     status: str  # finished | partial | failed
-    stats: dict[str, Any]
+    stats: dict[str, Any]  # runs.stats as stored: RunStats.as_dict()
 
 
 def crawl_settings(config: AuditConfig, run_id: int,
@@ -84,15 +94,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     written, when X is to be crawled into a dataset holding TWCS data.
     """
     started = datetime.now(UTC)
-    window = store.RunWindow(
-        config_name=config.name,
-        client_id=config.client,
-        window_start=config.window_start(config.as_of or started),
-        window_end=config.until,
-        sla_seconds=config.sla_minutes * 60,
-        ignore_after_seconds=config.ignore_after_hours * 3600,
-        as_of=config.as_of,
-    )
+    window = RunWindow.from_config(config, config.as_of, now=started)
     con = store.connect(config.db)
     if "x" in config.platforms_in_use():
         try:
@@ -104,11 +106,12 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     plans = {
         platform: incremental_plans.plan(con, platform, previous, window.ignore_after_seconds)
         for platform in config.platforms_in_use()
-        if previous and spider_class(config, platform).follows_incremental_plans
+        if previous and follows_incremental_plans(config, platform)
         and incremental_plans.knows_accounts(
             con, platform, [h for b in config.brands for h in b.handles(platform)])
     }
-    run_id = store.start_run(con, window, [(b.id, b.name) for b in config.brands], started)
+    run_id = RunRecorder.start(con, window, [(b.id, b.name) for b in config.brands],
+                               started, config.business_hours()).run_id
     con.close()
 
     process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides))
@@ -119,26 +122,31 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
         process.crawl(crawler, config=config, window_start=window.window_start,
                       window_end=window.window_end, incremental=plans.get(platform),
                       **(spider_kwargs or {}).get(platform, {}))
-    process.start()
+    try:
+        process.start()
+    except BaseException:
+        _finish(config, run_id, RunStats(), failed=True)  # never left `running`
+        raise
 
-    stats = {platform: summarize(crawler) | {"mode": "incremental" if platform in plans
-                                             else "full"}
-             for platform, crawler in crawlers.items()}
-    if any(s["finish_reason"] != "finished" for s in stats.values()):
-        status = "failed"
-    elif any(s["failures"] for s in stats.values()):
-        status = "partial"
-    else:
-        status = "finished"
+    stats = RunStats({platform: summarize(crawler, "incremental" if platform in plans else "full")
+                      for platform, crawler in crawlers.items()})
+    status = _finish(config, run_id, stats)
+    return RunResult(run_id, status, stats.as_dict())
+
+
+def _finish(config: AuditConfig, run_id: int, stats: RunStats, failed: bool = False) -> str:
     con = store.connect(config.db)
-    store.finish_run(con, run_id, status, stats)
-    classify_posts(con)  # so SQL and the report can say which kind of post gets ignored
-    con.close()
-    return RunResult(run_id, status, stats)
+    try:
+        status = RunRecorder(con, run_id).finish(stats, failed=failed)
+        if not failed:
+            derive(con)  # post classes, reply kinds, hand-offs: what the metric SQL reads
+    finally:
+        con.close()
+    return status
 
 
-def summarize(crawler: Crawler) -> dict[str, Any]:
-    """What a platform's crawl did, in the shape stored in runs.stats (docs/dataset.md)."""
+def summarize(crawler: Crawler, mode: str) -> PlatformStats:
+    """What a platform's crawl (`mode` full or incremental) did, for runs.stats."""
     assert crawler.stats is not None
     raw = crawler.stats.get_stats()
     prefix = "downloader/response_status_count/"
@@ -147,21 +155,20 @@ def summarize(crawler: Crawler) -> dict[str, Any]:
         mentions = "searched"
     elif raw.get("audit/mentions/skipped"):
         mentions = "skipped"
-    summary = {
-        "requests": raw.get("downloader/request_count", 0),
-        "responses": {k[len(prefix):]: v for k, v in sorted(raw.items()) if k.startswith(prefix)},
-        "items": {"posts": raw.get("audit/items/posts", 0),
-                  "accounts": raw.get("audit/items/accounts", 0)},
-        "retries": raw.get("retry/count", 0),
-        "rate_limit_pauses": raw.get("audit/ratelimit/paused", 0),
-        "failures": raw.get(f"audit/failures/{getattr(crawler.spider, 'name', '')}", 0),
-        "malformed_json": raw.get("audit/malformed_json", 0),
-        "dropped_items": raw.get("item_dropped_count", 0),
-        "mentions": mentions,
-        "skipped": bool(raw.get("audit/skipped")),
-        "notes": list(getattr(crawler.spider, "notes", [])),
-        "finish_reason": raw.get("finish_reason", "unknown"),
-    }
-    if "audit/quota_units" in raw:  # platforms that count API quota (YouTube)
-        summary["quota_units"] = raw["audit/quota_units"]
-    return summary
+    return PlatformStats(
+        requests=raw.get("downloader/request_count", 0),
+        responses={k[len(prefix):]: v for k, v in sorted(raw.items()) if k.startswith(prefix)},
+        items=ItemCounts(posts=raw.get("audit/items/posts", 0),
+                         accounts=raw.get("audit/items/accounts", 0)),
+        retries=raw.get("retry/count", 0),
+        rate_limit_pauses=raw.get("audit/ratelimit/paused", 0),
+        failures=raw.get(f"audit/failures/{getattr(crawler.spider, 'name', '')}", 0),
+        malformed_json=raw.get("audit/malformed_json", 0),
+        dropped_items=raw.get("item_dropped_count", 0),
+        mentions=mentions,
+        skipped=bool(raw.get("audit/skipped")),
+        notes=list(getattr(crawler.spider, "notes", [])),
+        finish_reason=raw.get("finish_reason", "unknown"),
+        mode=mode,
+        quota_units=raw.get("audit/quota_units"),  # platforms that count API quota (YouTube)
+    )

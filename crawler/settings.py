@@ -1,6 +1,7 @@
 """Scrapy settings for replyaudit: polite by default, tuned per platform by the audit config.
 
-Only this module and cli.py read the environment. See docs/config.md, "Crawling politely".
+Only this module, crawler/secrets.py and the command line (crawler/cli/) read the environment.
+See docs/config.md, "Crawling politely".
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Error responses reach the spiders' errbacks, which record them as fetch failures.
 HTTPERROR_ALLOW_ALL = False
+# An exception in a spider callback is a fetch failure of its URL (crawler/spider_errors.py);
+# engine side of HttpErrorMiddleware (50), which handles its own HttpError first.
+SPIDER_MIDDLEWARES = {"crawler.spider_errors.SpiderErrorMiddleware": 40}
 
 ITEM_PIPELINES = {
     "crawler.pipelines.validate.ValidatePipeline": 100,

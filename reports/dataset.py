@@ -7,15 +7,14 @@ named parameters. Always `fetchall`: DuckDB 2 blocks a connection on a half-read
 from __future__ import annotations
 
 import json
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from benchmarks import sqlfiles
 from benchmarks.errors import NoCrawlYet
 
 if TYPE_CHECKING:
     import duckdb
 
-_SQL = resources.files("reports").joinpath("sql")
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, sql: str,
@@ -26,7 +25,7 @@ def _fetch(con: duckdb.DuckDBPyConnection, sql: str,
 
 
 def _rows(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> list[dict[str, Any]]:
-    return _fetch(con, _SQL.joinpath(f"{name}.sql").read_text(encoding="utf-8"), params)
+    return _fetch(con, sqlfiles.load(f"{name}.sql", package="reports"), params)
 
 
 def judging_run(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

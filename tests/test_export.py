@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from benchmarks import store
 from benchmarks.export import RELATIONS, export, mention_stripper
 from benchmarks.importers.twcs import import_twcs
+from benchmarks.recorder import POST_COLUMNS
 from crawler.cli import main
 from tests.conftest import TEST_NOW, cli
 
@@ -80,7 +81,7 @@ def test_parquet_is_partitioned_by_platform_and_month_and_reads_back(crawled: Pa
                     .glob("*.parquet")), (platform, month)
     assert (tmp_path / "out" / "brand_metrics" / "platform=all").is_dir()
     exported = read_back(tmp_path / "out", "posts")
-    columns = ", ".join(c for c in store.POST_COLUMNS if c != "platform")
+    columns = ", ".join(c for c in POST_COLUMNS if c != "platform")
     assert [r[:-1] for r in sorted(exported)] == sorted(
         con.execute(f"select {columns} from posts").fetchall())
     platforms = {p for (p,) in con.execute("select distinct platform from posts").fetchall()}

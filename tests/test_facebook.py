@@ -17,6 +17,7 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from benchmarks import store
+from benchmarks.recorder import RunWindow, recording
 from crawler.middlewares import GraphUsageMiddleware
 from crawler.parsers import facebook
 from crawler.simulator.server import SimServer
@@ -110,21 +111,15 @@ def test_the_fixture_conversation_is_judged_as_worked_out_by_hand(tmp_path: Path
     later: late. 1205 is a reply in 1201's thread, whose parent is 1201 (Graph files it
     there), not the page's answer: not addressed to the brand. At as_of 10-08 00:00."""
     con = store.connect(tmp_path / "fb.duckdb")
-    window = store.RunWindow("fb", "acme", datetime(2026, 10, 1, tzinfo=UTC), None, 3600,
-                             72 * 3600, FETCHED)
-    run_id = store.start_run(con, window, [("acme", "Acme")])
+    window = RunWindow("fb", "acme", datetime(2026, 10, 1, tzinfo=UTC), None, 3600,
+                       72 * 3600, FETCHED)
     page = facebook.parse_page(data("page.json"), "AcmeAir", FETCHED, "u", "acme")
     posts = facebook.parse_posts(data("page_posts.json"), PAGE_ID, FETCHED, "u", "acme").posts
     comments = facebook.parse_comments(data("post_comments_stream.json"), POST, FETCHED, "u",
                                        "acme")
-    accounts = [page, *comments.accounts]
-    store.upsert_accounts(con, [(a.platform, a.account_id, a.handle, a.display_name,
-                                 a.followers, a.brand_id, a.url, a.fetched_at, run_id)
-                                for a in accounts if a is not None])
-    store.upsert_posts(con, [(p.platform, p.post_id, p.url, p.author_id, p.created_at, p.text,
-                              p.parent_id, p.root_id, p.brand_id, False, None, None, None, None,
-                              p.fetched_at, run_id) for p in posts + comments.posts])
-    store.finish_run(con, run_id, "finished", {})
+    with recording(con, window, [("acme", "Acme")]) as run:
+        run.upsert_accounts(a for a in [page, *comments.accounts] if a is not None)
+        run.upsert_posts(posts + comments.posts)
     got = {r[0]: (r[1], r[2]) for r in con.execute(
         "select post_id, status, response_seconds from customer_posts").fetchall()}
     con.close()

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from benchmarks import queries, store
+from benchmarks.recorder import RunRecorder, RunWindow, recording
 
 AS_OF = datetime(2026, 10, 10, tzinfo=UTC)
 T0 = datetime(2026, 10, 2, 10, 0, tzinfo=UTC)
@@ -61,23 +62,28 @@ EXPECTED = {
 }
 
 
+def post(post_id: str, author_id: str, created_at: datetime, parent_id: str | None,
+         **columns: object) -> dict[str, object]:
+    """A posts row by column name: a Bluesky post with no counts, fetched at AS_OF."""
+    return {"platform": "bluesky", "post_id": post_id, "author_id": author_id,
+            "created_at": created_at, "text": "text", "parent_id": parent_id, "like_count": 0,
+            "reply_count": 0, "repost_count": 0, "language": "en", "fetched_at": AS_OF,
+            **columns}
+
+
 @pytest.fixture
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = store.connect(tmp_path / "hand.duckdb")
-    window = store.RunWindow("hand-built", "acme", datetime(2026, 10, 1, tzinfo=UTC), None,
-                             3600, 72 * 3600, AS_OF)
-    run_id = store.start_run(con, window, [("acme", "Acme"), ("globex", "Globex")])
-    store.upsert_accounts(con, [(p, a, h, h, f, b, None, AS_OF, run_id)
-                                for p, a, h, f, b in ACCOUNTS])
-    brand_of = {a: b for _, a, _, _, b in ACCOUNTS}
-    rows, mentions = [], []
-    for post_id, author, created, parent, mentioned in POSTS:
-        rows.append(("bluesky", post_id, None, author, created, "text", parent, None,
-                     brand_of[author], brand_of[author] is not None, 0, 0, 0, "en", AS_OF,
-                     run_id))
-        mentions += [("bluesky", post_id, m) for m in mentioned]
-    store.upsert_posts(con, rows, mentions)
-    store.finish_run(con, run_id, "finished", {})
+    window = RunWindow("hand-built", "acme", datetime(2026, 10, 1, tzinfo=UTC), None,
+                       3600, 72 * 3600, AS_OF)
+    with recording(con, window, [("acme", "Acme"), ("globex", "Globex")]) as run:
+        run.upsert_accounts([{"platform": p, "account_id": a, "handle": h, "display_name": h,
+                              "followers": f, "brand_id": b, "fetched_at": AS_OF}
+                             for p, a, h, f, b in ACCOUNTS])
+        brand_of = {a: b for _, a, _, _, b in ACCOUNTS}
+        run.upsert_posts([post(post_id, author, created, parent, brand_id=brand_of[author],
+                               by_brand=brand_of[author] is not None, mentions=mentioned)
+                          for post_id, author, created, parent, mentioned in POSTS])
     return con
 
 
@@ -95,7 +101,8 @@ def test_first_response_names_the_earliest_brand_post(con: duckdb.DuckDBPyConnec
 
 def test_questions_and_response_time_buckets(con: duckdb.DuckDBPyConnection) -> None:
     # R1 answered in 30 min, R2 in 2 h, R3 ignored, R4 pending: all questions
-    con.executemany("insert into post_classes values ('bluesky', ?, ?, null, 'hand', ?)",
+    con.executemany("insert into post_classes (platform, post_id, class, sentiment, classifier,"
+                    " classified_at) values ('bluesky', ?, ?, null, 'hand', ?)",
                     [(p, c, AS_OF) for p, c in [("R1", "question"), ("R2", "question"),
                                                 ("R3", "question"), ("R4", "question"),
                                                 ("C", "complaint"), ("M1", "other")]])
@@ -173,25 +180,23 @@ def test_a_post_the_platform_addresses_to_a_brand_counts(
     # A review of acme: no parent, no mention, answered below by acme 2 h later; a reply by
     # another customer under it is not addressed (it answers the customer, not the brand).
     created = datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
-    rows = [("bluesky", post_id, None, author, created + delay, "text", parent, "REV", None,
-             False, 0, 0, 0, "en", AS_OF, 1)
-            for post_id, author, delay, parent in [
-                ("REV", "did:c2", timedelta(0), None),
-                ("REV-C", "did:c3", timedelta(minutes=5), "REV"),
-                ("REV-A", "did:a2", timedelta(hours=2), "REV-C")]]
-    store.upsert_posts(con, rows, addressees=[("bluesky", "REV", "acme", "review")])
+    rows = [post(post_id, author, created + delay, parent, root_id="REV", addressed_to=to)
+            for post_id, author, delay, parent, to in [
+                ("REV", "did:c2", timedelta(0), None, [("acme", "review")]),
+                ("REV-C", "did:c3", timedelta(minutes=5), "REV", []),
+                ("REV-A", "did:a2", timedelta(hours=2), "REV-C", [])]]
+    RunRecorder(con, 1).upsert_posts(rows)
     got = con.execute("select post_id, brand_id, status, response_seconds from customer_posts "
                       "where post_id like 'REV%'").fetchall()
     assert got == [("REV", "acme", "late", 7200.0)]
-    store.upsert_posts(con, rows, addressees=[("bluesky", "REV", "acme", "review")])
+    RunRecorder(con, 1).upsert_posts(rows)
     [(count,)] = con.execute("select count(*) from post_addressees").fetchall()
     assert count == 1
 
 
 def test_upsert_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
     before = con.execute("select * from posts order by post_id").fetchall()
-    rows = [r[:16] for r in before]
-    store.upsert_posts(con, rows)
+    RunRecorder(con, 1).upsert_posts(queries.rows(con, "select * from posts"))
     after = con.execute("select * from posts order by post_id").fetchall()
     assert after == before
     [(count,)] = con.execute("select count(*) from posts").fetchall()
@@ -199,8 +204,8 @@ def test_upsert_twice_changes_nothing(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_unknown_parent_never_erases_a_known_one(con: duckdb.DuckDBPyConnection) -> None:
-    [row] = con.execute("select * from posts where post_id = 'R1'").fetchall()
-    store.upsert_posts(con, [row[:6] + (None, None) + row[8:16]])
+    [row] = queries.rows(con, "select * from posts where post_id = 'R1'")
+    RunRecorder(con, 1).upsert_posts([row | {"parent_id": None, "root_id": None}])
     [(parent,)] = con.execute("select parent_id from posts where post_id = 'R1'").fetchall()
     assert parent == "P1"
 
@@ -216,8 +221,9 @@ def test_migrate_twice_does_nothing(tmp_path: Path) -> None:
 def test_negative_reviews_have_their_own_response_rate(con: duckdb.DuckDBPyConnection) -> None:
     # Five reviews of acme on Trustpilot, worked out on paper (SLA 1 h, ignored after 72 h,
     # judged 10-10 00:00): two of the three rated 1-2 stars can be judged, one was answered.
-    store.upsert_accounts(con, [("trustpilot", "BU1", "acme.com", "Acme", None, "acme", None,
-                                 AS_OF, 1)])
+    run = RunRecorder(con, 1)
+    run.upsert_accounts([{"platform": "trustpilot", "account_id": "BU1", "handle": "acme.com",
+                          "display_name": "Acme", "brand_id": "acme", "fetched_at": AS_OF}])
     day = datetime(2026, 10, 3, 9, 0, tzinfo=UTC)
     reviews = [  # post_id, created_at, rating, reply after
         ("NEG1", day, 1, timedelta(minutes=30)),  # on time
@@ -226,15 +232,16 @@ def test_negative_reviews_have_their_own_response_rate(con: duckdb.DuckDBPyConne
         ("POS", day, 5, timedelta(hours=5)),  # late
         ("MID", day, 3, timedelta(hours=1)),  # on time
     ]
-    rows: list[tuple[object, ...]] = []
+    rows = []
     for post_id, created, rating, reply in reviews:
-        rows.append(("trustpilot", post_id, None, f"consumer-{post_id}", created, "text", None,
-                     post_id, "acme", False, 0, 0, 0, "en", AS_OF, 1, rating))
+        rows.append(post(post_id, f"consumer-{post_id}", created, None, platform="trustpilot",
+                         root_id=post_id, brand_id="acme", rating=rating,
+                         addressed_to=[("acme", "review")]))
         if reply is not None:
-            rows.append(("trustpilot", f"{post_id}#reply", None, "BU1", created + reply, "thanks",
-                         post_id, post_id, "acme", True, 0, 0, 0, "en", AS_OF, 1, None))
-    store.upsert_posts(con, rows, addressees=[("trustpilot", r[0], "acme", "review")
-                                              for r in reviews])
+            rows.append(post(f"{post_id}#reply", "BU1", created + reply, post_id,
+                             platform="trustpilot", text="thanks", root_id=post_id,
+                             brand_id="acme", by_brand=True))
+    run.upsert_posts(rows)
     metrics = {(r["brand_id"], r["platform"]): r for r in queries.brand_metrics(con)}
     trustpilot = metrics["acme", "trustpilot"]
     assert (trustpilot["customer_posts"], trustpilot["response_rate"]) == (5, 0.75)

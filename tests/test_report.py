@@ -18,6 +18,8 @@ import pytest
 from benchmarks import queries, store
 from benchmarks.config import AuditConfig, parse_config
 from benchmarks.errors import NoCrawlYet
+from benchmarks.recorder import RunWindow, recording
+from benchmarks.run_stats import RunStats
 from reports.context import build_context
 from reports.filters import count, duration, interval, percent
 from reports.render import render_html, render_report
@@ -102,23 +104,29 @@ def build_dataset(db: Path) -> tuple[duckdb.DuckDBPyConnection, AuditConfig]:
     config = parse_config(RAW_CONFIG, db.parent / "audit.toml")
     con = store.connect(db)
     assert config.since is not None and config.client is not None
-    window = store.RunWindow(config.name, config.client, config.since, config.until,
-                             config.sla_minutes * 60, config.ignore_after_hours * 3600, AS_OF)
-    run_id = store.start_run(con, window, [(b.id, b.name) for b in config.brands],
-                             started_at=AS_OF)
-    store.upsert_accounts(con, [(*a[:5], a[5], None, AS_OF, run_id) for a in ACCOUNTS])
-    brand_of = {(a[0], a[1]): a[5] for a in ACCOUNTS}
-    rows = []
-    for platform, post_id, author, created, parent, text, url in POSTS:
-        brand = brand_of[platform, author]
-        rows.append((platform, post_id, url or f"https://bsky.app/profile/x/post/{post_id}",
-                     author, created, text, parent, None, brand, brand is not None, 0, 0, 0,
-                     "en", AS_OF, run_id))
-    store.upsert_posts(con, rows)
-    store.record_failures(con, [
-        (run_id, "bluesky", "acme", f"https://public.api.bsky.app/xrpc/page?{i}", 500,
-         "<b>server error</b> after 3 retries", AS_OF) for i in range(60)])
-    store.finish_run(con, run_id, "partial", STATS)
+    window = RunWindow(config.name, config.client, config.since, config.until,
+                       config.sla_minutes * 60, config.ignore_after_hours * 3600, AS_OF)
+    with recording(con, window, [(b.id, b.name) for b in config.brands], AS_OF) as run:
+        run.upsert_accounts([
+            {"platform": a[0], "account_id": a[1], "handle": a[2], "display_name": a[3],
+             "followers": a[4], "brand_id": a[5], "fetched_at": AS_OF} for a in ACCOUNTS])
+        brand_of = {(a[0], a[1]): a[5] for a in ACCOUNTS}
+        rows = []
+        for platform, post_id, author, created, parent, text, url in POSTS:
+            brand = brand_of[platform, author]
+            rows.append({"platform": platform, "post_id": post_id,
+                         "url": url or f"https://bsky.app/profile/x/post/{post_id}",
+                         "author_id": author, "created_at": created, "text": text,
+                         "parent_id": parent, "brand_id": brand, "by_brand": brand is not None,
+                         "like_count": 0, "reply_count": 0, "repost_count": 0,
+                         "language": "en", "fetched_at": AS_OF})
+        run.upsert_posts(rows)
+        run.record_failures([
+            {"platform": "bluesky", "brand_id": "acme", "status": 500,
+             "url": f"https://public.api.bsky.app/xrpc/page?{i}",
+             "reason": "<b>server error</b> after 3 retries", "occurred_at": AS_OF}
+            for i in range(60)])
+        run.stats = RunStats.from_dict(STATS)  # bluesky's failure makes the run partial
     return con, config
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import store
+from benchmarks.recorder import RunRecorder
 from reports import dataset
 from reports.charts import CURVE_SECONDS, RateBar, Series, rate_chart, trend_chart
 from reports.context import build_context
@@ -155,10 +155,13 @@ def test_weekly_points_count_only_settled_posts(tmp_path: Path) -> None:
     posts = [("r-settled", "did:plc:c3", datetime(2026, 10, 5, 10, tzinfo=UTC), "acme-1"),
              ("r-fast", "did:plc:c1", datetime(2026, 10, 9, 10, tzinfo=UTC), "acme-1"),
              ("a-fast", "did:plc:acme", datetime(2026, 10, 9, 10, 5, tzinfo=UTC), "r-fast")]
-    store.upsert_posts(con, [
-        ("bluesky", post_id, None, author, created, "text", parent, None,
-         "acme" if author == "did:plc:acme" else None, author == "did:plc:acme", 0, 0, 0, "en",
-         AS_OF, run_id) for post_id, author, created, parent in posts])
+    RunRecorder(con, run_id).upsert_posts([
+        {"platform": "bluesky", "post_id": post_id, "author_id": author, "created_at": created,
+         "text": "text", "parent_id": parent,
+         "brand_id": "acme" if author == "did:plc:acme" else None,
+         "by_brand": author == "did:plc:acme", "like_count": 0, "reply_count": 0,
+         "repost_count": 0, "language": "en", "fetched_at": AS_OF}
+        for post_id, author, created, parent in posts])
     rows = {(r["brand_id"], str(r["week"])): r for r in dataset.report_rows(con, "weekly_rates")}
     con.close()
     # Week of 5 Oct: r-settled (ignored, final), r-fast (answered, but not yet settled),

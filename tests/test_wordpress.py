@@ -9,6 +9,7 @@ the page markup: both readings must give the same tree.
 from __future__ import annotations
 
 import json
+import os
 import tomllib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,11 +18,15 @@ from typing import Any
 
 import duckdb
 import tomli_w
+from parsel import Selector
 
 from benchmarks import store
 from benchmarks.config import PLATFORMS
+from benchmarks.recorder import RunWindow, recording
 from crawler.parsers import wordpress
+from crawler.simulator import wordpress as simulated
 from crawler.simulator.server import SimServer
+from tests.conftest import cli
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 from tests.test_simulator_shapes import assert_conforms, fetch
 
@@ -140,17 +145,12 @@ def test_the_fixture_conversation_is_judged_as_worked_out_by_hand(tmp_path: Path
     nobody answers: at as_of (10-08 00:00) it is 60 h old, younger than 72 h: pending. The
     article and the brand's comments are not customer posts."""
     con = store.connect(tmp_path / "wp.duckdb")
-    window = store.RunWindow("wp", "acme", datetime(2026, 10, 1, tzinfo=UTC), None, 3600,
-                             72 * 3600, FETCHED)
-    run_id = store.start_run(con, window, [("acme", "Acme")])
+    window = RunWindow("wp", "acme", datetime(2026, 10, 1, tzinfo=UTC), None, 3600,
+                       72 * 3600, FETCHED)
     parsed = rest_parsed()
-    store.upsert_accounts(con, [(a.platform, a.account_id, a.handle, a.display_name, a.followers,
-                                 a.brand_id, a.url, a.fetched_at, run_id)
-                                for a in {a.account_id: a for a in parsed.accounts}.values()])
-    store.upsert_posts(con, [(p.platform, p.post_id, p.url, p.author_id, p.created_at, p.text,
-                              p.parent_id, p.root_id, p.brand_id, False, None, None, None, None,
-                              p.fetched_at, run_id) for p in parsed.posts])
-    store.finish_run(con, run_id, "finished", {})
+    with recording(con, window, [("acme", "Acme")]) as run:
+        run.upsert_accounts({a.account_id: a for a in parsed.accounts}.values())
+        run.upsert_posts(parsed.posts)
     got = {r[0]: (r[1], r[2]) for r in con.execute(
         "select post_id, status, response_seconds from customer_posts").fetchall()}
     con.close()
@@ -208,5 +208,183 @@ def test_comment_pages_are_found_in_the_navigation() -> None:
         'aria-label="Comments"><h2 class="screen-reader-text">Comments navigation</h2>'
         '<div class="nav-links"><div class="nav-previous"><a href="https://blog.acme.example/'
         '2026/10/winter-routes/comment-page-1/#comments">Older Comments</a></div></div></nav>')
-    assert wordpress.comment_pages(page) == [f"{HOME}/2026/10/winter-routes/comment-page-1/"]
-    assert wordpress.comment_pages(text("article.html")) == []
+    url = f"{HOME}/2026/10/winter-routes/"
+    assert wordpress.comment_pages(page, url) == [f"{HOME}/2026/10/winter-routes/comment-page-1/"]
+    assert wordpress.comment_pages(text("article.html"), url) == []
+
+
+def test_a_comment_page_reached_by_a_reply_link_leads_to_each_other_page_once() -> None:
+    """Page 2 of 3 as WordPress prints it after a visitor clicked "Reply": every comment's
+    Reply link (`rel=nofollow`, `?replytocom=`), `replytocom` copied onto the pagination
+    links, comment permalinks to this page, a host-relative "Cancel reply" link. Only the
+    other pages are followed, resolved and without `replytocom` or fragment."""
+    url = f"{HOME}/2026/10/winter-routes/comment-page-2/?replytocom=1301"
+    page = text("article_comment_page.html")
+    assert wordpress.comment_pages(page, url) == [
+        f"{HOME}/2026/10/winter-routes/comment-page-1/",
+        f"{HOME}/2026/10/winter-routes/comment-page-3/"]
+    # A relative link is resolved against the page, never handed on as it is.
+    relative = page.replace('<a class="page-numbers" href="https://blog.acme.example/2026/10/'
+                            'winter-routes/comment-page-3/', '<a class="page-numbers" href="'
+                            '/2026/10/winter-routes/comment-page-4/')
+    assert f"{HOME}/2026/10/winter-routes/comment-page-4/" in wordpress.comment_pages(relative,
+                                                                                      url)
+    # A link that does not parse as a URL is skipped, not raised.
+    broken = page.replace("https://blog.acme.example/2026/10/winter-routes/comment-page-1/",
+                          "http://[broken/comment-page-1/")
+    assert wordpress.comment_pages(broken, url) == [
+        f"{HOME}/2026/10/winter-routes/comment-page-3/"]
+    parsed = wordpress.parse_article_page(page, HOME, STAFF, FETCHED, url, "acme")
+    assert {(p.post_id, p.parent_id) for p in parsed.posts} == {
+        (ARTICLE, None), (comment(1301), ARTICLE), (comment(1302), comment(1301))}
+
+
+def test_whole_pages_and_feeds_are_told_from_cut_off_ones() -> None:
+    for name, whole in (("article.html", wordpress.is_whole_page),
+                        ("article_comment_page.html", wordpress.is_whole_page),
+                        ("feed.xml", wordpress.is_whole_feed)):
+        body = text(name)
+        assert whole(body), name
+        assert not whole(body[: len(body) // 2]), name
+    assert not wordpress.is_whole_page("<html><body>Checking your browser…")
+
+
+def initech_pages(server: SimServer, per_page: int) -> set[str]:
+    """Every distinct address of Initech's article pages: the permalink (the newest comment
+    page) and, where comments run over several pages, `comment-page-1/` … `comment-page-N/`."""
+    site = simulated.SITES["initech"]
+    pages = set()
+    for article in server.world.posts["wordpress"]:
+        if article.parent is None and simulated.site_of(article) is site:
+            path = simulated.permalink(article, "/wp/initech")
+            pages.add(path)
+            top = len(article.children)
+            if top > per_page:
+                pages |= {f"{path}comment-page-{n}/" for n in range(1, -(-top // per_page) + 1)}
+    return pages
+
+
+def test_threaded_comment_pages_without_the_api_are_each_fetched_once(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    """Initech's blog has no REST API and breaks its comments into pages of 2. Its theme
+    prints a "Reply" link under every comment (`?replytocom=`, `rel=nofollow`), copies
+    `replytocom` onto the pagination links and prints a host-relative "Cancel reply" link:
+    every distinct page is fetched once, and nothing is missing."""
+    server = simulator(7)
+    server.state["page_caps"] = {"wordpress": 2}
+    config = only(sim_config(server), {"wordpress"})
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    run = last_run(db)
+    assert run["status"] == "finished" and run["failures"] == []
+    fetched = [path for _, path, _ in server.request_log if path.startswith("/wp/initech/20")]
+    want = initech_pages(server, 2)
+    assert any("comment-page-3/" in page for page in want)  # the seed has long threads
+    assert sorted(fetched) == sorted(want)
+    assert_same({k: v for k, v in crawled_rows(db).items() if k[0] == "wordpress"},
+                {k: v for k, v in truth_rows(server).items() if k[0] == "wordpress"})
+
+
+RAISING_HOOK = '''\
+"""Loaded at start-up by the crawl under test: the WordPress page callback raises on one
+page, as a parser bug would."""
+from crawler.parsers import wordpress
+
+_parse = wordpress.parse_article_page
+
+
+def parse_article_page(page, home, staff, fetched_at, source_url, brand_id):
+    if source_url.endswith({path!r}):
+        raise KeyError("a parser bug on this page")
+    return _parse(page, home, staff, fetched_at, source_url, brand_id)
+
+
+wordpress.parse_article_page = parse_article_page
+'''
+
+
+def test_a_callback_that_raises_is_a_failure_of_its_page(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path],
+        tmp_path: Path) -> None:
+    """A spider callback raises on one of Initech's article pages (a `sitecustomize` hook
+    in the crawl's process): the page is a recorded failure of its URL and brand, the run is
+    partial, and the report's coverage names the page; the other blogs are complete."""
+    server = simulator(7)
+    site = simulated.SITES["initech"]
+    article = next(a for a in sorted(server.world.posts["wordpress"], key=lambda p: p.created_at)
+                   if a.parent is None and simulated.site_of(a) is site and a.children)
+    path = simulated.permalink(article, "/wp/initech")
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(RAISING_HOOK.format(path=path), encoding="utf-8")
+    config = only(sim_config(server), {"wordpress"})
+    python_path = os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))
+    result = cli("crawl", str(config), extra_env={"PYTHONPATH": python_path})
+    assert result.returncode == 0, result.stderr[-3000:]
+    db = config.parent / "audit.duckdb"
+    run = last_run(db)
+    assert run["status"] == "partial"
+    assert run["stats"]["wordpress"]["failures"] == 1
+    [(platform, brand, status, reason, url)] = run["failures"]
+    assert (platform, brand, status) == ("wordpress", "initech", 200)
+    assert url.endswith(path) and reason.startswith("spider error: KeyError")
+    others = {"acme", "globex"}
+    assert_same({k: v for k, v in crawled_rows(db, others).items() if k[0] == "wordpress"},
+                {k: v for k, v in truth_rows(server, brands=others).items()
+                 if k[0] == "wordpress"})
+
+    report = config.parent / "report.html"
+    result = cli("report", str(config), "-o", str(report))
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = Selector(text=report.read_text(encoding="utf-8")).css(
+        "#coverage table.failures tbody tr")
+    assert [[" ".join(td.css("::text").getall()).strip() for td in row.css("td")][1:]
+            for row in rows] == [["WordPress blogs", "initech", "200", reason, url]]
+
+
+def test_ignored_blog_comments_show_the_platform_label_and_no_handle() -> None:
+    """A blog commenter has a display name, no '@handle'; the platform reads as the report
+    names it ('WordPress blogs'), not as a title-cased id ('Wordpress')."""
+    from types import SimpleNamespace
+
+    from reports.context import IgnoredPost
+    from reports.render import environment
+
+    [account] = {a.account_id: a for a in page_parsed().accounts
+                 if a.account_id == f"guest:Sam@{HOME}"}.values()
+    post = IgnoredPost(platform="wordpress", url=None, author_handle=account.handle,
+                       author_name=account.display_name, author_followers=None,
+                       created_at=FETCHED, text="Is there a route to Oslo?", truncated=False)
+    report = SimpleNamespace(client=SimpleNamespace(name="Acme", ignored=1), ignored=[post])
+    html = environment().get_template("_ignored.html").render(report=report)
+    row = Selector(text=html).css("table.posts tbody tr")
+    assert row.css(".platform::text").get() == "WordPress blogs"
+    assert row.css(".name::text").get() == "Sam" and not row.css(".handle")
+
+
+def test_answers_cut_off_are_retried_then_failures_not_facts(
+        simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
+    """Acme's REST index and one of Initech's article pages always arrive cut in half (HTTP
+    200). Each is retried, then recorded as a failure of its URL; Acme's blog is not taken
+    for one without an API, yet its articles are still read from the feed and the pages."""
+    server = simulator(7)
+    site = simulated.SITES["initech"]
+    article = next(a for a in sorted(server.world.posts["wordpress"], key=lambda p: p.created_at)
+                   if a.parent is None and simulated.site_of(a) is site and a.children)
+    page = simulated.permalink(article, "/wp/initech")
+    server.state["wordpress_cut_off"] = {"/wp/acme/wp-json/", page}
+    config = only(sim_config(server), {"wordpress"})
+    crawl(config)
+    db = config.parent / "audit.duckdb"
+    run = last_run(db)
+    assert run["status"] == "partial"
+    assert sorted((brand, status, reason, url.split("/wp/", 1)[1])
+                  for _, brand, status, reason, url in run["failures"]) == [
+        ("acme", 200, "REST index that is not JSON", "acme/wp-json/"),
+        ("initech", 200, "article page cut off", page.removeprefix("/wp/"))]
+    assert run["stats"]["wordpress"]["retries"] >= 2 * 4  # RETRY_TIMES each
+    assert server.request_log.count(("wordpress", page, 200)) == 5
+    others = {"acme", "globex"}
+    assert_same({k: v for k, v in crawled_rows(db, others).items() if k[0] == "wordpress"},
+                {k: v for k, v in truth_rows(server, brands=others).items()
+                 if k[0] == "wordpress"})

@@ -15,20 +15,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import tomli_w
 
-from benchmarks import store
+from benchmarks import sqlfiles, store
 from benchmarks.config import load_config
 from benchmarks.errors import ImportFormatError, UnknownBrand
+from benchmarks.recorder import RunRecorder, RunWindow
+from benchmarks.run_stats import ItemCounts, PlatformStats, RunStats
 
 PLATFORM = "x"
 COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_response_to_tweet_id")
-_SQL = resources.files("benchmarks").joinpath("sql", "import")
 _CHUNK = 8 << 20
 _CR_STAND_IN = b"\x01"
 # The writing statements, in order, and whether each takes $fetched_at and $run_id.
@@ -134,23 +134,23 @@ def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds
     if first_at is None:
         raise ImportFormatError(str(path), "at least one tweet with an id, author and date")
     client_id = _client(con, client_id)
-    window = store.RunWindow(
+    window = RunWindow(
         config_name=f"TWCS import: {path.name}", client_id=client_id, window_start=first_at,
         window_end=last_at + timedelta(seconds=1), sla_seconds=sla_seconds,
         ignore_after_seconds=ignore_after_seconds, as_of=last_at)
     con.execute("begin transaction")
     try:
-        run_id, started_at, reused = _find_or_start_run(con, window, now)
-        params = {"fetched_at": started_at, "run_id": run_id}
+        run, reused = _find_or_start_run(con, window, now)
+        params = {"fetched_at": run.started_at, "run_id": run.run_id}
         for name, takes_params in _WRITES:
             con.execute(_read(name), params if takes_params else {})
         summary = _fetch_one(con, _read("twcs_summary"), counts)
         [(brands,)] = con.execute(
             "select count(distinct author_id) from twcs_tweets where not inbound").fetchall()
-        result = TwcsImport(source=path.name, run_id=run_id, client_id=client_id,
+        result = TwcsImport(source=path.name, run_id=run.run_id, client_id=client_id,
                             reused_run=reused, brands=brands, **summary)
         if not reused:  # a reused run already holds these very stats and its finish time
-            store.finish_run(con, run_id, "finished", {PLATFORM: _stats(result)})
+            run.finish(RunStats({PLATFORM: _stats(result)}))
     except Exception:
         con.execute("rollback")
         raise
@@ -207,25 +207,23 @@ def _client(con: duckdb.DuckDBPyConnection, client_id: str | None) -> str:
     return client_id
 
 
-def _find_or_start_run(con: duckdb.DuckDBPyConnection, window: store.RunWindow,
-                       now: datetime | None) -> tuple[int, datetime, bool]:
-    """The earlier run of the same import (same file name, span and thresholds), or a new one."""
+def _find_or_start_run(con: duckdb.DuckDBPyConnection, window: RunWindow,
+                       now: datetime | None) -> tuple[RunRecorder, bool]:
+    """The earlier run of the same import (same file name, span and thresholds), or a new
+    one; True when it is the earlier one."""
     found = con.execute(
-        "select run_id, started_at from runs where config_name = ? and window_start = ?"
+        "select run_id from runs where config_name = ? and window_start = ?"
         " and window_end = ? and as_of = ? and sla_seconds = ? and ignore_after_seconds = ?"
         " and client_id is not distinct from ? and status = 'finished'"
         " order by run_id desc limit 1",
         [window.config_name, window.window_start, window.window_end, window.as_of,
          window.sla_seconds, window.ignore_after_seconds, window.client_id]).fetchall()
     if found:
-        return int(found[0][0]), found[0][1], True
-    run_id = store.start_run(con, window, [], started_at=now)
-    [(started_at,)] = con.execute("select started_at from runs where run_id = ?",
-                                  [run_id]).fetchall()
-    return run_id, started_at, False
+        return RunRecorder(con, int(found[0][0])), True
+    return RunRecorder.start(con, window, [], started_at=now), False
 
 
-def _stats(result: TwcsImport) -> dict[str, Any]:
+def _stats(result: TwcsImport) -> PlatformStats:
     """runs.stats for the import, in the crawler's shape so the report's coverage reads it."""
     summary = {k: (v.isoformat() if isinstance(v, datetime) else v)
                for k, v in asdict(result).items() if k != "run_id"}
@@ -238,11 +236,9 @@ def _stats(result: TwcsImport) -> dict[str, Any]:
     if result.rejected or result.duplicates:
         notes.append(f"{result.rejected} unreadable records rejected, "
                      f"{result.duplicates} duplicate tweet ids skipped.")
-    return {"requests": 0, "responses": {}, "retries": 0, "rate_limit_pauses": 0,
-            "failures": 0, "malformed_json": 0, "dropped_items": result.rejected,
-            "items": {"posts": result.tweets, "accounts": None},
-            "mentions": "from text", "notes": notes, "finish_reason": "finished",
-            "import": summary}
+    return PlatformStats(dropped_items=result.rejected,
+                         items=ItemCounts(posts=result.tweets, accounts=None),
+                         mentions="from text", notes=notes, imported=summary)
 
 
 def _temp_dir(con: duckdb.DuckDBPyConnection) -> Path:
@@ -254,7 +250,7 @@ def _temp_dir(con: duckdb.DuckDBPyConnection) -> Path:
 
 
 def _read(name: str) -> str:
-    return _SQL.joinpath(f"{name}.sql").read_text(encoding="utf-8")
+    return sqlfiles.load(f"import/{name}.sql")
 
 
 def _fetch_one(con: duckdb.DuckDBPyConnection, sql: str,

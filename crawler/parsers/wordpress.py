@@ -12,18 +12,24 @@ platform.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 from w3lib.html import remove_tags, replace_entities
+from w3lib.url import url_query_cleaner
 
 from crawler.items import Account, Post
 from crawler.parsers.common import parse_timestamp
 
 PLATFORM = "wordpress"
+# Query arguments WordPress adds to a page's links for one visitor (its "Cancel reply" link
+# drops the same ones): the page is the same without them.
+VISITOR_ARGS = ("replytocom", "unapproved", "moderation-hash")
 
 
 @dataclass
@@ -73,7 +79,9 @@ def parse_home(data: Any) -> str | None:
 
 def _author(home: str, account_id: str, name: str | None, brand_id: str | None,
             fetched_at: datetime, source_url: str, url: str | None = None) -> Account:
-    return Account(platform=PLATFORM, account_id=account_id, handle=name, display_name=name,
+    # A blog commenter has a display name and no handle (a nicename is a URL slug, not a name
+    # readers know), so the report never shows them as an '@handle'.
+    return Account(platform=PLATFORM, account_id=account_id, handle=None, display_name=name,
                    followers=None, fetched_at=fetched_at, source_url=source_url, url=url,
                    brand_id=brand_id)
 
@@ -143,11 +151,40 @@ def parse_feed(xml: str) -> tuple[str | None, list[FeedItem]]:
     return home, items
 
 
-def comment_pages(page: str) -> list[str]:
-    """Links to the article's other comment pages (`…/comment-page-N/`), without fragment,
-    where the site breaks comments into pages."""
-    links = Selector(text=page).css("#comments a::attr(href)").getall()
-    return sorted({link.split("#")[0] for link in links if "/comment-page-" in link})
+def comment_pages(page: str, url: str) -> list[str]:
+    """Links to the article's other comment pages (`…/comment-page-N/`) in the page at `url`,
+    resolved against it and canonical: without fragment and without the arguments WordPress
+    adds for one visitor (`replytocom`, `unapproved`, `moderation-hash`).
+
+    "Reply" links are `rel="nofollow"` and point at the comment's page with `?replytocom=`:
+    followed, they would fetch every comment page once per comment on it. A comment's own
+    permalink (`…#comment-N`) is not followed either: it names a page the navigation links
+    to (or, on a one-page thread, this page as `comment-page-1/`). Links that do not parse
+    as URLs are skipped."""
+    found = set()
+    for link in Selector(text=page).css("#comments a[href]"):
+        href = link.attrib["href"]
+        if ("nofollow" in (link.attrib.get("rel") or "").lower().split()
+                or re.search(r"#comment-\d+$", href)):
+            continue
+        try:
+            absolute = urljoin(url, href.strip())
+            if "/comment-page-" in urlsplit(absolute).path:
+                found.add(url_query_cleaner(absolute, VISITOR_ARGS, remove=True))
+        except ValueError:
+            continue
+    return sorted(found)
+
+
+def is_whole_page(page: str) -> bool:
+    """Whether an HTML page arrived whole: WordPress themes end every page with `</html>`
+    (a caching plugin may add a comment after it)."""
+    return re.search(r"</html\s*>", page[-4096:], re.IGNORECASE) is not None
+
+
+def is_whole_feed(xml: str) -> bool:
+    """Whether the RSS feed arrived whole (it ends with `</rss>`)."""
+    return re.search(r"</rss\s*>\s*$", xml[-1024:]) is not None
 
 
 def parse_article_page(page: str, home: str, staff: tuple[str, ...], fetched_at: datetime,

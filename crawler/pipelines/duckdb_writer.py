@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scrapy.exceptions import NotConfigured
 
 from benchmarks import store
+from benchmarks.recorder import RunRecorder
 from crawler.items import Account, FetchFailure, Post
 
 if TYPE_CHECKING:
@@ -17,20 +18,21 @@ if TYPE_CHECKING:
 
 
 class DuckDBWriterPipeline:
-    """Buffers posts, accounts and failures and upserts them every AUDIT_BATCH_SIZE items.
+    """Buffers posts, accounts and failures and writes them through the run's recorder
+    (benchmarks/recorder.py) every AUDIT_BATCH_SIZE items, one transaction per batch.
 
     Brand accounts arrive with their brand_id; on close, the posts they wrote are marked
-    `by_brand` so the flag never depends on the order pages arrived in.
+    `by_brand` so the flag never depends on the order pages arrived in. The runner started
+    the run and finishes it with the crawl's stats.
     """
 
     def __init__(self, db_path: str, run_id: int, batch_size: int, stats: StatsCollector) -> None:
         self.db_path, self.run_id, self.batch_size, self.stats = db_path, run_id, batch_size, stats
         self.con: duckdb.DuckDBPyConnection | None = None
-        self.posts: list[tuple[Any, ...]] = []
-        self.mentions: list[tuple[str, str, str]] = []
-        self.addressees: list[tuple[str, str, str, str]] = []
-        self.accounts: list[tuple[Any, ...]] = []
-        self.failures: list[tuple[Any, ...]] = []
+        self.run: RunRecorder | None = None
+        self.posts: list[Post] = []
+        self.accounts: list[Account] = []
+        self.failures: list[FetchFailure] = []
         self.platforms: set[str] = set()
 
     @classmethod
@@ -44,49 +46,34 @@ class DuckDBWriterPipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         self.con = store.connect(self.db_path)
+        self.run = RunRecorder(self.con, self.run_id)
 
     def process_item(self, item: object) -> object:
         if isinstance(item, Post):
-            self.posts.append((
-                item.platform, item.post_id, item.url, item.author_id, item.created_at, item.text,
-                item.parent_id, item.root_id, item.brand_id, False, item.like_count,
-                item.reply_count, item.repost_count, item.language, item.fetched_at, self.run_id,
-                item.rating,
-            ))
-            self.mentions.extend((item.platform, item.post_id, m) for m in set(item.mentions))
-            self.addressees.extend((item.platform, item.post_id, brand, reason)
-                                   for brand, reason in set(item.addressed_to))
+            self.posts.append(item)
             self.platforms.add(item.platform)
             self.stats.inc_value("audit/items/posts")
         elif isinstance(item, Account):
-            self.accounts.append((
-                item.platform, item.account_id, item.handle, item.display_name, item.followers,
-                item.brand_id, item.url, item.fetched_at, self.run_id,
-            ))
+            self.accounts.append(item)
             self.stats.inc_value("audit/items/accounts")
         elif isinstance(item, FetchFailure):
-            self.failures.append((
-                self.run_id, item.platform, item.brand_id, item.url, item.status, item.reason,
-                item.occurred_at,
-            ))
+            self.failures.append(item)
         if len(self.posts) + len(self.accounts) + len(self.failures) >= self.batch_size:
             self.flush()
         return item
 
     def flush(self) -> None:
-        assert self.con is not None
-        self.con.execute("begin transaction")
-        store.upsert_accounts(self.con, self.accounts)
-        store.upsert_posts(self.con, self.posts, self.mentions, self.addressees)
-        store.record_failures(self.con, self.failures)
-        self.con.execute("commit")
+        assert self.run is not None
+        with self.run.batch():
+            self.run.upsert_accounts(self.accounts)
+            self.run.upsert_posts(self.posts)
+            self.run.record_failures(self.failures)
         self.stats.inc_value("audit/db/batches")
-        self.posts, self.mentions, self.addressees = [], [], []
-        self.accounts, self.failures = [], []
+        self.posts, self.accounts, self.failures = [], [], []
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        assert self.con is not None
+        assert self.con is not None and self.run is not None
         self.flush()
         for platform in sorted(self.platforms):
-            store.mark_brand_posts(self.con, platform)
+            self.run.mark_brand_posts(platform)
         self.con.close()

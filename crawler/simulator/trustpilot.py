@@ -53,7 +53,7 @@ class _TrustpilotIds:
                      for i in range(CUSTOMERS)]
         name, text = stranger(settings)
         hostile = b.account("evil" if settings.hostile else "dana.whitfield", name, 0, None)
-        for brand_id, name, _, rate, speed in DEMO_BRANDS:
+        for brand_id, name, rate, speed in DEMO_BRANDS:
             company = b.account(DOMAINS[brand_id], name, 0, brand_id)
             t = now - timedelta(days=settings.history_days)
             while True:

@@ -4,8 +4,22 @@ feed and article pages with WordPress's standard comment markup.
 Shapes follow the WordPress REST API handbook (developer.wordpress.org/rest-api/reference/
 posts and comments): `date_gmt` without a zone, `X-WP-Total`/`X-WP-TotalPages` headers, `400
 rest_post_invalid_page_number` past the last page, `401 rest_cannot_access` where a plugin
-disables the API; the page markup is what `wp_list_comments()` prints in HTML5 themes
-(`li.comment` with `byuser`/`comment-author-<nicename>` classes, nested `ol.children`).
+disables the API.
+
+The theme pages (no recorded WordPress page is in the project's sample) are written from
+WordPress 6.x's own template functions in `wp-includes/comment-template.php`,
+`class-walker-comment.php` and `link-template.php`/`general-template.php`, and from what a
+real 6.1 blog served (the issue that asked for them): `Walker_Comment::html5_comment()` for
+each comment (`li.comment` with `byuser`/`comment-author-<nicename>`, `even`/`odd alt`,
+`depth-N`, nested `ol.children`); `get_comment_reply_link()` for its "Reply" link
+(`rel='nofollow'`, the comment's page with `?replytocom=ID#respond`, `data-*` attributes);
+`get_comment_link()` for its permalink (`comment-page-N/#comment-ID` when comments are
+paged); `comment_form()` with `get_cancel_comment_reply_link()`, whose "Cancel reply" link is
+the request URI without `replytocom` (host-relative) plus `#respond`; and
+`the_comments_pagination()`, i.e. `paginate_links()` over `comment-page-N/` with its
+defaults (end_size 1, mid_size 2, previous/next links), which copies the query arguments
+of the address asked for (so `replytocom`) onto every page link. The bare permalink shows
+the newest comment page (`default_comments_page = newest`).
 Each brand's blog is served under `/wp/<brand>` but declares its real home URL, which the
 crawler uses for its ids (as on a real site, where the two are the same).
 """
@@ -13,8 +27,10 @@ crawler uses for its ids (as on a real site, where the two are the same).
 from __future__ import annotations
 
 import html
+import json
 import random
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
@@ -73,7 +89,7 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
     # the world's blogs start there: the truth's "under a brand post in the window" then
     # means the same thing.
     start = world.window_start
-    for brand_id, name, _, _, _ in DEMO_BRANDS:
+    for brand_id, name, _, _ in DEMO_BRANDS:
         site = SITES[brand_id]
         editor = b.account(f"{site.home}/?author=1", name, 0, brand_id)
         editor.native_id = "1"
@@ -179,72 +195,145 @@ def _nicename(account: Account) -> str:
     return account.display_name.lower().replace(" ", "-")
 
 
-def article_page(article: Post, page: int | None = None, per_page: int | None = None) -> str:
-    """The article as a classic theme prints it, with `wp_list_comments()` markup.
+def article_page(article: Post, page: int | None = None, per_page: int | None = None,
+                 request_uri: str | None = None, replytocom: str | None = None) -> str:
+    """The article as a WordPress 6.x classic theme prints it (see the module docstring).
 
     With `per_page` (the "break comments into pages" setting) only that many top-level
-    comments show, oldest page first; the bare permalink shows the newest page, as
-    WordPress does by default, with "Older/Newer Comments" links between pages."""
+    comments show, oldest page first; the bare permalink shows the newest page, as WordPress
+    does by default. `request_uri` is the path the page was asked for (the host-relative
+    "Cancel reply" link repeats it) and `replytocom` the comment a visitor clicked "Reply"
+    under (WordPress copies it onto the pagination links)."""
     site = site_of(article)
     title = html.escape(article.text.split(":")[0])
     author = article.author
-
-    def item(comment: Post, depth: int) -> str:
-        classes = ["comment", f"depth-{depth}"]
-        if comment.author.native_id not in ("", "0"):
-            classes += ["byuser", f"comment-author-{_nicename(comment.author)}"]
-        if comment.children:
-            classes.append("parent")
-        stamp = comment.created_at.astimezone(site.zone)
-        children = "".join(item(c, depth + 1) for c in _by_time(comment.children))
-        return (
-            f'<li id="comment-{comment.native_id}" class="{" ".join(classes)}">\n'
-            f'<article id="div-comment-{comment.native_id}" class="comment-body">\n'
-            '<footer class="comment-meta"><div class="comment-author vcard">'
-            '<img alt="" src="https://secure.gravatar.com/avatar/?s=32&amp;d=mm" class="avatar" '
-            f'height="32" width="32"><b class="fn">{html.escape(comment.author.display_name)}'
-            '</b> <span class="says">says:</span></div>\n<div class="comment-metadata">'
-            f'<a href="{permalink(article)}#comment-{comment.native_id}"><time datetime="'
-            f'{stamp.isoformat()}">{stamp:%B %d, %Y at %I:%M %p}</time></a></div></footer>\n'
-            f'<div class="comment-content"><p>{html.escape(comment.text)}</p></div>\n'
-            '<div class="reply"><a rel="nofollow" class="comment-reply-link" href="#">Reply</a>'
-            "</div></article>\n"
-            + (f'<ol class="children">\n{children}</ol>\n' if children else "")
-            + "</li>\n"
-        )
-
+    base = permalink(article)
     top = _by_time(article.children)
     pages = max(1, -(-len(top) // per_page)) if per_page else 1
     page = min(page or pages, pages)
+    here = f"{base}comment-page-{page}/" if per_page else base  # get_comment_link's base
+
+    def item(comment: Post, depth: int, parity: list[int]) -> str:
+        parity[0] += 1
+        classes = ["comment"]
+        if comment.author.native_id not in ("", "0"):
+            classes += ["byuser", f"comment-author-{_nicename(comment.author)}"]
+        classes += ["even" if parity[0] % 2 else "odd alt"]
+        if depth == 1:
+            classes.append("thread-even" if parity[1] % 2 == 0 else "thread-odd thread-alt")
+            parity[1] += 1
+        classes.append(f"depth-{depth}")
+        if comment.children:
+            classes.append("parent")
+        number = comment.native_id
+        name = html.escape(comment.author.display_name)
+        stamp = comment.created_at.astimezone(site.zone)
+        children = "".join(item(c, depth + 1, parity) for c in _by_time(comment.children))
+        return (
+            f'<li id="comment-{number}" class="{" ".join(classes)}">\n'
+            f'<article id="div-comment-{number}" class="comment-body">\n'
+            '<footer class="comment-meta">\n<div class="comment-author vcard">'
+            "<img alt='' src='https://secure.gravatar.com/avatar/?s=32&#038;d=mm&#038;r=g' "
+            "class='avatar avatar-32 photo' height='32' width='32' loading='lazy' "
+            f"decoding='async'/>\t\t\t\t\t\t<b class=\"fn\">{name}</b> "
+            '<span class="says">says:</span>\t\t\t\t\t</div><!-- .comment-author -->\n'
+            f'<div class="comment-metadata">\n<a href="{here}#comment-{number}"><time '
+            f'datetime="{stamp.isoformat()}">{stamp:%B %-d, %Y at %-I:%M %p}</time></a>'
+            "\t\t\t\t\t</div><!-- .comment-metadata -->\n</footer><!-- .comment-meta -->\n"
+            f'<div class="comment-content">\n<p>{html.escape(comment.text)}</p>\n'
+            "</div><!-- .comment-content -->\n"
+            f"<div class=\"reply\"><a rel='nofollow' class='comment-reply-link' "
+            f"href='{here}?replytocom={number}#respond' data-commentid=\"{number}\" "
+            f'data-postid="{article.native_id}" data-belowelement="div-comment-{number}" '
+            f'data-respondelement="respond" data-replyto="Reply to {name}" '
+            f"aria-label='Reply to {name}'>Reply</a></div>\n"
+            "</article><!-- .comment-body -->\n"
+            + (f'<ol class="children">\n{children}</ol><!-- .children -->\n' if children
+               else "")
+            + "</li><!-- #comment-## -->\n"
+        )
+
     if per_page:
         top = top[(page - 1) * per_page: page * per_page]
-    comments = "".join(item(c, 1) for c in top)
-    links = "".join(
-        f'<div class="nav-{side}"><a href="{permalink(article)}comment-page-{number}/#comments">'
-        f"{label} Comments</a></div>"
-        for side, number, label in (("previous", page - 1, "Older"), ("next", page + 1, "Newer"))
-        if 1 <= number <= pages)
-    navigation = ('<nav class="navigation comment-navigation" aria-label="Comments">'
-                  f'<div class="nav-links">{links}</div></nav>\n') if links else ""
+    comments = "".join(item(c, 1, [0, 0]) for c in top)
+    navigation = _comments_pagination(base, page, pages, replytocom)
+    replying = next((c for c in _all_below(article) if c.native_id == replytocom), None)
+    cancel = (request_uri or base).split("?")[0]
     published = article.created_at.astimezone(site.zone)
     return (
-        '<!DOCTYPE html>\n<html lang="en-US"><head><meta charset="UTF-8">'
-        f"<title>{title}</title>"
-        f'<link rel="canonical" href="{permalink(article)}"></head>\n'
-        f'<body class="post-template-default single single-post postid-{article.native_id}">\n'
+        '<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta charset="UTF-8">\n'
+        f"<title>{title} &#8211; {site.brand_id} blog</title>\n"
+        f'<link rel="canonical" href="{base}" />\n</head>\n'
+        f'<body class="post-template-default single single-post postid-{article.native_id} '
+        'single-format-standard">\n<main id="main" class="site-main">\n'
         f'<article id="post-{article.native_id}" class="post-{article.native_id} post '
-        'type-post status-publish format-standard hentry">\n'
-        f'<header class="entry-header"><h1 class="entry-title">{title}</h1>'
-        '<div class="entry-meta"><span class="posted-on"><time class="entry-date published" '
-        f'datetime="{published.isoformat()}">{published:%B %d, %Y}</time></span> '
-        '<span class="byline"><span class="author vcard"><a class="url fn n" '
+        'type-post status-publish format-standard hentry category-news">\n'
+        f'<header class="entry-header">\n<h1 class="entry-title">{title}</h1>'
+        '<div class="entry-meta"><span class="posted-on">Posted on <a href="'
+        f'{base}" rel="bookmark"><time class="entry-date published updated" '
+        f'datetime="{published.isoformat()}">{published:%B %-d, %Y}</time></a></span>'
+        '<span class="byline"> by <span class="author vcard"><a class="url fn n" '
         f'href="{site.home}/author/{_nicename(author)}/">{html.escape(author.display_name)}'
-        "</a></span></span></div></header>\n"
-        f'<div class="entry-content"><p>{html.escape(article.text)}</p></div>\n</article>\n'
+        "</a></span></span></div><!-- .entry-meta -->\n</header><!-- .entry-header -->\n"
+        f'<div class="entry-content">\n<p>{html.escape(article.text)}</p>\n'
+        "</div><!-- .entry-content -->\n</article><!-- #post-"
+        f"{article.native_id} -->\n"
         '<div id="comments" class="comments-area">\n'
-        f'<h2 class="comments-title">{len(article.children)} thoughts on “{title}”</h2>\n'
-        f'<ol class="comment-list">\n{comments}</ol>\n{navigation}</div>\n</body></html>\n'
+        f'<h2 class="comments-title">{len(_all_below(article))} thoughts on '
+        f"&ldquo;<span>{title}</span>&rdquo;</h2>\n"
+        f"{navigation}"
+        f'<ol class="comment-list">\n{comments}</ol><!-- .comment-list -->\n{navigation}'
+        '<div id="respond" class="comment-respond">\n'
+        '<h3 id="reply-title" class="comment-reply-title">Leave a Reply'
+        + (f" to {html.escape(replying.author.display_name)}" if replying else "")
+        + f' <small><a rel="nofollow" id="cancel-comment-reply-link" href="{cancel}#respond"'
+        + ("" if replying else ' style="display:none;"')
+        + ">Cancel reply</a></small></h3>"
+        f'<form action="{site.home}/wp-comments-post.php" method="post" id="commentform" '
+        'class="comment-form" novalidate><p class="comment-notes"><span id="email-notes">Your '
+        "email address will not be published.</span></p>"
+        '<p class="comment-form-comment"><label for="comment">Comment</label> <textarea '
+        'id="comment" name="comment" cols="45" rows="8" maxlength="65525" required>'
+        '</textarea></p><p class="form-submit"><input name="submit" type="submit" '
+        'id="submit" class="submit" value="Post Comment" /> '
+        f"<input type='hidden' name='comment_post_ID' value='{article.native_id}' "
+        "id='comment_post_ID' />\n<input type='hidden' name='comment_parent' "
+        f"id='comment_parent' value='{replying.native_id if replying else 0}' />\n"
+        "</p></form>\t</div><!-- #respond -->\n"
+        "</div><!-- #comments -->\n</main><!-- #main -->\n</body>\n</html>\n"
     )
+
+
+def _comments_pagination(base: str, page: int, pages: int, replytocom: str | None) -> str:
+    """What `the_comments_pagination()` prints: `paginate_links()` with its defaults
+    (end_size 1, mid_size 2, dots between), each link `comment-page-N/` under the permalink,
+    carrying the query arguments of the URL asked for (here `replytocom`)."""
+    if pages < 2:
+        return ""
+    query = f"?replytocom={replytocom}" if replytocom else ""
+
+    def href(number: int) -> str:
+        return f"{base}comment-page-{number}/{query}#comments"
+
+    links, dots = [], False
+    if page > 1:
+        links.append(f'<a class="prev page-numbers" href="{href(page - 1)}">'
+                     "&laquo; Previous</a>")
+    for number in range(1, pages + 1):
+        if number == page:
+            links.append(f'<span aria-current="page" class="page-numbers current">{number}</span>')
+            dots = True
+        elif number <= 1 or number > pages - 1 or abs(number - page) <= 2:
+            links.append(f'<a class="page-numbers" href="{href(number)}">{number}</a>')
+            dots = True
+        elif dots:
+            links.append('<span class="page-numbers dots">&hellip;</span>')
+            dots = False
+    if page < pages:
+        links.append(f'<a class="next page-numbers" href="{href(page + 1)}">Next &raquo;</a>')
+    return ('<nav class="navigation comments-pagination" aria-label="Comments">\n'
+            '<h2 class="screen-reader-text">Comments navigation</h2>\n'
+            f'<div class="nav-links">{chr(10).join(links)}</div>\n</nav>\n')
 
 
 def _by_time(posts: list[Post]) -> list[Post]:
@@ -397,7 +486,8 @@ def _article(request: SimRequest) -> SimResponse:
                            headers={"Content-Type": "text/html; charset=UTF-8"})
     number = request.match.group(3)
     per_page = request.server.state.get("page_caps", {}).get(PLATFORM)
-    page = article_page(article, int(number) if number else None, per_page)
+    page = article_page(article, int(number) if number else None, per_page, request.path,
+                        request.arg("replytocom"))
     return SimResponse(raw=page.encode(),
                        headers={"Content-Type": "text/html; charset=UTF-8"})
 
@@ -411,7 +501,26 @@ def routes() -> list[Route]:
         (rf"{site}/feed/?", _feed),
         (rf"{site}/\d{{4}}/\d{{2}}/([a-z0-9-]+)/(?:comment-page-(\d+)/)?", _article),
     ]
-    return [Route("GET", pattern, handler, PLATFORM) for pattern, handler in table]
+    return [Route("GET", pattern, _cut_off(handler), PLATFORM) for pattern, handler in table]
+
+
+def _cut_off(handler: Callable[[SimRequest], SimResponse]) -> Callable[[SimRequest], SimResponse]:
+    """Paths a test lists in state["wordpress_cut_off"] answer 200 with half their body, on
+    every attempt (a server or proxy that dies mid-answer)."""
+
+    def serve(request: SimRequest) -> SimResponse:
+        response = handler(request)
+        if (response.status != 200
+                or request.path not in request.server.state.get("wordpress_cut_off", ())):
+            return response
+        if response.raw is not None:
+            raw, headers = response.raw, response.headers
+        else:
+            raw = json.dumps(response.body).encode()
+            headers = response.headers | {"Content-Type": "application/json; charset=UTF-8"}
+        return SimResponse(raw=raw[: len(raw) // 2], headers=headers)
+
+    return serve
 
 
 def brand_entry(brand_id: str, base_url: str) -> dict[str, Any]:

@@ -4,6 +4,10 @@ The public REST API first (`/wp-json/`, `/wp/v2/posts`, `/wp/v2/comments?post=`)
 site answers 401/403/404 there (a plugin switched it off), the RSS feed lists the articles
 and each article page's comment markup is read instead (following its comment pages where
 the site breaks comments into pages), as far as robots.txt allows.
+
+A 200 answer that is not what was asked for (a REST index that is not JSON, a feed or page
+cut off, an interstitial page without article markup) is retried like a 500 and, if it stays
+so, recorded as a failure of that URL: never read as a fact about the site.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
 
 from crawler.parsers import wordpress as parse
-from crawler.spiders.base import PlatformSpider, json_callback
+from crawler.spiders.base import PlatformSpider, json_callback, request_of
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -28,6 +33,7 @@ PAGE = 100  # the most the REST API returns per page
 API_OFF = [401, 403, 404]
 # A site filters `after=` in its own time zone: ask from a day earlier, keep the window here.
 ZONE_MARGIN = timedelta(days=1)
+NOT_JSON = "REST index that is not JSON"
 
 
 class WordPressSpider(PlatformSpider):
@@ -51,13 +57,23 @@ class WordPressSpider(PlatformSpider):
     # REST API ------------------------------------------------------------------------------
 
     def on_index(self, response: Response, brand: Brand, site: str) -> Iterator[Any]:
+        why = f"does not serve its REST API (HTTP {response.status})"
         try:
             home = parse.parse_home(json.loads(response.body))
         except ValueError:
+            if response.status == 200:
+                # Garbled, not switched off: retried, then a failure; the feed may still
+                # hold the articles, so it is read either way.
+                retry = get_retry_request(request_of(response), spider=self, reason=NOT_JSON)
+                if retry is not None:
+                    yield retry
+                    return
+                yield from self.record_failure(request_of(response), NOT_JSON, 200)
+                why = "answered its REST index with something that is not JSON, after retries"
             home = None
         if response.status != 200 or home is None:
-            self.note(f"WordPress: {site} does not serve its REST API (HTTP {response.status}); "
-                      "its articles were read from the RSS feed and the article pages.")
+            self.note(f"WordPress: {site} {why}; its articles were read from the RSS feed and "
+                      "the article pages.")
             yield self.feed(brand, site, 1)
             return
         yield self.posts(brand, site, home, 1)
@@ -118,6 +134,9 @@ class WordPressSpider(PlatformSpider):
     def on_feed(self, response: Response, brand: Brand, site: str, page: int) -> Iterator[Any]:
         if response.status == 404:
             return  # past the last feed page
+        if not parse.is_whole_feed(response.text):
+            yield from self.garbled(response, "RSS feed cut off or not RSS")
+            return
         home, items = parse.parse_feed(response.text)
         if home is None:
             self.note(f"WordPress: {site} has neither a REST API nor an RSS feed; its comments "
@@ -144,15 +163,29 @@ class WordPressSpider(PlatformSpider):
     def on_article(self, response: Response, brand: Brand, site: str,
                    home: str) -> Iterator[Any]:
         staff = brand.platform_options(self.name).get("staff", ())
+        if not parse.is_whole_page(response.text):
+            yield from self.garbled(response, "article page cut off")
+            return
         parsed = parse.parse_article_page(response.text, home, staff, self.now(), response.url,
                                           brand.id)
-        if not parsed.posts:
-            self.note(f"WordPress: {response.url} has no article markup this crawler knows; "
-                      "its comments were not read.")
+        if not parsed.posts:  # an interstitial page, or a theme this crawler does not know
+            yield from self.garbled(response, "page without article markup this crawler knows")
+            return
         yield from parsed.accounts
         yield from parsed.posts
-        for link in parse.comment_pages(response.text):
+        for link in parse.comment_pages(response.text, response.url):
             yield from self.article(parse.rebase(link, home, site), brand, site, home)
+
+    # Garbled answers -----------------------------------------------------------------------
+
+    def garbled(self, response: Response, what: str) -> Iterator[Any]:
+        """A 200 answer that is not what was asked for: retried as a 500 would be and, once
+        retries are spent, a failure of its URL."""
+        retry = get_retry_request(request_of(response), spider=self, reason=what)
+        if retry is not None:
+            yield retry
+        else:
+            yield from self.record_failure(request_of(response), what, response.status)
 
 
 def total_pages(response: Response) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from benchmarks import significance, store, survival
 from benchmarks.export import export
+from benchmarks.recorder import RunWindow, recording
 
 GENERATE = Path(__file__).with_name("generate_posts.sql")
 
@@ -31,12 +32,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.duckdb"
         con = store.connect(path)
-        run_window = store.RunWindow("bench", "b0", datetime(2026, 9, 1, tzinfo=UTC), None,
-                                     3600, 72 * 3600, datetime(2026, 11, 15, tzinfo=UTC))
-        run_id = store.start_run(con, run_window, [])
+        run_window = RunWindow("bench", "b0", datetime(2026, 9, 1, tzinfo=UTC), None,
+                               3600, 72 * 3600, datetime(2026, 11, 15, tzinfo=UTC))
         started = time.perf_counter()
-        con.execute(GENERATE.read_text(encoding="utf-8").replace("$roots", str(roots)))
-        store.finish_run(con, run_id, "finished", {})
+        with recording(con, run_window, []):
+            con.execute(GENERATE.read_text(encoding="utf-8").replace("$roots", str(roots)))
         [(posts,)] = con.execute("select count(*) from posts").fetchall()
         print(f"generated {posts:,} posts in {time.perf_counter() - started:.1f} s")
         for name, sql in [

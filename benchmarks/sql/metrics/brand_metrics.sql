@@ -21,9 +21,13 @@ with judged as (
 -- Posts addressed to the brand by another brand of the audit: not customer posts, counted
 -- so a reader sees what was left out.
 between_brands as (
-    select brand_id, coalesce(platform, 'all') as platform, count(*) as between_brands
+    select
+        brand_id,
+        coalesce(platform, 'all') as platform,
+        count(*) filter (where author_brand_id is not null) as between_brands,
+        count(*) filter (where author_brand_id is null and author_automated) as bot_posts
     from addressed_at(window_start, window_end, as_of)
-    where author_brand_id is not null
+    where author_brand_id is not null or author_automated
     group by grouping sets ((brand_id, platform), (brand_id))
 ),
 
@@ -47,6 +51,11 @@ counted as (
         count(*) filter (where status = 'pending') as pending,
         quantile_cont(response_seconds, 0.5) as median_response_seconds,
         quantile_cont(response_seconds, 0.9) as p90_response_seconds,
+        quantile_cont(business_response_seconds, 0.5) as median_business_response_seconds,
+        quantile_cont(human_response_seconds, 0.5) as median_human_response_seconds,
+        count(*) filter (where status = 'handoff') as handoffs,
+        count(*) filter (where status in ('on_time', 'late')
+            and first_response_kind = 'redirect') as redirected,
         count(*) filter (where rating <= 2) as negative_reviews,
         count(*) filter (where rating <= 2 and status in ('on_time', 'late'))
             as negative_answered,
@@ -85,10 +94,15 @@ rates as (
         coalesce(counted.on_time + counted.late + counted.ignored, 0) as judged,
         counted.median_response_seconds,
         counted.p90_response_seconds,
+        counted.median_business_response_seconds,
+        counted.median_human_response_seconds,
+        coalesce(counted.handoffs, 0) as handoffs,
+        coalesce(counted.redirected, 0) as redirected,
         coalesce(counted.negative_reviews, 0) as negative_reviews,
         counted.negative_answered / nullif(counted.negative_judged, 0)
             as negative_response_rate,
         coalesce(between_brands.between_brands, 0) as between_brands,
+        coalesce(between_brands.bot_posts, 0) as bot_posts,
         coalesce(counted.question_posts, 0) as question_posts,
         counted.question_answered / nullif(counted.question_judged, 0)
             as question_response_rate,
@@ -134,7 +148,13 @@ final as (
         answered_1h_to_8h,
         answered_8h_to_24h,
         answered_1d_to_3d,
-        answered_after_3d
+        answered_after_3d,
+        median_business_response_seconds,
+        median_human_response_seconds,
+        redirected,
+        redirected / nullif(answered, 0) as redirect_rate,
+        handoffs,
+        bot_posts
     from (
         select * replace (
             case when judged = 0 then null else judged::double end as judged

@@ -5,7 +5,7 @@
 with judged as (
     select platform, post_id, brand_id, status
     from customer_posts
-    where status <> 'pending'
+    where status in ('on_time', 'late', 'ignored')
 ),
 
 classes as (
