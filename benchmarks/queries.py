@@ -19,6 +19,8 @@ METRIC_COLUMNS = (
     "negative_reviews", "negative_response_rate", "between_brands", "question_posts",
     "question_response_rate", "median_question_response_seconds", "answered_within_1h",
     "answered_1h_to_8h", "answered_8h_to_24h", "answered_1d_to_3d", "answered_after_3d",
+    "median_business_response_seconds", "median_human_response_seconds", "redirected",
+    "redirect_rate", "handoffs", "bot_posts",
 )
 
 

@@ -136,6 +136,12 @@ def brand_row(brand: Brand, platform: str, metrics: dict[tuple[str, str], dict[s
         question_posts=row.get("question_posts") or 0,
         question_response_rate=row.get("question_response_rate"),
         median_question_response_seconds=row.get("median_question_response_seconds"),
+        median_business_response_seconds=row.get("median_business_response_seconds"),
+        median_human_response_seconds=row.get("median_human_response_seconds"),
+        redirected=row.get("redirected") or 0,
+        redirect_rate=row.get("redirect_rate"),
+        handoffs=row.get("handoffs") or 0,
+        bot_posts=row.get("bot_posts") or 0,
         # The weekly history predates the buckets: there they read as zero, never shown.
         **{key: row.get(key) or 0 for key, _ in BUCKETS if key != "ignored"},
     )

@@ -75,6 +75,15 @@ class BrandRow:
     answered_8h_to_24h: int = documented("answered after 8 h, within 24 h")
     answered_1d_to_3d: int = documented("answered after 1 day, within 3 days")
     answered_after_3d: int = documented("answered after 3 days")
+    median_business_response_seconds: float | None = documented(
+        "median first response counted in the brand's open hours; None without business hours")
+    median_human_response_seconds: float | None = documented(
+        "median first response written by a person (automated replies passed over)")
+    redirected: int = documented("answered posts whose first response moved them to a private "
+                                 "channel (DM, e-mail, phone, a web form)")
+    redirect_rate: float | None = documented("redirected / answered; None if none answered")
+    handoffs: int = documented("customer posts that only confirm a hand-off; in no rate")
+    bot_posts: int = documented("posts to the brand by accounts flagged automated; uncounted")
 
     @property
     def judged(self) -> int:
@@ -229,6 +238,11 @@ class ReportContext:
         """Posts between brands of the audit, not counted (all brands together)."""
         return sum(row.between_brands for row in self.headline)
 
+    @property
+    def bot_posts(self) -> int:
+        """Posts to the brands by accounts flagged automated, not counted."""
+        return sum(row.bot_posts for row in self.headline)
+
 
 @dataclass(frozen=True)
 class RankedBrand:
@@ -284,6 +298,11 @@ class BenchmarkContext:
     def between_brands(self) -> int:
         """Posts between brands of the panel this week, not counted."""
         return sum(item.row.between_brands for item in self.ranking)
+
+    @property
+    def bot_posts(self) -> int:
+        """Posts to the panel's brands by accounts flagged automated, not counted."""
+        return sum(item.row.bot_posts for item in self.ranking)
 
     @property
     def headline(self) -> tuple[BrandRow, ...]:

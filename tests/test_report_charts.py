@@ -33,7 +33,9 @@ def row(brand_id: str, name: str, on_time: int, late: int, ignored: int, pending
                     question_posts=0, question_response_rate=None,
                     median_question_response_seconds=None, answered_within_1h=answered,
                     answered_1h_to_8h=0, answered_8h_to_24h=0, answered_1d_to_3d=0,
-                    answered_after_3d=0)
+                    answered_after_3d=0, median_business_response_seconds=None,
+                    median_human_response_seconds=median, redirected=0, redirect_rate=None,
+                    handoffs=0, bot_posts=0)
 
 
 def test_summary_says_the_numbers_in_plain_words() -> None:
