@@ -23,7 +23,7 @@ from crawler.parsers import facebook
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 from tests.test_simulator_shapes import assert_conforms, fetch
-from tests.test_wordpress import only
+from tests.test_wordpress_parser import only
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "facebook"
 FETCHED = datetime(2026, 10, 8, tzinfo=UTC)
