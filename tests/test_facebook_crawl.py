@@ -50,6 +50,7 @@ def test_simulator_speaks_the_documented_shapes(simulator: Callable[..., SimServ
         fetch(server, "/facebook/v23.0/AcmeAir")  # no token
 
 
+@pytest.mark.crawl
 def test_without_a_token_facebook_is_skipped_and_the_variable_named(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(8)
@@ -65,6 +66,7 @@ def test_without_a_token_facebook_is_skipped_and_the_variable_named(
     assert not any(path.startswith("/facebook") for _, path, _ in server.request_log)
 
 
+@pytest.mark.crawl
 def test_usage_headers_pause_the_crawl_and_nothing_is_lost(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     """A budget of 20 calls per 2 s: the crawl pauses as usage nears 100 % and still
@@ -86,6 +88,7 @@ def test_usage_headers_pause_the_crawl_and_nothing_is_lost(
     assert token.encode() not in db.read_bytes()
 
 
+@pytest.mark.crawl
 def test_small_pages_are_followed_to_the_end(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     """Pages of 3: Graph cursors (posts and comments) and WordPress's X-WP-TotalPages (articles
@@ -109,6 +112,7 @@ def test_small_pages_are_followed_to_the_end(
                for _, p, _ in server.request_log)
 
 
+@pytest.mark.crawl
 def test_competitors_pages_without_public_content_access_are_recorded_and_said(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     """With only the client's own page token, the competitors' posts are refused (code 10):

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pytest
 import tomli_w
 from parsel import Selector
 
@@ -54,6 +55,7 @@ def test_simulator_speaks_the_documented_shapes(simulator: Callable[..., SimServ
             "link"} <= set(comments[0])
 
 
+@pytest.mark.crawl
 def test_blog_pages_forbidden_by_robots_are_not_fetched_and_said(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     """Initech's blog has no REST API; its robots.txt forbids the article pages: the crawler
@@ -97,6 +99,7 @@ def initech_pages(server: SimServer, per_page: int) -> set[str]:
     return pages
 
 
+@pytest.mark.crawl
 def test_threaded_comment_pages_without_the_api_are_each_fetched_once(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     """Initech's blog has no REST API and breaks its comments into pages of 2. Its theme
@@ -136,6 +139,7 @@ wordpress.parse_article_page = parse_article_page
 '''
 
 
+@pytest.mark.crawl
 def test_a_callback_that_raises_is_a_failure_of_its_page(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path],
         tmp_path: Path) -> None:
@@ -175,6 +179,7 @@ def test_a_callback_that_raises_is_a_failure_of_its_page(
             for row in rows] == [["WordPress blogs", "initech", "200", reason, url]]
 
 
+@pytest.mark.crawl
 def test_answers_cut_off_are_retried_then_failures_not_facts(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     """Acme's REST index and one of Initech's article pages always arrive cut in half (HTTP

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 
 from crawler.simulator import SIM_CREDENTIALS
@@ -75,6 +76,7 @@ def x_truth(server: SimServer) -> dict[Any, Any]:
     return {k: v for k, v in truth_rows(server).items() if k[0] == "x"}
 
 
+@pytest.mark.crawl
 def test_recent_search_window_is_detected_and_recorded(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(7)
@@ -96,6 +98,7 @@ def test_recent_search_window_is_detected_and_recorded(
         assert post is not None and post.created_at < floor + timedelta(minutes=1)
 
 
+@pytest.mark.crawl
 def test_spent_rate_limit_pauses_until_reset(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(8, rate_limits={"x": (25, 2)})
@@ -108,6 +111,7 @@ def test_spent_rate_limit_pauses_until_reset(
     assert stats["responses"].get("429", 0) == 0  # it waited instead of being refused
 
 
+@pytest.mark.crawl
 def test_token_is_never_stored_or_logged(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     from tests.conftest import cli
