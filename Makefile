@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+# pytest-xdist workers for make test; whole test files go to one worker (module fixtures crawl once)
+TEST_WORKERS ?= 2
 
 .PHONY: demo test test-fast browser bench bench-import clean
 
@@ -30,7 +32,7 @@ browser:
 
 # Everything, the browser and whole crawls included: the README's test command and what CI runs.
 test: $(VENV)/.installed-test browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The lane to run while you work: everything but whole crawls and the browser (docs/testing.md).
 test-fast: $(VENV)/.installed-test
