@@ -21,6 +21,8 @@ from reports.filters import percent
 from tests.conftest import cli
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 
+pytestmark = pytest.mark.crawl  # every test here runs whole crawls
+
 
 def only_platform(config: Path, platform: str = "trustpilot") -> Path:
     """The written config with every other platform taken out of the brands."""
