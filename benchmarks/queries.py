@@ -12,7 +12,7 @@ from benchmarks.errors import NoCrawlYet
 
 METRIC_COLUMNS = (
     "brand_id", "platform", "customer_posts", "on_time", "late", "ignored", "pending",
-    "answered", "response_rate", "response_rate_low", "response_rate_high",
+    "unverified", "answered", "response_rate", "response_rate_low", "response_rate_high",
     "median_response_seconds", "p90_response_seconds", "within_sla_rate",
     "negative_reviews", "negative_response_rate",
 )
