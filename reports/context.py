@@ -75,7 +75,9 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
         ),
         ignored=tuple(_ignored_post(r) for r in dataset.ignored_posts(
             con, client.brand_id, IGNORED_SHOWN)) if client else (),
-        coverage=tuple(_coverage(p, run["stats"].get(p)) for p in platforms),
+        coverage=tuple(_coverage(p, run["stats"].get(p), [
+            metrics[b.id, p] for b in config.brands if (b.id, p) in metrics])
+            for p in platforms),
         failures=tuple(FetchFailure(**r) for r in failures),
         failures_total=failures_total,
         provenance=Provenance(
@@ -118,6 +120,7 @@ def brand_row(brand: Brand, platform: str, metrics: dict[tuple[str, str], dict[s
         reason = "not crawled" if configured else f"no account on {label(platform)}"
     elif row["response_rate"] is None:
         reason = (f"{row['pending']} too recent to judge" if row["pending"]
+                  else f"{row['unverified']} could not be checked" if row["unverified"]
                   else "no customer posts in the window")
     return BrandRow(
         brand_id=brand.id, name=brand.name, is_client=brand.id == client, platform=platform,
@@ -164,7 +167,9 @@ def _ignored_post(row: dict[str, Any]) -> IgnoredPost:
     )
 
 
-def _coverage(platform: str, stats: dict[str, Any] | None) -> CoverageNote:
+def _coverage(platform: str, stats: dict[str, Any] | None,
+              metrics: list[dict[str, Any]]) -> CoverageNote:
+    """The platform's row of the coverage table; `metrics` are its brand_metrics rows."""
     stats = stats or {}
     return CoverageNote(
         platform=platform, label=label(platform), crawled=bool(stats),
@@ -173,4 +178,6 @@ def _coverage(platform: str, stats: dict[str, Any] | None) -> CoverageNote:
         retries=int(stats.get("retries", 0)), failures=int(stats.get("failures", 0)),
         mentions=str(stats.get("mentions", "not applicable")),
         notes=tuple(str(n) for n in stats.get("notes", ())),
+        customer_posts=sum(int(m["customer_posts"] or 0) for m in metrics),
+        unverified=sum(int(m["unverified"] or 0) for m in metrics),
     )

@@ -226,3 +226,23 @@ def only(config: Path, platforms: set[str]) -> Path:
     doc["brands"] = [{k: v for k, v in b.items() if k not in others} for b in doc["brands"]]
     config.write_text(tomli_w.dumps(doc), encoding="utf-8")
     return config
+
+
+def test_the_report_names_the_real_share_that_could_not_be_checked(tmp_path: Path) -> None:
+    from reports.context import build_context
+    from reports.render import render_html
+    from tests.test_report import GENERATED, build_dataset
+
+    con, config = build_dataset(tmp_path / "audit.duckdb")
+    ignored = [r[0] for r in con.execute(
+        "select post_id from customer_posts where platform = 'bluesky' and status = 'ignored' "
+        "order by post_id").fetchall()]
+    [(run_id, total)] = con.execute(
+        "select (select run_id from audit_params), count(*) from customer_posts "
+        "where platform = 'bluesky'").fetchall()
+    RunRecorder(con, run_id).record_failures([failure(post_id) for post_id in ignored[:2]])
+    context = build_context(con, config, GENERATED, "9.9.9")
+    [bluesky] = [c for c in context.coverage if c.platform == "bluesky"]
+    assert (bluesky.unverified, bluesky.customer_posts) == (2, total)
+    text = " ".join(render_html(context).split())
+    assert f"2 of {total} Bluesky posts could not be checked" in text
