@@ -19,6 +19,7 @@ import tomli_w
 
 from benchmarks import queries, store
 from benchmarks.recorder import RunRecorder, RunWindow, recording
+from benchmarks.survival import survival_input
 from crawler.items import FetchFailure
 from crawler.simulator.server import SimServer
 from crawler.simulator.world import Post
@@ -115,6 +116,8 @@ def test_unverified_posts_leave_the_denominator(con: duckdb.DuckDBPyConnection) 
     assert after["response_rate"] == pytest.approx(1 / 2)  # R1 of R1 and M2
     assert after["within_sla_rate"] == pytest.approx(1 / 2)
     assert rows["all"]["unverified"] == 5
+    # Kaplan-Meier neither counts them as events nor censors them: they are left out.
+    assert sorted(survival_input(con)["status"]) == ["ignored", "on_time", "pending"]
 
 
 # A whole crawl ------------------------------------------------------------------------------
