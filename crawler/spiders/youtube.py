@@ -176,8 +176,11 @@ class YoutubeSpider(PlatformSpider):
                   "order": "time", "textFormat": "plainText"}
         if token:
             params["pageToken"] = token
+        # No thread_post_id: a page of threads that fails loses other top-level comments,
+        # never the replies of the threads already stored (each is stored whole, or kept
+        # as unverified by keep_thread).
         request = self.call("commentThreads", params, self.on_threads, brand_id,
-                            cb_kwargs={"video": video}, thread_post_id=video)
+                            cb_kwargs={"video": video})
         if request is not None:
             yield request
 
