@@ -122,7 +122,7 @@ def test_unverified_posts_leave_the_denominator(con: duckdb.DuckDBPyConnection) 
 
 # A whole crawl ------------------------------------------------------------------------------
 
-PLATFORMS = ("bluesky", "reddit")
+PLATFORMS = ("bluesky", "reddit", "x")
 
 
 def descendants(post: Post) -> list[Post]:
@@ -162,6 +162,8 @@ def fault_for(platform: str, post: Post) -> str:
     """A URL substring that the platform's request for the replies below `post` carries."""
     if platform == "bluesky":
         return quote_plus(post.post_id)
+    if platform == "x":  # the conversation search (its id is the root's, here the post's)
+        return f"{quote_plus('conversation_id:' + post.post_id)}&"
     return f"/comments/{post.post_id.removeprefix('t3_')}"
 
 
@@ -204,6 +206,8 @@ def test_posts_in_threads_that_failed_are_unverified_never_ignored(
     assert any(want[k][0] in ("on_time", "late") and v[0] == "unverified"
                for k, v in in_failed.items())
     assert any(want[k][0] == "ignored" and v[0] == "unverified" for k, v in in_failed.items())
+    # X included: the mentions held for a conversation whose search failed are stored.
+    assert {k[0] for k, v in in_failed.items() if v[0] == "unverified"} == set(PLATFORMS)
     con = duckdb.connect(str(db), read_only=True)
     try:
         named = set(con.execute("select platform, thread_post_id from fetch_failures "
