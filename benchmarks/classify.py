@@ -1,10 +1,11 @@
 """What kind of post a customer wrote: question, complaint, praise or other.
 
-The method is VADER (a sentiment lexicon with rules for negation, intensifiers, capitals and
-emoji, made for short social-media text; its lexicon ships inside the `vaderSentiment`
-package, so nothing is downloaded at run time), a few customer-service words added to its
-lexicon, and written rules for questions. Any object with a `name` and a `classify(text)`
-method can replace it (`Classifier`). Accuracy on a labelled sample: docs/statistics.md.
+The default method is the care model in benchmarks/classifier/ (a logistic regression on
+word and character n-grams and customer-care cues, trained on labelled real TWCS customer
+posts and shipped as weights; posts in languages it does not handle are `unclassified` with
+their language). `VaderRules`, the earlier lexicon method, stays for comparison. Any object
+with a `name` and a `classify(text)` method can replace them (`Classifier`). Accuracy on
+held-out real posts: docs/statistics.md, "Which kind of post gets ignored".
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     import duckdb
 
 CLASSES = ("question", "complaint", "praise", "other")
+UNCLASSIFIED = "unclassified"  # a post in a language the classifier does not handle
 BATCH = 50_000  # posts classified and written per statement
 
 # Customer-service words VADER's general lexicon scores as neutral, valence on its scale
@@ -47,8 +49,9 @@ PRAISE_FROM = 0.1  # positive and not a question: praise
 class Classification:
     """A post's class and the score that decided it."""
 
-    label: str  # one of CLASSES
+    label: str  # one of CLASSES, or UNCLASSIFIED
     sentiment: float | None  # in [-1, 1]; None for methods without a score
+    language: str | None = None  # ISO 639-1 code of an UNCLASSIFIED post's language
 
 
 class Classifier(Protocol):
@@ -59,8 +62,17 @@ class Classifier(Protocol):
     def classify(self, text: str) -> Classification: ...
 
 
+def default_classifier() -> Classifier:
+    """The shipped care model (benchmarks.classifier.model.CareModel)."""
+    from benchmarks.classifier.model import CareModel  # imports this module: import here
+
+    return CareModel()
+
+
 class VaderRules:
-    """VADER's compound score plus question rules, in this order:
+    """The earlier method, right on about half of real customer posts (docs/statistics.md).
+
+    VADER's compound score plus question rules, in this order:
 
     1. compound <= COMPLAINT_BELOW: complaint ("Why is my bag lost again??" is a complaint);
     2. a question mark, or an opening like "can", "how", "does anyone know": question;
@@ -102,7 +114,7 @@ def classify_posts(con: duckdb.DuckDBPyConnection, classifier: Classifier | None
     Idempotent: run it after every crawl or on demand; a post classified by another method
     is re-classified. Returns how many posts were (re)classified.
     """
-    method = classifier or VaderRules()
+    method = classifier or default_classifier()
     todo = queries.rows(con, sqlfiles.load("stats/unclassified_posts.sql"),
                         {"classifier": method.name})
     stamp = now or datetime.now(UTC)
@@ -112,15 +124,16 @@ def classify_posts(con: duckdb.DuckDBPyConnection, classifier: Classifier | None
         # One statement per batch, columns unnested server-side: executemany row by row
         # would take minutes for an imported dataset.
         con.execute(
-            "insert into post_classes (platform, post_id, class, sentiment, classifier,"
-            " classified_at) select unnest($platform::varchar[]), unnest($post_id::varchar[]),"
-            " unnest($class::varchar[]), unnest($sentiment::double[]), $classifier, $stamp"
+            "insert into post_classes (platform, post_id, class, sentiment, language,"
+            " classifier, classified_at) select unnest($platform::varchar[]),"
+            " unnest($post_id::varchar[]), unnest($class::varchar[]),"
+            " unnest($sentiment::double[]), unnest($language::varchar[]), $classifier, $stamp"
             " on conflict (platform, post_id) do update set class = excluded.class,"
-            " sentiment = excluded.sentiment, classifier = excluded.classifier,"
-            " classified_at = excluded.classified_at",
+            " sentiment = excluded.sentiment, language = excluded.language,"
+            " classifier = excluded.classifier, classified_at = excluded.classified_at",
             {"platform": [r["platform"] for r in batch], "post_id": [r["post_id"] for r in batch],
-             "class": [label for label, _ in decided],
-             "sentiment": [score for _, score in decided],
+             "class": [d.label for d in decided], "sentiment": [d.sentiment for d in decided],
+             "language": [d.language for d in decided],
              "classifier": method.name, "stamp": stamp})
     return len(todo)
 
@@ -151,9 +164,9 @@ def accuracy(matrix: dict[tuple[str, str], int]) -> float:
     return sum(n for (t, p), n in matrix.items() if t == p) / total if total else 0.0
 
 
-def _decided(method: Classifier, text: str) -> tuple[str, float | None]:
+def _decided(method: Classifier, text: str) -> Classification:
     result = method.classify(text)
-    if result.label not in CLASSES:
+    if result.label not in (*CLASSES, UNCLASSIFIED):
         raise ValueError(f"classifier {method.name} returned {result.label!r}, "
-                         f"expected one of {', '.join(CLASSES)}")
-    return result.label, result.sentiment
+                         f"expected one of {', '.join(CLASSES)} or {UNCLASSIFIED}")
+    return result

@@ -1,10 +1,33 @@
-"""Small exceptions that the command line turns into messages naming the fix."""
+"""The errors the library raises on purpose, one family: `ReplyauditError`.
+
+Each says what happened (`str(e)`) and carries what to do about it (`hint`); `usage` marks a
+mistake in what was given rather than in the state of the dataset. The command line turns
+any of them into a message and an exit code in one place (crawler/cli/errors.py); a
+scheduler or a notebook can catch `ReplyauditError` and show `e.explain()` the same way.
+"""
 
 from __future__ import annotations
 
 
-class ConfigError(ValueError):
+class ReplyauditError(Exception):
+    """Base of every error the library raises on purpose.
+
+    `hint` says what to do (empty: the message says it all); `usage` is True when what was
+    given is wrong (a config, a file, an option), False when the dataset's state is.
+    """
+
+    hint: str = ""
+    usage: bool = False
+
+    def explain(self) -> str:
+        """What happened, then what to do: the message a person sees."""
+        return f"{self}. {self.hint}" if self.hint else str(self)
+
+
+class ConfigError(ReplyauditError, ValueError):
     """A config file is malformed: names the file, the key and what was expected."""
+
+    usage = True
 
     def __init__(self, path: str, key: str, expected: str, got: object = None) -> None:
         self.path, self.key, self.expected, self.got = path, key, expected, got
@@ -14,27 +37,56 @@ class ConfigError(ValueError):
         super().__init__(detail)
 
 
-class SchemaOutOfDate(RuntimeError):
-    """The database was written by a newer replyaudit than this one."""
+class SchemaOutOfDate(ReplyauditError, RuntimeError):
+    """The database was written by another replyaudit version than this one."""
 
-    def __init__(self, current: int, required: int) -> None:
-        self.current, self.required = current, required
+    hint = ("Run any writing command (e.g. replyaudit crawl CONFIG) to upgrade it in place, "
+            "or upgrade replyaudit.")
+
+    def __init__(self, current: int, required: int, db: object = None) -> None:
+        self.current, self.required, self.db = current, required, db
         super().__init__(f"database schema {current} is newer than this version's {required}")
 
+    def explain(self) -> str:
+        return (f"{self.db or 'the database'} is at schema {self.current}; this version needs "
+                f"{self.required}. {self.hint}")
 
-class NoCrawlYet(LookupError):
+
+class NoDataset(ReplyauditError, FileNotFoundError):
+    """A command that reads a dataset was given a database file that does not exist."""
+
+    def __init__(self, db: object, config: object = "CONFIG") -> None:
+        self.db = db
+        self.hint = f"Run: replyaudit crawl {config}"
+        super().__init__(f"{db} does not exist yet")
+
+
+class NoCrawlYet(ReplyauditError, LookupError):
     """Metrics were asked of a database that holds no finished crawl."""
 
+    hint = "Run: replyaudit crawl CONFIG"
 
-class DatasetBusy(RuntimeError):
+
+class DatasetBusy(ReplyauditError, RuntimeError):
     """Another process is writing to the dataset (a run holds its lock, or DuckDB's own)."""
+
+    hint = ("a crawl or benchmark run is still going on. Nothing was changed. Try again when "
+            "it has finished, or pass --wait SECONDS to wait for it.")
 
     def __init__(self, db: object, holder: str | None = None, waited: float = 0.0) -> None:
         self.db, self.holder, self.waited = db, holder, waited
         who = f"process {holder}" if holder else "another process"
         super().__init__(f"{db} is being written by {who}")
-class ImportFormatError(ValueError):
+
+    def explain(self) -> str:
+        waited = f" (waited {self.waited:g} s)" if self.waited else ""
+        return f"{self}{waited}: {self.hint}"
+
+
+class ImportFormatError(ReplyauditError, ValueError):
     """An import file is not what the importer expects: names the file and what was expected."""
+
+    usage = True
 
     def __init__(self, path: str, expected: str, got: object = None) -> None:
         self.path, self.expected, self.got = path, expected, got
@@ -44,12 +96,40 @@ class ImportFormatError(ValueError):
         super().__init__(detail)
 
 
-class UnknownBrand(ValueError):
-    """A brand id that the dataset does not hold."""
+class ImportFailed(ReplyauditError, RuntimeError):
+    """DuckDB gave up during an import (usually memory); the transaction changed nothing."""
+
+    hint = ("With a large file, raise --memory-limit (the key index of 2.8 M posts needs "
+            "about 1GB).")
+
+    def explain(self) -> str:
+        return f"the import failed and changed nothing: {self}. {self.hint}"
 
 
-class MixedXSources(ValueError):
+class UnknownBrand(ReplyauditError, ValueError):
+    """A brand id that the dataset does not hold (the client given to an import)."""
+
+    usage = True
+
+
+class InvalidMemoryLimit(ReplyauditError, ValueError):
+    """DuckDB did not take a memory limit: says what a size looks like."""
+
+    usage = True
+
+    def __init__(self, limit: str, example: str = "4GB") -> None:
+        self.limit = limit
+        super().__init__(f"expected a size like {example} or 800MB")
+
+
+class QueryFailed(ReplyauditError, RuntimeError):
+    """SQL given by a person failed: bad SQL or an attempt to write; the first line of why."""
+
+
+class MixedXSources(ReplyauditError, ValueError):
     """TWCS data and X's own data would share a dataset: their ids are different schemes."""
+
+    usage = True
 
     def __init__(self, db: object, holds: str, adding: str) -> None:
         self.db = db
@@ -57,3 +137,4 @@ class MixedXSources(ValueError):
             f"{db} holds X data {holds}; it cannot also take X data {adding}. TWCS renumbered "
             "its tweets and anonymised its customers, so its ids are not X's and the two would "
             "mix unrelated accounts and posts. Use a separate database file for each.")
+

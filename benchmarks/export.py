@@ -14,13 +14,15 @@ import contextlib
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from benchmarks import sqlfiles
+from benchmarks import platforms as registry
+from benchmarks import sqlfiles, store
+from benchmarks.errors import ReplyauditError
 
 RELATIONS = ("posts", "accounts", "customer_posts", "brand_metrics")
 FORMATS = ("parquet", "csv")
@@ -29,6 +31,7 @@ PARTITIONS = {"posts": ("platform", "month"), "customer_posts": ("platform", "mo
               "accounts": ("platform",), "brand_metrics": ("platform",)}
 PSEUDONYMISED = ("posts", "accounts", "customer_posts")  # brand_metrics names brands only
 MIN_KEY_BYTES = 16
+PSEUDONYM_KEY_ENV = "REPLYAUDIT_PSEUDONYM_KEY"  # where the key comes from without a key file
 _SHA256_BLOCK = 64
 REMOVED_MENTION = "@[removed]"
 # An @-mention: not inside a word or an e-mail address; Bluesky handles are domains,
@@ -38,8 +41,28 @@ _MENTION = re.compile(
     r"(?:@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)?)")
 
 
-class ExportKeyError(ValueError):
+class ExportKeyError(ReplyauditError, ValueError):
     """Pseudonymisation was asked for without a usable key."""
+
+    usage = True
+
+
+class ExportTargetNotEmpty(ReplyauditError, ValueError):
+    """The export directory already holds files: an earlier export would be mixed in."""
+
+    usage = True
+
+
+class ExportOutOfMemory(ReplyauditError, RuntimeError):
+    """DuckDB ran out of memory part way: the directory holds an incomplete export."""
+
+    def __init__(self, reason: str, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.hint = f"raise --memory-limit, and remove the incomplete export in {out_dir}."
+        super().__init__(reason)
+
+    def explain(self) -> str:
+        return f"{self}: {self.hint}"
 
 
 @dataclass(frozen=True)
@@ -47,6 +70,47 @@ class ExportedRelation:
     relation: str
     rows: int
     path: str  # relative to the export directory
+
+
+def export_dataset(db: Path, out_dir: Path, fmt: str, *, pseudonymize: bool = False,
+                   key_file: Path | None = None, environ: Mapping[str, str] | None = None,
+                   memory_limit: str | None = None) -> list[ExportedRelation]:
+    """Export the dataset at `db` (opened read-only) into `out_dir`, a new or empty directory.
+
+    With `pseudonymize`, the key is `key_file`'s content, else environ[PSEUDONYM_KEY_ENV].
+    Raises ExportTargetNotEmpty, ExportKeyError (no key, a short key, or a key file without
+    pseudonymisation), InvalidMemoryLimit, ExportOutOfMemory, and what opening the dataset
+    raises (store.open_dataset).
+    """
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise ExportTargetNotEmpty(f"{out_dir} is not empty: choose a new or empty directory, "
+                                   "so no earlier export is mixed in or overwritten.")
+    key = None
+    if pseudonymize:
+        key = pseudonym_key(key_file, environ or {})
+    elif key_file:
+        raise ExportKeyError("--key-file is only used with --pseudonymize.")
+    con = store.open_dataset(db)
+    try:
+        if memory_limit:
+            store.set_memory_limit(con, memory_limit)
+        return export(con, out_dir, fmt, key)
+    except duckdb.OutOfMemoryException as e:
+        raise ExportOutOfMemory(str(e).splitlines()[0], out_dir) from None
+    finally:
+        con.close()
+
+
+def pseudonym_key(key_file: Path | None, environ: Mapping[str, str]) -> bytes:
+    """The secret key: `key_file`'s content, else environ[PSEUDONYM_KEY_ENV]; ExportKeyError
+    when there is neither."""
+    if key_file:
+        return key_file.read_bytes().strip()
+    if environ.get(PSEUDONYM_KEY_ENV):
+        return environ[PSEUDONYM_KEY_ENV].encode("utf-8")
+    raise ExportKeyError(f"--pseudonymize needs a secret key: set {PSEUDONYM_KEY_ENV} or pass "
+                         "--key-file FILE. Keep it: the same key gives the same pseudonyms "
+                         "next time.")
 
 
 def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str,
@@ -108,7 +172,8 @@ def mention_stripper(brand_handles: dict[str, set[str]]) -> Callable[[str, str |
 
 def brand_mention_names(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     """Per platform, every lower-case form a brand account can be @-mentioned by: its handle,
-    its account id, and for Mastodon the user part alone (how `@user` shows in text)."""
+    its account id, and where the registry says so (Mastodon) the user part alone (how `@user`
+    shows in text)."""
     names: dict[str, set[str]] = {}
     for platform, account_id, handle in con.execute(
             "select platform, account_id, handle from accounts where brand_id is not null"
@@ -116,7 +181,8 @@ def brand_mention_names(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
         forms = {account_id.lower()}
         if handle:
             forms.add(handle.lower())
-        if platform == "mastodon":
+        spec = registry.SPECS.get(platform)
+        if spec is not None and spec.mentions_by_user_part:
             forms |= {f.split("@", 1)[0] for f in list(forms)}
         names.setdefault(platform, set()).update(forms)
     return names

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 import duckdb
 
 from benchmarks import sqlfiles
-from benchmarks.errors import NoCrawlYet
+from benchmarks.errors import NoCrawlYet, QueryFailed
 
 METRIC_COLUMNS = (
     "brand_id", "platform", "customer_posts", "on_time", "late", "ignored", "pending",
@@ -26,26 +28,52 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str,
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
-def brand_metrics(con: duckdb.DuckDBPyConnection,
-                  brand_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """The brand_metrics view, brands in the given order (default: by id), 'all' first."""
-    if not rows(con, "select run_id from audit_params"):
-        raise NoCrawlYet("no finished crawl in this database yet")
-    found = rows(con, f"select {', '.join(METRIC_COLUMNS)} from brand_metrics")
+def brand_metrics(con: duckdb.DuckDBPyConnection, brand_ids: list[str] | None = None,
+                  as_of: datetime | None = None) -> list[dict[str, Any]]:
+    """The brand_metrics view, brands in the given order (default: by id), 'all' first.
+
+    Every status is judged at `as_of` (default: the judging run's own as_of). Raises
+    NoCrawlYet before any run finished.
+    """
+    with judged_at(con, as_of):
+        if not rows(con, "select run_id from audit_params"):
+            raise NoCrawlYet("no finished crawl in this database yet")
+        found = rows(con, f"select {', '.join(METRIC_COLUMNS)} from brand_metrics")
     order = {b: i for i, b in enumerate(brand_ids or sorted({r['brand_id'] for r in found}))}
     found = [r for r in found if r["brand_id"] in order]
     return sorted(found,
                   key=lambda r: (order[r["brand_id"]], r["platform"] != "all", r["platform"]))
 
 
-def judge_at(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
-    """Make this connection's metric views judge every status at `as_of` (also read-only).
+@contextmanager
+def judged_at(con: duckdb.DuckDBPyConnection, as_of: datetime | None) -> Iterator[None]:
+    """Inside the block, this connection's metric views judge every status at `as_of` (also
+    read-only); None changes nothing. The window and thresholds stay the judging run's.
 
-    A temporary view shadows `audit_params`; the file and other connections are untouched.
+    A temporary view shadows `audit_params` for the block only; the file and other
+    connections are untouched. Functions that judge take `as_of` and use this.
     """
+    if as_of is None:
+        yield
+        return
     con.execute("create or replace temp table judged_as_of as "
                 "select $as_of::timestamptz as as_of", {"as_of": as_of})
     con.execute(sqlfiles.load("staging/audit_params_as_of.sql"))
+    try:
+        yield
+    finally:
+        con.execute(sqlfiles.load("staging/audit_params_as_of_end.sql"))
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a person's SQL (one or more statements) and return the last one's column names and
+    rows. Raises QueryFailed with the first line of DuckDB's reason (bad SQL, or a write on a
+    read-only connection)."""
+    try:
+        result = con.execute(sql)
+        return [d[0] for d in result.description or []], result.fetchall()
+    except duckdb.Error as e:
+        raise QueryFailed(str(e).splitlines()[0]) from None
 
 
 def dataset_schema(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
+from benchmarks.business_hours import BusinessHours
+from benchmarks.business_hours import write as write_business_hours
 from benchmarks.run_stats import PlatformStats, RunStats
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ POST_COLUMNS = (
 )
 ACCOUNT_COLUMNS = (
     "platform", "account_id", "handle", "display_name", "followers", "brand_id", "url",
+    "automated",
     "fetched_at", "run_id",
 )
 FAILURE_COLUMNS = ("run_id", "platform", "brand_id", "url", "status", "reason", "occurred_at",
@@ -88,8 +91,9 @@ class RunRecorder:
     @classmethod
     def start(cls, con: duckdb.DuckDBPyConnection, window: RunWindow,
               brands: Iterable[tuple[str, str]], started_at: datetime | None = None,
-              ) -> RunRecorder:
-        """Record a new run (status `running`) and the (brand_id, name) pairs it measures."""
+              business_hours: Mapping[str, BusinessHours] | None = None) -> RunRecorder:
+        """Record a new run (status `running`) and the (brand_id, name) pairs it measures;
+        with `business_hours` (from a config), the brands' open hours replace the stored ones."""
         [(run_id,)] = con.execute(
             "insert into runs (started_at, config_name, client_id, status, window_start,"
             " window_end, sla_seconds, ignore_after_seconds, as_of)"
@@ -100,6 +104,8 @@ class RunRecorder:
         ).fetchall()
         _bulk_upsert(con, "brands", ("brand_id", "name"), ("brand_id",), list(brands),
                      "name = excluded.name")
+        if business_hours is not None:
+            write_business_hours(con, business_hours.items())
         return cls(con, int(run_id))
 
     def platform(self, name: str) -> PlatformStats:
@@ -167,6 +173,7 @@ class RunRecorder:
             followers = coalesce(excluded.followers, accounts.followers),
             brand_id = coalesce(excluded.brand_id, accounts.brand_id),
             url = coalesce(excluded.url, accounts.url),
+            automated = coalesce(excluded.automated, accounts.automated),
             fetched_at = excluded.fetched_at,
             run_id = excluded.run_id""")
 
@@ -206,11 +213,12 @@ class RunRecorder:
 
 @contextlib.contextmanager
 def recording(con: duckdb.DuckDBPyConnection, window: RunWindow,
-              brands: Iterable[tuple[str, str]],
-              started_at: datetime | None = None) -> Iterator[RunRecorder]:
+              brands: Iterable[tuple[str, str]], started_at: datetime | None = None,
+              business_hours: Mapping[str, BusinessHours] | None = None,
+              ) -> Iterator[RunRecorder]:
     """Start a run, hand its recorder to the block, and finish it with `run.stats`: as
     `failed` (stats so far) when the block raises, which is then re-raised."""
-    run = RunRecorder.start(con, window, brands, started_at)
+    run = RunRecorder.start(con, window, brands, started_at, business_hours)
     try:
         yield run
     except BaseException:

@@ -13,11 +13,18 @@ from pathlib import Path
 import duckdb
 
 from benchmarks import sqlfiles
-from benchmarks.errors import MixedXSources, SchemaOutOfDate
+from benchmarks.errors import (
+    DatasetBusy,
+    InvalidMemoryLimit,
+    MixedXSources,
+    NoDataset,
+    SchemaOutOfDate,
+)
 
 _VIEW_FILES = ("staging/audit_params.sql", "metrics/intervals.sql",
                "metrics/business_hours.sql", "metrics/customer_posts.sql",
-               "metrics/brand_metrics.sql", "metrics/brand_metrics_current.sql")
+               "metrics/brand_metrics.sql", "metrics/brand_metrics_current.sql",
+               "metrics/brand_replies.sql")
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -83,7 +90,7 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         current = schema_version(con)
         if current != required_version():
             con.close()
-            raise SchemaOutOfDate(current, required_version())
+            raise SchemaOutOfDate(current, required_version(), path)
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
@@ -91,6 +98,31 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     con.execute("set timezone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # it would write over our own output
     return con
+
+
+
+def open_dataset(path: Path, read_only: bool = True, *, create: bool = False,
+                 config: object = "CONFIG") -> duckdb.DuckDBPyConnection:
+    """`connect`, for a command on a dataset: NoDataset when the file is missing and not to
+    be `create`d (its hint names `config`), DatasetBusy when another process holds DuckDB's
+    lock, SchemaOutOfDate (naming the file) when a read-only connection cannot upgrade it."""
+    if not (create and not read_only) and not path.exists():
+        raise NoDataset(path, config)
+    try:
+        return connect(path, read_only=read_only)
+    except duckdb.IOException as e:
+        if "lock" not in str(e).lower():
+            raise
+        raise DatasetBusy(path) from None
+
+
+def set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str, example: str = "4GB") -> None:
+    """DuckDB's memory limit for this connection, e.g. '4GB'; InvalidMemoryLimit (whose
+    message shows `example`) when DuckDB does not read it as a size."""
+    try:
+        con.execute("set memory_limit = ?", [limit])
+    except duckdb.Error:
+        raise InvalidMemoryLimit(limit, example) from None
 
 
 def check_x_source(con: duckdb.DuckDBPyConnection, adding: str) -> None:

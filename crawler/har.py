@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from benchmarks import store
 from benchmarks.config import AuditConfig
+from benchmarks.errors import ReplyauditError
 from benchmarks.recorder import RunWindow, recording
 from benchmarks.run_stats import ItemCounts, PlatformStats
 from crawler.items import Account, Post
@@ -31,8 +32,10 @@ from crawler.parsers.common import parse_timestamp
 X_HOSTS = ("x.com", "twitter.com")
 
 
-class HarError(Exception):
+class HarError(ReplyauditError):
     """A file that is not a readable HAR; the message names the file and what was expected."""
+
+    usage = True
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,8 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
     con = store.connect(db or config.db)
     try:
         store.check_x_source(con, "x")
-        with recording(con, window, [(b.id, b.name) for b in config.brands], now) as run:
+        with recording(con, window, [(b.id, b.name) for b in config.brands], now,
+                       config.business_hours()) as run:
             with run.batch():
                 run.upsert_accounts(accounts)
                 run.upsert_posts(posts)

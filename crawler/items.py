@@ -19,6 +19,9 @@ class Account:
     source_url: str
     url: str | None = None
     brand_id: str | None = None
+    # The platform flags the account as automated (Mastodon `bot`, Bluesky's `bot`
+    # self-label, X's "Automated" label); None where the platform does not say.
+    automated: bool | None = None
 
 
 @dataclass

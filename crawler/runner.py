@@ -9,42 +9,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
 
 from benchmarks import incremental as incremental_plans
+from benchmarks import platforms as registry
 from benchmarks import store
-from benchmarks.classify import classify_posts
 from benchmarks.config import AuditConfig
+from benchmarks.derived import derive
 from benchmarks.errors import MixedXSources
 from benchmarks.recorder import RunRecorder, RunWindow
 from benchmarks.run_stats import ItemCounts, PlatformStats, RunStats
 from crawler.spiders.base import PlatformSpider
-from crawler.spiders.bluesky import BlueskySpider
-from crawler.spiders.discourse import DiscourseSpider
-from crawler.spiders.facebook import FacebookSpider
-from crawler.spiders.mastodon import MastodonSpider
-from crawler.spiders.reddit import RedditSpider
-from crawler.spiders.trustpilot import TrustpilotSpider
-from crawler.spiders.wordpress import WordPressSpider
-from crawler.spiders.x import XSpider
-from crawler.spiders.x_browser import XBrowserSpider
-from crawler.spiders.youtube import YoutubeSpider
 
-SPIDERS = {"bluesky": BlueskySpider, "mastodon": MastodonSpider,
-           "discourse": DiscourseSpider, "trustpilot": TrustpilotSpider,
-           "reddit": RedditSpider, "youtube": YoutubeSpider,
-           "wordpress": WordPressSpider, "facebook": FacebookSpider, "x": XSpider}
-# Platforms a config may switch to an opt-in browser (`collect = "browser"`).
-BROWSER_SPIDERS = {"x": XBrowserSpider}
+
+@cache
+def _spider_loader() -> SpiderLoaderProtocol:
+    """Scrapy's loader over the project's SPIDER_MODULES: it knows every spider by name."""
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    return get_spider_loader(settings)
+
+
+def spider_name(config: AuditConfig, platform: str) -> str:
+    """The name of the spider that collects `platform` (the platform id, by convention), or
+    its opt-in browser spider when the config says `collect = "browser"`."""
+    browser = registry.spec(platform).browser_spider
+    if browser and config.platforms[platform].options.get("collect") == "browser":
+        return browser
+    return platform
 
 
 def spider_class(config: AuditConfig, platform: str) -> type[PlatformSpider]:
     """The spider that collects `platform`: its opt-in browser spider when the config asks."""
-    browser = config.platforms[platform].options.get("collect") == "browser"
-    return (BROWSER_SPIDERS if browser else SPIDERS)[platform]
+    return cast("type[PlatformSpider]", _spider_loader().load(spider_name(config, platform)))
+
+
+def follows_incremental_plans(config: AuditConfig, platform: str) -> bool:
+    """Whether the spider that collects `platform` brings a dataset up to date by a plan (the
+    registry says so for the platform's own spider; a browser spider samples the window)."""
+    return registry.spec(platform).incremental and spider_name(config, platform) == platform
 
 
 @dataclass(frozen=True)
@@ -98,12 +106,12 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     plans = {
         platform: incremental_plans.plan(con, platform, previous, window.ignore_after_seconds)
         for platform in config.platforms_in_use()
-        if previous and spider_class(config, platform).follows_incremental_plans
+        if previous and follows_incremental_plans(config, platform)
         and incremental_plans.knows_accounts(
             con, platform, [h for b in config.brands for h in b.handles(platform)])
     }
     run_id = RunRecorder.start(con, window, [(b.id, b.name) for b in config.brands],
-                               started).run_id
+                               started, config.business_hours()).run_id
     con.close()
 
     process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides))
@@ -131,7 +139,7 @@ def _finish(config: AuditConfig, run_id: int, stats: RunStats, failed: bool = Fa
     try:
         status = RunRecorder(con, run_id).finish(stats, failed=failed)
         if not failed:
-            classify_posts(con)  # so SQL and the report can say which kind of post gets ignored
+            derive(con)  # post classes, reply kinds, hand-offs: what the metric SQL reads
     finally:
         con.close()
     return status

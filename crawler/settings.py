@@ -1,6 +1,7 @@
 """Scrapy settings for replyaudit: polite by default, tuned per platform by the audit config.
 
-Only this module and cli.py read the environment. See docs/config.md, "Crawling politely".
+Only this module, crawler/secrets.py and the command line (crawler/cli/) read the environment.
+See docs/config.md, "Crawling politely".
 """
 
 from __future__ import annotations

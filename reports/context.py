@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from benchmarks import platforms as registry
 from benchmarks import queries
 from reports import dataset
 from reports.model import (
@@ -37,11 +38,6 @@ if TYPE_CHECKING:
     import duckdb
 
     from benchmarks.config import AuditConfig, Brand
-
-PLATFORM_LABELS = {"bluesky": "Bluesky", "mastodon": "Mastodon",
-                   "discourse": "Discourse", "trustpilot": "Trustpilot", "reddit": "Reddit",
-                   "youtube": "YouTube", "wordpress": "WordPress blogs",
-                   "facebook": "Facebook Pages", "x": "X"}
 
 
 def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated_at: datetime,
@@ -100,8 +96,8 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
 
 
 def label(platform: str) -> str:
-    """A platform id as readers know it: 'bluesky' -> 'Bluesky'."""
-    return PLATFORM_LABELS.get(platform, platform.title())
+    """A platform id as readers know it: its registry entry's label, e.g. 'X'."""
+    return registry.label(platform)
 
 
 def brand_row(brand: Brand, platform: str, metrics: dict[tuple[str, str], dict[str, Any]],

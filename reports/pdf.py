@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks.errors import ReplyauditError
+
 # Headless, no sandbox (containers run as root), and no background traffic of its own.
 CHROMIUM_ARGS = (
     "--headless",
@@ -31,7 +33,7 @@ FOOTER = (
 )
 
 
-class PdfError(RuntimeError):
+class PdfError(ReplyauditError, RuntimeError):
     """Chromium could not be started or could not print; the message says what to do."""
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from benchmarks.queries import judged_at
 from reports.context import build_context, label
 from reports.filters import FILTERS
 from reports.stats_filters import STATS_FILTERS
@@ -47,14 +48,17 @@ def render_html(context: ReportContext) -> str:
 
 
 def render_report(con: duckdb.DuckDBPyConnection, config: AuditConfig, out_path: str | Path,
-                  generated_at: datetime | None = None, version: str | None = None) -> Path:
+                  generated_at: datetime | None = None, version: str | None = None,
+                  as_of: datetime | None = None) -> Path:
     """Build the context from an open dataset, write the report (UTF-8) and return its path.
 
     `generated_at` defaults to now (UTC) and `version` to the installed replyaudit's; pass
-    both for a reproducible file. Raises benchmarks.errors.NoCrawlYet before any run finished.
+    both for a reproducible file. Statuses are judged at `as_of` (default: the judging run's
+    own). Raises benchmarks.errors.NoCrawlYet before any run finished.
     """
-    context = build_context(con, config, generated_at or datetime.now(UTC),
-                            version or _installed_version())
+    with judged_at(con, as_of):
+        context = build_context(con, config, generated_at or datetime.now(UTC),
+                                version or _installed_version())
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(render_html(context), encoding="utf-8")

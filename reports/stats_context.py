@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from benchmarks import classify, significance, survival
+from benchmarks import classify, significance, statistics, survival
+from benchmarks.classifier.model import CareModel
 from benchmarks.classify import CLASSES
 from reports.documented import documented
 
@@ -86,6 +87,8 @@ class StatisticsContext:
     correction: str = documented("the multiple-comparison correction")
     classes: tuple[ClassRow, ...] = documented("ignored share per kind of post and brand")
     classifiers: tuple[str, ...] = documented("the classification methods of stored classes")
+    classifier_accuracy: str = documented(
+        "the shipped classifier's figures on held-out real posts, in one sentence")
     most_ignored: tuple[str, ClassCell] | None = documented(
         f"the client's kind of post with the highest ignored share, among kinds with at least "
         f"{MOST_IGNORED_MIN_JUDGED} judged posts; None when there is no such kind")
@@ -95,13 +98,10 @@ def build_statistics(con: duckdb.DuckDBPyConnection, config: AuditConfig,
                      brand_order: list[str]) -> StatisticsContext:
     """Read survival, tests and classes for `brand_order` (client first) on all platforms."""
     names = {b.id: b.name for b in config.brands}
-    columns = survival.survival_input(con)  # read once: the view is the slow part
-    rows = {r.brand_id: r for r in survival.survival_rows(con, brand_order, columns)
-            if r.platform == "all"}
-    competitors = [b for b in brand_order if b != config.client]
-    comparisons = (significance.client_comparisons(con, config.client, competitors,
-                                                   columns=columns) if config.client else [])
-    shares = {(s["brand_id"], s["class"]): s for s in classify.class_shares(con)}
+    found = statistics.assemble(con, brand_order, config.client)  # as `replyaudit stats`
+    rows = {r.brand_id: r for r in found.survival if r.platform == "all"}
+    comparisons = found.comparisons
+    shares = {(s["brand_id"], s["class"]): s for s in found.class_shares}
     labels = [c for c in (*CLASSES, "unclassified")
               if any(label == c for _, label in shares)]
     class_rows = tuple(ClassRow(label, tuple(_class_cell(shares.get((b, label)), b)
@@ -116,6 +116,7 @@ def build_statistics(con: duckdb.DuckDBPyConnection, config: AuditConfig,
         correction=significance.CORRECTION,
         classes=class_rows,
         classifiers=tuple(classify.stored_classifiers(con)),
+        classifier_accuracy=CareModel().accuracy_statement(),
         most_ignored=_most_ignored(class_rows, config.client),
     )
 

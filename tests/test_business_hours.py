@@ -146,3 +146,36 @@ def test_config_values_are_read_and_validated() -> None:
         with pytest.raises(ConfigError) as e:
             business_hours.parse("a.toml", "k", value)
         assert e.value.key == key and str(e.value).startswith(f"a.toml: {key}: expected")
+
+
+def test_the_config_sets_hours_for_every_brand_and_a_brand_may_override(
+        tmp_path: Path) -> None:
+    from benchmarks.config import load_config
+
+    path = tmp_path / "a.toml"
+    path.write_text("""
+[audit]
+name = "Hours"
+client = "acme"
+days = 7
+business_hours = { timezone = "Europe/London", days = "Mon-Fri", hours = "09:00-17:00" }
+
+[[brands]]
+id = "acme"
+bluesky = ["acme.example"]
+
+[[brands]]
+id = "globex"
+bluesky = ["globex.example"]
+
+[brands.business_hours]
+timezone = "America/New_York"
+days = "Mon-Sat"
+hours = "08:00-20:00"
+holidays = ["2026-11-26"]
+""", encoding="utf-8")
+    config = load_config(path)
+    hours = config.business_hours()
+    assert hours["acme"].timezone == "Europe/London" and hours["acme"].days == (1, 2, 3, 4, 5)
+    assert hours["globex"].days == (1, 2, 3, 4, 5, 6)
+    assert hours["globex"].holidays == (date(2026, 11, 26),)

@@ -71,7 +71,7 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     config = sim_config(server)
     crawl(config)
     want = truth_rows(server)
-    assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
+    assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending", "handoff"}
     assert {p for p, _, _ in want} == {"bluesky", "mastodon", "discourse", "trustpilot",
                                       "reddit", "youtube", "wordpress", "facebook", "x"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)

@@ -101,7 +101,8 @@ def test_first_response_names_the_earliest_brand_post(con: duckdb.DuckDBPyConnec
 
 def test_questions_and_response_time_buckets(con: duckdb.DuckDBPyConnection) -> None:
     # R1 answered in 30 min, R2 in 2 h, R3 ignored, R4 pending: all questions
-    con.executemany("insert into post_classes values ('bluesky', ?, ?, null, 'hand', ?)",
+    con.executemany("insert into post_classes (platform, post_id, class, sentiment, classifier,"
+                    " classified_at) values ('bluesky', ?, ?, null, 'hand', ?)",
                     [(p, c, AS_OF) for p, c in [("R1", "question"), ("R2", "question"),
                                                 ("R3", "question"), ("R4", "question"),
                                                 ("C", "complaint"), ("M1", "other")]])

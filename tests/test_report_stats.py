@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.classifier.model import CareModel
 from benchmarks.classify import classify_posts
 from benchmarks.config import parse_config
 from benchmarks.significance import client_comparisons
@@ -86,7 +87,8 @@ def test_definitions_name_the_tests_and_the_correction(airline_page: tuple[Any, 
     assert "compared with Fisher's exact test (two-sided)" in text
     assert "the log-rank test" in text and "corrected with Holm's method" in text
     assert "significant when the corrected p is below 0.05" in text
-    assert "Kinds of post (vader-rules-1)" in text
+    assert f"Kinds of post ({CareModel().name})" in text
+    assert "it sorts 71.0 % right" in text  # from model.json, as in docs/statistics.md
 
 
 def test_ignored_share_by_kind_of_post(airline_page: tuple[Any, Page]) -> None:

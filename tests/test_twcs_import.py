@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ from click.testing import CliRunner
 
 from benchmarks import queries, store
 from benchmarks.config import load_config
+from benchmarks.derived import derive
 from benchmarks.errors import ImportFormatError
 from benchmarks.importers.twcs import import_twcs
+from benchmarks.replies import classify_reply, is_handoff_confirmation
 from crawler.cli import main
 from tests.test_x_har import CONFIG as HAR_CONFIG
 from tests.test_x_har import build_har
@@ -101,6 +104,39 @@ def oracle_statuses(tweets: dict[str, Tweet]) -> dict[tuple[str, str], tuple[str
             else:
                 age = (as_of - t.created_at).total_seconds()
                 result[t.tweet_id, brand] = ("ignored" if age > IGNORE_AFTER else "pending", None)
+    return result
+
+
+def oracle_handoffs(tweets: dict[str, Tweet],
+                    statuses: dict[tuple[str, str], tuple[str, float | None]]
+                    ) -> dict[tuple[str, str], tuple[str, float | None]]:
+    """The statuses with hand-offs, by the written rule (docs/methodology.md): a customer
+    post that only confirms a hand-off, after a redirect by the brand to that customer in
+    the same thread. The text rules are the shipped pure functions; the thread logic is
+    this oracle's own."""
+    brand_of = {t.author: t.author.lower() for t in tweets.values() if not t.inbound}
+
+    def root(t: Tweet) -> str:
+        seen = t
+        while seen.parent is not None:
+            if seen.parent not in tweets:
+                return t.tweet_id  # the chain leaves the file: the root is unknown
+            seen = tweets[seen.parent]
+        return seen.tweet_id
+
+    redirects = [r for r in tweets.values() if r.author in brand_of
+                 and classify_reply(r.text).kind == "redirect"]
+    result = dict(statuses)
+    for (post_id, brand), _ in statuses.items():
+        t = tweets[post_id]
+        if not is_handoff_confirmation(t.text):
+            continue
+        if any(brand_of[r.author] == brand and r.created_at < t.created_at
+               and (t.parent == r.tweet_id
+                    or (r.parent in tweets and tweets[r.parent].author == t.author
+                        and root(r) == root(t)))
+               for r in redirects):
+            result[post_id, brand] = ("handoff", statuses[post_id, brand][1])
     return result
 
 
@@ -195,6 +231,30 @@ def test_metrics_per_brand_agree_with_an_independent_count(head_db: Path) -> Non
     times = [s for (_, b), (_, s) in expected.items() if b == "chipotletweets" and s is not None]
     assert metrics["chipotletweets"]["median_response_seconds"] == statistics.median(times)
     assert sum(per_brand["chipotletweets"].values()) == 230
+
+
+def test_handoffs_agree_with_an_independent_reading(head_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "derived.duckdb"
+    shutil.copy(head_db, db)
+    tweets = read_tweets(HEAD)
+    expected = oracle_handoffs(tweets, oracle_statuses(tweets))
+    con = store.connect(db)
+    derive(con)
+    found = {(r["post_id"], r["brand_id"]): (r["status"], r["response_seconds"])
+             for r in queries.rows(con, "select * from customer_posts")}
+    assert found == expected
+    handoffs = Counter(brand for (_, brand), (status, _) in expected.items()
+                       if status == "handoff")
+    assert sum(handoffs.values()) >= 40  # real TWCS threads: "DM sent", "Just did", ...
+    metrics = {r["brand_id"]: r for r in queries.rows(
+        con, "select * from brand_metrics where platform = 'all'")}
+    for brand, n in handoffs.items():
+        assert metrics[brand]["handoffs"] == n, brand
+    # a hand-off is in no rate: the response rate's denominator is answered + ignored
+    for brand, row in metrics.items():
+        judged = sum(1 for (_, b), (st, _) in expected.items()
+                     if b == brand and st in ("on_time", "late", "ignored"))
+        assert row["answered"] + row["ignored"] == judged, brand
 
 
 def test_importing_twice_changes_nothing(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.config import normalize_youtube_handle
+from benchmarks.platforms.youtube import normalize_youtube_handle
 from crawler.parsers import youtube as parse
 
 FIXTURES = Path(__file__).parent / "fixtures" / "youtube"

@@ -30,6 +30,7 @@ comment on column accounts.brand_id is 'the brand this account answers for; NULL
 comment on column accounts.url is 'profile URL';
 comment on column accounts.fetched_at is 'last time it was seen';
 comment on column accounts.run_id is 'last run that saw it';
+comment on column accounts.automated is 'the platform flags the account as automated: Mastodon''s `bot`, Bluesky''s `bot` self-label, X''s "Automated" label (web GraphQL only); NULL where the platform does not say (every other platform, X API v2, TWCS)';
 
 comment on table posts is 'every post crawled or imported';
 comment on column posts.platform is 'the platform id, as in the config (`bluesky`, `mastodon`, `discourse`, `trustpilot`, `reddit`, `youtube`, `wordpress`, `facebook`, `x`)';
@@ -74,10 +75,35 @@ comment on column fetch_failures.thread_post_id is 'the post whose replies the r
 comment on table post_classes is 'what kind of post each customer post is';
 comment on column post_classes.platform is 'the customer post (key)';
 comment on column post_classes.post_id is 'the customer post (key)';
-comment on column post_classes.class is '`question`, `complaint`, `praise` or `other`';
-comment on column post_classes.sentiment is 'the classifier''s score in [-1, 1] (VADER''s compound score); NULL for a method without one';
-comment on column post_classes.classifier is 'name and version of the method that decided (`vader-rules-1`)';
+comment on column post_classes.class is '`question`, `complaint`, `praise` or `other`; `unclassified` for a post in a language the classifier does not handle';
+comment on column post_classes.sentiment is 'the classifier''s score in [-1, 1] (care model: P(praise) - P(complaint)); NULL for a method without one';
+comment on column post_classes.language is 'ISO 639-1 language of an `unclassified` post (`ja`); NULL otherwise';
+comment on column post_classes.classifier is 'name and version of the method that decided (`care-ngram-1+<weights digest>`)';
 comment on column post_classes.classified_at is 'when';
+
+comment on table reply_kinds is 'what each brand reply does';
+comment on column reply_kinds.platform is 'a brand''s post that replies to another post (key)';
+comment on column reply_kinds.post_id is 'a brand''s post that replies to another post (key)';
+comment on column reply_kinds.kind is '`public` (answers in the thread) or `redirect` (moves the customer to a private channel)';
+comment on column reply_kinds.channel is 'for a redirect: `dm`, `email`, `phone`, `web` or `other`; NULL for a public answer';
+comment on column reply_kinds.automated is 'written by an account the platform flags as automated (`accounts.automated`), or a template: the brand posted the same text at least 5 times, each within 60 s of the customer';
+comment on column reply_kinds.classifier is 'name and version of the rules that decided (`reply-rules-1`)';
+comment on column reply_kinds.classified_at is 'when';
+
+comment on table handoff_texts is 'customer posts that only confirm a hand-off';
+comment on column handoff_texts.platform is 'a customer post addressed to a brand (key)';
+comment on column handoff_texts.post_id is 'a customer post addressed to a brand (key)';
+comment on column handoff_texts.confirms is 'its text only confirms a move to a private channel ("Done, sent you a DM"); it is a hand-off only after the brand redirected that customer in the same thread (`customer_posts.status`)';
+comment on column handoff_texts.classifier is 'name and version of the rules that decided';
+comment on column handoff_texts.classified_at is 'when';
+
+comment on table brand_replies is 'one row per brand post that replies to something';
+comment on column brand_replies.platform is 'the brand''s reply';
+comment on column brand_replies.post_id is 'the brand''s reply';
+comment on column brand_replies.brand_id is 'the brand whose account wrote it';
+comment on column brand_replies.kind is '`public` or `redirect` (`reply_kinds`); NULL until decided';
+comment on column brand_replies.channel is 'for a redirect: `dm`, `email`, `phone`, `web` or `other`';
+comment on column brand_replies.automated is 'a template posted fast and often';
 
 comment on table business_hours is 'when each brand''s care desk is open';
 comment on column business_hours.brand_id is 'the brand (key)';
@@ -132,9 +158,13 @@ comment on column customer_posts.author_followers is 'the author''s followers (r
 comment on column customer_posts.created_at is 'when the customer posted it';
 comment on column customer_posts.first_response_at is 'the brand''s first answer below it; NULL if none';
 comment on column customer_posts.first_response_id is '`post_id` of that answer';
+comment on column customer_posts.first_response_kind is 'what that first answer did: `public` or `redirect` (to a private channel; `reply_kinds`); NULL when unanswered or not yet decided';
+comment on column customer_posts.first_response_channel is 'for a redirect: `dm`, `email`, `phone`, `web` or `other`';
+comment on column customer_posts.first_human_response_at is 'the first answer below it that was not automated (`reply_kinds.automated`); NULL if none';
+comment on column customer_posts.human_response_seconds is '`first_human_response_at - created_at`';
 comment on column customer_posts.response_seconds is '`first_response_at - created_at`';
 comment on column customer_posts.business_response_seconds is 'the same span counted only while the brand''s desk is open (`business_hours`); NULL when the brand has no business hours or the post is unanswered';
-comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending`, `unverified` (unanswered, and a request for replies in its thread failed in the judging run: `fetch_failures.thread_post_id`); on_time and late are judged on `business_response_seconds` where the brand has business hours';
+comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending`, `handoff` (the post only confirms a move to a private channel the brand asked that customer for: not a request, in no rate) or `unverified` (unanswered, and a request for replies in its thread failed in the judging run: `fetch_failures.thread_post_id`; in no rate); on_time and late are judged on `business_response_seconds` where the brand has business hours';
 comment on column customer_posts.url is 'from `posts`';
 comment on column customer_posts.text is 'from `posts`';
 comment on column customer_posts.parent_id is 'from `posts`';
@@ -156,6 +186,11 @@ comment on column brand_metrics.response_rate_high is 'Wilson 95 % score interva
 comment on column brand_metrics.median_response_seconds is 'over answered posts; linear interpolation between order statistics';
 comment on column brand_metrics.p90_response_seconds is 'over answered posts; linear interpolation between order statistics';
 comment on column brand_metrics.median_business_response_seconds is 'the median of `business_response_seconds` over answered posts; NULL without business hours';
+comment on column brand_metrics.median_human_response_seconds is 'the median of `human_response_seconds`: the first answer a person wrote, automated replies passed over';
+comment on column brand_metrics.redirected is 'answered posts whose first response was a redirect to a private channel';
+comment on column brand_metrics.redirect_rate is 'redirected / answered; NULL when nothing was answered';
+comment on column brand_metrics.handoffs is 'customer posts with status `handoff`';
+comment on column brand_metrics.bot_posts is 'posts addressed to the brand by accounts the platform flags as automated: not customer posts, counted so they are seen';
 comment on column brand_metrics.within_sla_rate is 'on_time / (answered + ignored)';
 comment on column brand_metrics.negative_reviews is 'customer posts rated 1–2 stars (Trustpilot reviews); 0 where nothing is rated';
 comment on column brand_metrics.negative_response_rate is 'the response rate over those: answered / (answered + ignored) among reviews rated 1–2, the figure Trustpilot shows on company profiles; NULL when none could be judged';
@@ -192,6 +227,11 @@ comment on column brand_metrics_current.negative_reviews is 'as in `brand_metric
 comment on column brand_metrics_current.negative_response_rate is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.between_brands is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.median_business_response_seconds is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.median_human_response_seconds is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.redirect_rate is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.redirected is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.handoffs is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.bot_posts is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.question_posts is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.answered_within_1h is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.answered_1h_to_8h is 'as in `brand_metrics`, judged now';

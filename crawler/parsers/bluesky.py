@@ -49,7 +49,18 @@ def parse_profile(profile: dict[str, Any], fetched_at: datetime, source_url: str
         source_url=source_url,
         url=f"https://bsky.app/profile/{handle or profile.get('did')}",
         brand_id=brand_id,
+        automated=is_bot(profile),
     )
+
+
+def is_bot(profile: dict[str, Any]) -> bool | None:
+    """The app's "automated account" mark: the `bot` self-label (a label whose source is the
+    account itself). None when the view carries no labels at all."""
+    labels = profile.get("labels")
+    if not isinstance(labels, list):
+        return None
+    return any(isinstance(label, dict) and label.get("val") == "bot"
+               and label.get("src") in (None, profile.get("did")) for label in labels)
 
 
 def mentioned_dids(record: dict[str, Any]) -> list[str]:

@@ -69,6 +69,7 @@ def parse_account(data: dict[str, Any], instance: str, fetched_at: datetime, sou
         source_url=source_url,
         url=data.get("url"),
         brand_id=brand_id,
+        automated=data["bot"] if isinstance(data.get("bot"), bool) else None,
     )
 
 

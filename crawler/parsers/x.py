@@ -92,7 +92,15 @@ def parse_graphql_user(result: dict[str, Any], fetched_at: datetime, source_url:
         fetched_at=fetched_at,
         source_url=source_url,
         url=f"{WEB}/{handle}" if handle else None,
+        automated=_automated_label(result),
     )
+
+
+def _automated_label(result: dict[str, Any]) -> bool:
+    """X shows "Automated by @owner" under a bot's name: the user's highlighted label of
+    type AutomatedLabel. API v2 has no such field (its accounts stay None)."""
+    label = (result.get("affiliates_highlighted_label") or {}).get("label") or {}
+    return label.get("userLabelType") == "AutomatedLabel"
 
 
 def unwrap_tweet(result: dict[str, Any] | None) -> dict[str, Any] | None:

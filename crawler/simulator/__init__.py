@@ -1,65 +1,51 @@
 """The platform simulator: a seeded world served over local HTTP in each platform's real shapes.
 
-`start_simulator()` builds the world and serves it on 127.0.0.1; every platform module in
-PLATFORM_MODULES contributes its id scheme (`IDS`), its routes (`routes()`), its section of
-the written config (`config_section(base_url)`) and, optionally, each brand's entry
-(`brand_entry(brand_id)`). See docs/development.md, "The simulator".
+`start_simulator()` builds the world and serves it on 127.0.0.1; every registered platform's
+module (PLATFORM_MODULES) contributes its id scheme (`IDS`), its routes (`routes()`), its
+section of the written config (`config_section(base_url)`), each brand's entry
+(`brand_entry(brand_id, base_url)`) and the logins it accepts (`CREDENTIALS`). See
+docs/development.md, "The simulator", and docs/adding-a-platform.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from importlib import import_module
+from types import ModuleType
 from typing import Any
 
-from crawler.simulator import (
-    bluesky,
-    discourse,
-    facebook,
-    mastodon,
-    reddit,
-    trustpilot,
-    wordpress,
-    x,
-    youtube,
-)
+from benchmarks.platforms import REGISTRY
 from crawler.simulator.server import Faults, SimServer
 from crawler.simulator.world import WorldSettings, generate_world
 
-PLATFORM_MODULES = {"bluesky": bluesky, "mastodon": mastodon, "discourse": discourse,
-                    "trustpilot": trustpilot, "reddit": reddit, "youtube": youtube,
-                    "wordpress": wordpress, "facebook": facebook, "x": x}
+# Every registered platform's simulator module, by convention crawler/simulator/<id>.py.
+PLATFORM_MODULES: dict[str, ModuleType] = {
+    platform.id: import_module(f"{__name__}.{platform.id}") for platform in REGISTRY}
 
-# Credentials the simulator accepts; the demo and the tests put them in the environment
-# variables the written config names, exactly as a user would with real ones.
-SIM_CREDENTIALS = {
-    "bluesky": ("auditor.bsky.social", "sim-app-password"),
-    "mastodon": ("mastodon.social", "sim-mastodon-token"),
-    "reddit": ("sim-reddit-client-id", "sim-reddit-client-secret"),
-    "youtube": ("", "sim-youtube-api-key"),
-    "facebook": ("", "sim-facebook-page-token"),
-    "x": ("", "sim-x-bearer-token"),
-    "x_web": ("auth_token", "sim-x-session-cookie"),  # a logged-in browser's session cookie
-}
-# The config options that name the environment variable of each part of SIM_CREDENTIALS
-# (None: that part is not set through the environment).
-_LOGIN_OPTIONS = {
-    "bluesky": ("identifier_env", "password_env"),
-    "mastodon": (None, "access_token_env"),
-    "reddit": ("client_id_env", "client_secret_env"),
-    "youtube": (None, "api_key_env"),
-    "facebook": (None, "access_token_env"),
-    "x": (None, "bearer_token_env"),
-}
+# Credentials the simulator accepts, from each module's CREDENTIALS (a platform's, keyed by its
+# id, and any other login its routes take, such as X's web session); the demo and the tests
+# put them in the environment variables the written config names, as a user would.
+SIM_CREDENTIALS: dict[str, tuple[str, str]] = {
+    name: pair for module in PLATFORM_MODULES.values()
+    for name, pair in getattr(module, "CREDENTIALS", {}).items()}
 
 
 def login_environment(options: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     """The environment a user would set to log in to the simulator: each credential under
-    the variable its platform's config `options` name (a config's, or PLATFORM_DEFAULTS)."""
-    return {options[platform][option]: value
-            for platform, names in _LOGIN_OPTIONS.items()
-            for option, value in zip(names, SIM_CREDENTIALS[platform], strict=True)
-            if option is not None}
+    the variable its platform's config `options` name (a config's, or PLATFORM_DEFAULTS).
+
+    A platform's secrets (its registry entry) are the last parts of its credential pair: a
+    single token is the second part, a login of two is both."""
+    env: dict[str, str] = {}
+    for platform in REGISTRY:
+        names = list(platform.secrets)
+        if not names or platform.id not in SIM_CREDENTIALS:
+            continue
+        values = SIM_CREDENTIALS[platform.id][-len(names):]
+        for name, value in zip(names, values, strict=True):
+            env[options[platform.id][f"{name}_env"]] = value
+    return env
 
 
 def start_simulator(seed: int = 1, now: datetime | None = None, faults: Faults | None = None,

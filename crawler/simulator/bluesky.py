@@ -24,6 +24,15 @@ _B32 = "234567abcdefghijklmnopqrstuvwxyz"
 class _BlueskyIds:
     """DIDs for accounts; AT-URIs with time-ordered TIDs for posts."""
 
+    brand_handles = {"acme": ["acmeair.bsky.social", "acmehelp.bsky.social"],
+                     "globex": ["globex.com", "globexhelp.bsky.social"],
+                     "initech": ["initech.bsky.social"]}
+    customer_domains = ["bsky.social"]
+    hostile_handle = "evil.bsky.social"
+
+    def customer_handle(self, user: str, domain: str) -> str:
+        return f"{user}.{domain}"
+
     def account_key(self, handle: str, rng: random.Random) -> tuple[str, str]:
         did = "did:plc:" + "".join(rng.choice(_B32) for _ in range(24))
         return did, did
@@ -36,6 +45,9 @@ class _BlueskyIds:
 
 
 IDS = _BlueskyIds()
+
+# The login the simulator accepts (identifier, app password): see SIM_CREDENTIALS.
+CREDENTIALS = {"bluesky": ("auditor.bsky.social", "sim-app-password")}
 
 
 def _iso(t: datetime) -> str:
@@ -279,6 +291,11 @@ def routes() -> list[Route]:
     ]
     return [Route(method, xrpc + name.replace(".", r"\."), _rate_limited(handler), "bluesky")
             for method, name, handler in table]
+
+
+def brand_entry(brand_id: str, base_url: str) -> list[str] | None:
+    """The brand's entry in the written config: its accounts here."""
+    return list(IDS.brand_handles.get(brand_id, [])) or None
 
 
 def config_section(base_url: str) -> dict[str, Any]:

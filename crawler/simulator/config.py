@@ -20,13 +20,12 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
 
     world = server.world
     brands = []
-    for brand_id, name, handles, _, _ in DEMO_BRANDS:
+    for brand_id, name, _, _ in DEMO_BRANDS:
         brand: dict[str, object] = {"id": brand_id, "name": name}
-        brand.update({p: list(h) for p, h in handles.items() if p in world.accounts})
         for platform, module in PLATFORM_MODULES.items():
-            # A platform whose accounts are not in DEMO_BRANDS (a forum, a blog, a page, or an
-            # entry that is a table of handles and options) writes the brand's entry itself.
-            entry = getattr(module, "brand_entry", lambda *_: None)(brand_id, server.base_url)
+            # Each platform writes the brand's entry itself (its handles, or a table of
+            # handles and options); None: the brand is not on it.
+            entry = module.brand_entry(brand_id, server.base_url)
             if entry is not None and platform in world.accounts:
                 brand[platform] = entry
         brands.append(brand)

@@ -60,7 +60,7 @@ class _DiscourseIds:
         return f"https://{forum_of(author)}/p/{native}", native
 
     def populate(self, b: _Builder, settings: WorldSettings) -> None:
-        for brand_id, name, _, rate, speed in DEMO_BRANDS:
+        for brand_id, name, rate, speed in DEMO_BRANDS:
             _Forum(b, brand_id, name, rate, speed).populate(settings)
 
 

@@ -48,13 +48,16 @@ class _FacebookIds:
 
 IDS = _FacebookIds()
 
+# The Page token the simulator accepts: see SIM_CREDENTIALS.
+CREDENTIALS = {PLATFORM: ("", "sim-facebook-page-token")}
+
 
 def _populate(b: _Builder, settings: WorldSettings) -> None:
     rng, world = b.rng, b.world
     for i in range(settings.customers_per_platform // 2):
         b.account(str(rng.randrange(10**14, 10**15)), f"Traveller {i}", 0, None)
     # The sample is the posts published in the window with every comment below them.
-    for brand_id, name, _, _, _ in DEMO_BRANDS:
+    for brand_id, name, _, _ in DEMO_BRANDS:
         username, page_id = PAGES[brand_id]
         page = b.account(page_id, name, rng.randint(20_000, 900_000), brand_id)
         page.handle = username

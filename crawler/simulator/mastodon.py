@@ -24,6 +24,14 @@ RATE_LIMIT, RATE_WINDOW_S = 300, 300
 class _MastodonIds:
     """`user@domain` for accounts; ActivityPub URIs with time-ordered snowflake ids for posts."""
 
+    brand_handles = {"acme": ["acmeair@mastodon.social"], "globex": ["globex@fosstodon.org"],
+                     "initech": ["initech@mastodon.social"]}
+    customer_domains = ["mastodon.social", "fosstodon.org", "hachyderm.io"]
+    hostile_handle = "evil@hachyderm.io"
+
+    def customer_handle(self, user: str, domain: str) -> str:
+        return f"{user}@{domain}"
+
     def account_key(self, handle: str, rng: random.Random) -> tuple[str, str]:
         return handle, str(rng.randrange(10**17, 10**18))
 
@@ -34,6 +42,9 @@ class _MastodonIds:
 
 
 IDS = _MastodonIds()
+
+# The token the simulator accepts (its instance, the token): see SIM_CREDENTIALS.
+CREDENTIALS = {"mastodon": ("mastodon.social", "sim-mastodon-token")}
 
 
 def _iso(t: datetime) -> str:
@@ -241,6 +252,11 @@ def routes() -> list[Route]:
         (r"/api/v2/search", _search),
     ]
     return [Route("GET", pattern, _rate_limited(handler), "mastodon") for pattern, handler in table]
+
+
+def brand_entry(brand_id: str, base_url: str) -> list[str] | None:
+    """The brand's entry in the written config: its accounts here."""
+    return list(IDS.brand_handles.get(brand_id, [])) or None
 
 
 def config_section(base_url: str) -> dict[str, Any]:

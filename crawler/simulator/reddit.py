@@ -72,6 +72,9 @@ class _RedditIds:
 
 IDS = _RedditIds()
 
+# The app the simulator accepts (client id, client secret): see SIM_CREDENTIALS.
+CREDENTIALS = {"reddit": ("sim-reddit-client-id", "sim-reddit-client-secret")}
+
 
 def _base36(n: int) -> str:
     digits = "0123456789abcdefghijklmnopqrstuvwxyz"

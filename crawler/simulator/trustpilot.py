@@ -52,7 +52,7 @@ class _TrustpilotIds:
         customers = [b.account(f"consumer{i:03d}", f"Reviewer {i}", 0, None)
                      for i in range(CUSTOMERS)]
         hostile = b.account("evil", '<b onmouseover="alert(1)">Mallory</b>', 0, None)
-        for brand_id, name, _, rate, speed in DEMO_BRANDS:
+        for brand_id, name, rate, speed in DEMO_BRANDS:
             company = b.account(DOMAINS[brand_id], name, 0, brand_id)
             t = now - timedelta(days=settings.history_days)
             while True:

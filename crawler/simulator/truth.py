@@ -51,6 +51,23 @@ def first_response(post: Post, brand_id: str, as_of: datetime) -> datetime | Non
     return best
 
 
+def is_handoff(post: Post, brand_id: str) -> bool:
+    """A confirmation written after the brand redirected this customer: in reply to the
+    redirect, or in the thread where the redirect answered this customer."""
+    if post.kind != "confirmation":
+        return False
+    stack = [post.root]
+    while stack:
+        other = stack.pop()
+        stack.extend(other.children)
+        if (other.kind == "redirect" and other.author.brand_id == brand_id
+                and other.created_at < post.created_at
+                and (post.parent is other
+                     or (other.parent is not None and other.parent.author is post.author))):
+            return True
+    return False
+
+
 def judge(world: World, as_of: datetime | None = None, since: datetime | None = None,
           until: datetime | None = None, reached_since: datetime | None = None) -> list[TruthRow]:
     """Every (customer post, brand) in the sample, with status and response seconds.
@@ -80,7 +97,9 @@ def judge(world: World, as_of: datetime | None = None, since: datetime | None = 
             for brand_id in sorted(addressed_brands(post)):
                 answered_at = first_response(post, brand_id, as_of)
                 seconds = (answered_at - post.created_at).total_seconds() if answered_at else None
-                if seconds is not None:
+                if is_handoff(post, brand_id):
+                    status = "handoff"
+                elif seconds is not None:
                     status = "on_time" if seconds <= sla else "late"
                 elif (as_of - post.created_at).total_seconds() > ignore_after:
                     status = "ignored"

@@ -89,7 +89,7 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
     # the world's blogs start there: the truth's "under a brand post in the window" then
     # means the same thing.
     start = world.window_start
-    for brand_id, name, _, _, _ in DEMO_BRANDS:
+    for brand_id, name, _, _ in DEMO_BRANDS:
         site = SITES[brand_id]
         editor = b.account(f"{site.home}/?author=1", name, 0, brand_id)
         editor.native_id = "1"

@@ -14,34 +14,23 @@ post that existed keeps its id and timestamp, and the posts and answers written 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 HOSTILE_TEXT = (
     '<script>alert("owned")</script><img src=x onerror=alert(1)> {{ 7*7 }} '
     "${jndi:ldap://x} & \"quotes\" 'single' — why is my refund still missing?"
 )
 
-# (brand id, name, per platform: [(handle, is_primary)], answer probability, speed factor)
-DEMO_BRANDS: tuple[tuple[str, str, dict[str, list[str]], float, float], ...] = (
-    ("acme", "Acme Air",
-     {"bluesky": ["acmeair.bsky.social", "acmehelp.bsky.social"],
-      "mastodon": ["acmeair@mastodon.social"],
-      "x": ["AcmeAir", "AcmeHelp"]}, 0.55, 1.6),
-    ("globex", "Globex Airways",
-     {"bluesky": ["globex.com", "globexhelp.bsky.social"],
-      "mastodon": ["globex@fosstodon.org"],
-      "x": ["GlobexAir"]}, 0.8, 0.5),
-    ("initech", "Initech Airlines",
-     {"bluesky": ["initech.bsky.social"], "mastodon": ["initech@mastodon.social"],
-      "x": ["InitechAir"]}, 0.35, 3.0),
+# (brand id, name, answer probability, speed factor). Each timeline platform's module names
+# the brands' accounts on it (TimelineIds.brand_handles).
+DEMO_BRANDS: tuple[tuple[str, str, float, float], ...] = (
+    ("acme", "Acme Air", 0.55, 1.6),
+    ("globex", "Globex Airways", 0.8, 0.5),
+    ("initech", "Initech Airlines", 0.35, 3.0),
 )
-CUSTOMER_DOMAINS = {
-    "bluesky": ["bsky.social"],
-    "mastodon": ["mastodon.social", "fosstodon.org", "hachyderm.io"],
-    "x": ["x.com"],  # X has no domains: the simulator serves the part before '@'
-}
 COMPLAINTS = (
     "My flight {n} was cancelled and nobody tells me why.",
     "Still waiting for my refund, booking ref {n}.",
@@ -93,6 +82,10 @@ class Post:
     reposts: int = 0
     language: str = "en"
     rating: int | None = None  # a review's stars (Trustpilot)
+    # What the post does, as its author meant it: "redirect" (a brand moves the customer to
+    # a private channel), "confirmation" (a customer confirms that move), "" otherwise. The
+    # ground truth judges hand-offs by it; the crawler must read the same from the text.
+    kind: str = ""
 
     @property
     def root(self) -> Post:
@@ -120,6 +113,17 @@ class PlatformIds(Protocol):
 
     def post_id(self, author: Account, created_at: datetime, rng: random.Random) -> tuple[str, str]:
         """(post id stored by the crawler, native id) for a new post."""
+
+
+class TimelineIds(PlatformIds, Protocol):
+    """A platform on the shared brand timelines (no `populate`) also says who is on it."""
+
+    brand_handles: Mapping[str, Sequence[str]]  # brand id -> handles, its main account first
+    customer_domains: Sequence[str]  # where customers' accounts live
+    hostile_handle: str  # the account that posts hostile text
+
+    def customer_handle(self, user: str, domain: str) -> str:
+        """A customer's handle from a user name and one of `customer_domains`."""
 
 
 # The slowest brand answers within about nine days (see _Builder.delay); a little more.
@@ -180,7 +184,7 @@ class _Builder:
     def __init__(self, world: World, platform: str, ids: PlatformIds, rng: random.Random) -> None:
         self.world, self.platform, self.ids, self.rng = world, platform, ids, rng
         self.posts: list[Post] = []
-        self.brand_traits = {b[0]: (b[3], b[4]) for b in DEMO_BRANDS}
+        self.brand_traits = {b[0]: (b[2], b[3]) for b in DEMO_BRANDS}
 
     def account(self, handle: str, name: str, followers: int, brand_id: str | None) -> Account:
         key, native = self.ids.account_key(handle, self.rng)
@@ -190,7 +194,7 @@ class _Builder:
 
     def post(self, author: Account, at: datetime, text: str, parent: Post | None = None,
              mentions: list[Account] | None = None, addressed_to: str | None = None,
-             ) -> Post:
+             kind: str = "") -> Post:
         """A post, whether or not it has happened by `now`: `visible_at` hides future ones.
 
         Never branching on `now` keeps the random stream, so ids and times, the same for any
@@ -201,7 +205,8 @@ class _Builder:
             text = " ".join(f"@{m.handle}" for m in mentions) + " " + text
         post_id, native = self.ids.post_id(author, at, self.rng)
         post = Post(self.platform, post_id, native, author, at, text, parent, mentions or [],
-                    addressed_to, likes=self.rng.randint(0, 40), reposts=self.rng.randint(0, 5))
+                    addressed_to, likes=self.rng.randint(0, 40), reposts=self.rng.randint(0, 5),
+                    kind=kind)
         if parent is not None:
             parent.children.append(post)
         self.posts.append(post)
@@ -220,7 +225,7 @@ class _Builder:
         if roll < rate * 0.75:
             answer = self.post(self.rng.choice(accounts), post.created_at + self.delay(speed),
                                "Sorry to hear that, we're looking into it. DM us your details.",
-                               parent=post)
+                               parent=post, kind="redirect")
             if self.rng.random() < 0.3:
                 self.customer_follow_up(answer, brand_id, accounts)
         elif roll < rate:
@@ -237,7 +242,7 @@ class _Builder:
     def customer_follow_up(self, answer: Post, brand_id: str, accounts: list[Account]) -> None:
         follow = self.post(answer.parent.author if answer.parent else self.customer(),
                            answer.created_at + self.delay(0.5), "Done, sent you a DM.",
-                           parent=answer)
+                           parent=answer, kind="confirmation")
         self.maybe_answer(follow, brand_id, accounts)
 
     def customer(self) -> Account:
@@ -287,21 +292,18 @@ def _populate_timelines(b: _Builder, settings: WorldSettings, seed: int, now: da
 def _populate_accounts(b: _Builder, settings: WorldSettings) -> tuple[
         dict[str, list[Account]], Account]:
     """The brands' accounts, the customers and one hostile account, from the platform stream."""
-    rng = b.rng
+    rng, ids = b.rng, cast("TimelineIds", b.ids)
     brand_accounts: dict[str, list[Account]] = {}
-    for brand_id, name, handles, _, _ in DEMO_BRANDS:
-        for i, handle in enumerate(handles.get(b.platform, [])):
+    for brand_id, name, _, _ in DEMO_BRANDS:
+        for i, handle in enumerate(ids.brand_handles.get(brand_id, [])):
             label = name if i == 0 else f"{name} Help"
             account = b.account(handle, label, rng.randint(20_000, 400_000), brand_id)
             brand_accounts.setdefault(brand_id, []).append(account)
     for i in range(settings.customers_per_platform):
-        domain = rng.choice(CUSTOMER_DOMAINS[b.platform])
-        user = f"traveller{i:03d}"
-        handle = f"{user}.{domain}" if b.platform == "bluesky" else f"{user}@{domain}"
+        domain = rng.choice(ids.customer_domains)
+        handle = ids.customer_handle(f"traveller{i:03d}", domain)
         b.account(handle, f"Traveller {i}", int(10 ** rng.uniform(0.5, 5)), None)
-    hostile = b.account(
-        "evil.bsky.social" if b.platform == "bluesky" else "evil@hachyderm.io",
-        '<b onmouseover="alert(1)">Mallory</b>', 99_999, None)
+    hostile = b.account(ids.hostile_handle, '<b onmouseover="alert(1)">Mallory</b>', 99_999, None)
     return brand_accounts, hostile
 
 

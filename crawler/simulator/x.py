@@ -29,6 +29,14 @@ _INVALID = "https://api.twitter.com/2/problems/invalid-request"
 class _XIds:
     """Numeric user ids; snowflake tweet ids that grow with time."""
 
+    brand_handles = {"acme": ["AcmeAir", "AcmeHelp"], "globex": ["GlobexAir"],
+                     "initech": ["InitechAir"]}
+    customer_domains = ["x.com"]  # X has no domains: the simulator serves the part before '@'
+    hostile_handle = "evil@hachyderm.io"
+
+    def customer_handle(self, user: str, domain: str) -> str:
+        return f"{user}@{domain}"
+
     def account_key(self, handle: str, rng: random.Random) -> tuple[str, str]:
         user_id = str(rng.randrange(10**8, 10**19))
         return user_id, user_id
@@ -40,6 +48,9 @@ class _XIds:
 
 
 IDS = _XIds()
+
+# The bearer token the API accepts, and the web app's session cookie: see SIM_CREDENTIALS.
+CREDENTIALS = {"x": ("", "sim-x-bearer-token"), **x_web.CREDENTIALS}
 
 
 def username(account: Account) -> str:
@@ -239,6 +250,11 @@ def routes() -> list[Route]:
     api = [Route("GET", pattern, _authorized(handler, family), "x")
            for pattern, handler, family in table]
     return api + x_web.routes()  # the web app the browser spider drives
+
+
+def brand_entry(brand_id: str, base_url: str) -> list[str] | None:
+    """The brand's entry in the written config: its accounts here."""
+    return list(IDS.brand_handles.get(brand_id, [])) or None
 
 
 def config_section(base_url: str) -> dict[str, Any]:

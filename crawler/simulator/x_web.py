@@ -21,6 +21,8 @@ from crawler.simulator.server import Route, SimRequest, SimResponse
 from crawler.simulator.world import Account, Post
 
 PREFIX = "/x-web"
+# A logged-in browser's session cookie (name, value): see SIM_CREDENTIALS.
+CREDENTIALS = {"x_web": ("auth_token", "sim-x-session-cookie")}
 PAGE_SIZE, THREAD_MODULES = 20, 5
 QUERY_IDS = {"UserByScreenName": "1VOOyvKkiI3FMmkeDNxM9A",
              "UserTweetsAndReplies": "Q6aAvPw7azXZbqXzuqTALA",

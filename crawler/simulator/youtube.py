@@ -53,6 +53,9 @@ class _YoutubeIds:
 
 IDS = _YoutubeIds()
 
+# The API key the simulator accepts: see SIM_CREDENTIALS.
+CREDENTIALS = {"youtube": ("", "sim-youtube-api-key")}
+
 
 # The world ---------------------------------------------------------------------------------
 

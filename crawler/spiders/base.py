@@ -75,9 +75,9 @@ class PlatformSpider(scrapy.Spider):
     # The platforms' documented public APIs are not HTML pages for robots.txt; their own rate
     # limits (honoured by the middlewares) are the rules that apply.
     custom_settings: dict[str, Any] = {"ROBOTSTXT_OBEY": False}
-    # Whether the spider follows an incremental plan (paging_floor, wants_thread); the
-    # others sample the whole window on every run, and their stats say `mode: full`.
-    follows_incremental_plans: ClassVar[bool] = False
+    # Whether a platform's spider follows an incremental plan (paging_floor, wants_thread) is
+    # its registry entry's `incremental`; the others sample the whole window on every run,
+    # and their stats say `mode: full`.
     # In an incremental run, whether pending threads are found again by paging (Mastodon
     # needs a status's local id from a page) or fetched directly by post id (Bluesky).
     finds_pending_by_paging: ClassVar[bool] = True

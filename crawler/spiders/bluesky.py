@@ -30,7 +30,6 @@ PROFILE_BATCH = 25  # app.bsky.actor.getProfiles takes at most 25 actors
 
 class BlueskySpider(PlatformSpider):
     name = "bluesky"
-    follows_incremental_plans: ClassVar[bool] = True
     finds_pending_by_paging: ClassVar[bool] = False  # getPostThread takes the stored AT-URI
 
     def __init__(self, *args: Any, credentials: tuple[str, str] | None = None,

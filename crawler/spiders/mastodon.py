@@ -7,7 +7,7 @@ only ever sent to one host: `base_url` when set, otherwise `token_instance`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import scrapy
@@ -25,7 +25,6 @@ PAGE = 40  # the largest page Mastodon serves
 
 class MastodonSpider(PlatformSpider):
     name = "mastodon"
-    follows_incremental_plans: ClassVar[bool] = True
 
     def __init__(self, *args: Any, access_token: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

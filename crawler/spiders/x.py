@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import scrapy
@@ -43,7 +43,6 @@ class XSpider(PlatformSpider):
     name = "x"
     # Timelines take start_time, so an incremental run pages back to what its plan needs;
     # pending threads are found again that way (a conversation search needs the root's id).
-    follows_incremental_plans: ClassVar[bool] = True
 
     def __init__(self, *args: Any, bearer_token: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,7 +1,8 @@
 -- brand_metrics: one row per (brand, platform) the brand has accounts on, plus platform 'all'.
 -- response_rate = answered / (answered + ignored); pending posts are too recent to judge and
 -- unverified posts could not be checked (their thread failed to fetch): they count in
--- neither, and `unverified` says how many were left out. Wilson 95 % interval. Response times are over answered posts only.
+-- neither, and `unverified` says how many were left out. Wilson 95 % interval. Response
+-- times are over answered posts only.
 -- Rates are NULL (not 0) when nothing could be judged.
 -- Questions (the classifier's, post_classes): Socialbakers' question response rate (QRR) and
 -- question response time (QRT), over the same judged posts.
@@ -22,9 +23,13 @@ with judged as (
 -- Posts addressed to the brand by another brand of the audit: not customer posts, counted
 -- so a reader sees what was left out.
 between_brands as (
-    select brand_id, coalesce(platform, 'all') as platform, count(*) as between_brands
+    select
+        brand_id,
+        coalesce(platform, 'all') as platform,
+        count(*) filter (where author_brand_id is not null) as between_brands,
+        count(*) filter (where author_brand_id is null and author_automated) as bot_posts
     from addressed_at(window_start, window_end, as_of)
-    where author_brand_id is not null
+    where author_brand_id is not null or author_automated
     group by grouping sets ((brand_id, platform), (brand_id))
 ),
 
@@ -50,6 +55,10 @@ counted as (
         quantile_cont(response_seconds, 0.5) as median_response_seconds,
         quantile_cont(response_seconds, 0.9) as p90_response_seconds,
         quantile_cont(business_response_seconds, 0.5) as median_business_response_seconds,
+        quantile_cont(human_response_seconds, 0.5) as median_human_response_seconds,
+        count(*) filter (where status = 'handoff') as handoffs,
+        count(*) filter (where status in ('on_time', 'late')
+            and first_response_kind = 'redirect') as redirected,
         count(*) filter (where rating <= 2) as negative_reviews,
         count(*) filter (where rating <= 2 and status in ('on_time', 'late'))
             as negative_answered,
@@ -90,10 +99,14 @@ rates as (
         counted.median_response_seconds,
         counted.p90_response_seconds,
         counted.median_business_response_seconds,
+        counted.median_human_response_seconds,
+        coalesce(counted.handoffs, 0) as handoffs,
+        coalesce(counted.redirected, 0) as redirected,
         coalesce(counted.negative_reviews, 0) as negative_reviews,
         counted.negative_answered / nullif(counted.negative_judged, 0)
             as negative_response_rate,
         coalesce(between_brands.between_brands, 0) as between_brands,
+        coalesce(between_brands.bot_posts, 0) as bot_posts,
         coalesce(counted.question_posts, 0) as question_posts,
         counted.question_answered / nullif(counted.question_judged, 0)
             as question_response_rate,
@@ -141,6 +154,11 @@ final as (
         answered_1d_to_3d,
         answered_after_3d,
         median_business_response_seconds,
+        median_human_response_seconds,
+        redirected,
+        redirected / nullif(answered, 0) as redirect_rate,
+        handoffs,
+        bot_posts,
         unverified
     from (
         select * replace (

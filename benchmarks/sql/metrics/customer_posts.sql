@@ -9,6 +9,7 @@
 -- status: on_time (answered within $sla_seconds; on the business clock, business_seconds(),
 --         where the brand has open hours in business_hours) | late (answered later) |
 --         ignored (unanswered, older than $ignore_after_seconds at $as_of) | pending (younger)
+--         | handoff (only confirms a move to a private channel the brand asked for: no request)
 --         | unverified (unanswered, and a request for replies in its thread failed in the
 --         judging run, audit_params.run_id: its answer may be in what was not fetched).
 -- A failure's thread_post_id X touches post P when P is X, a stored ancestor or the root
@@ -70,12 +71,16 @@ posted_in_brand_space as (
 
 final as (
     select distinct candidate.platform, candidate.post_id, candidate.brand_id,
-        candidate.author_id, candidate.created_at, candidate.author_brand_id
+        candidate.author_id, candidate.created_at, candidate.author_brand_id,
+        coalesce(author.automated, false) as author_automated
     from (
         select * from replies_to_brand
         union all select * from mentions_of_brand
         union all select * from posted_in_brand_space
     ) as candidate
+    left join accounts as author
+        on author.platform = candidate.platform
+        and author.account_id = candidate.author_id
     where candidate.author_brand_id is distinct from candidate.brand_id
         and candidate.created_at >= window_start
         and (window_end is null or candidate.created_at < window_end)
@@ -124,11 +129,12 @@ brand_posts as (
     where author_brand_id is not null
 ),
 
--- Posts by customers only: a post by any brand's account is never a customer post.
+-- Posts by customers only: a post by any brand's account is never a customer post, nor is
+-- one by an account the platform flags as automated (brand_metrics counts both apart).
 addressed as (
     select platform, post_id, brand_id, author_id, created_at
     from addressed_at(window_start, window_end, as_of)
-    where author_brand_id is null
+    where author_brand_id is null and not author_automated
 ),
 
 -- Threads whose replies a request of the judging run could not fetch (after retries).
@@ -203,16 +209,55 @@ first_responses as (
         addressed.post_id,
         addressed.brand_id,
         min(answer.replied_at) as first_response_at,
-        arg_min(answer.reply_id, answer.replied_at) as first_response_id
+        arg_min(answer.reply_id, answer.replied_at) as first_response_id,
+        -- the first answer a person wrote: automated replies (reply_kinds) passed over
+        min(answer.replied_at) filter (where not coalesce(kinds.automated, false))
+            as first_human_response_at
     from addressed
     join brand_post_ancestors as answer
         on answer.platform = addressed.platform
         and answer.ancestor_id = addressed.post_id
         and answer.brand_id = addressed.brand_id
+    left join reply_kinds as kinds
+        on kinds.platform = answer.platform
+        and kinds.post_id = answer.reply_id
     cross join judgement
     where answer.replied_at > addressed.created_at
         and answer.replied_at <= judgement.judged_at
     group by all
+),
+
+-- Hand-offs: a customer post that only confirms a move to a private channel (handoff_texts)
+-- after the brand redirected that customer (reply_kinds): the post replies to the redirect
+-- itself, or the redirect answered a post by the same customer in the same thread.
+handoffs as (
+    select distinct addressed.platform, addressed.post_id, addressed.brand_id
+    from addressed
+    join handoff_texts as texts
+        on texts.platform = addressed.platform
+        and texts.post_id = addressed.post_id
+        and texts.confirms
+    join posts as post
+        on post.platform = addressed.platform
+        and post.post_id = addressed.post_id
+    join posts as redirect
+        on redirect.platform = addressed.platform
+        and redirect.created_at < addressed.created_at
+    join brand_accounts as redirect_author
+        on redirect_author.platform = redirect.platform
+        and redirect_author.account_id = redirect.author_id
+        and redirect_author.brand_id = addressed.brand_id
+    join reply_kinds as kinds
+        on kinds.platform = redirect.platform
+        and kinds.post_id = redirect.post_id
+        and kinds.kind = 'redirect'
+    left join posts as redirected
+        on redirected.platform = redirect.platform
+        and redirected.post_id = redirect.parent_id
+    where post.parent_id = redirect.post_id
+        or (redirected.author_id = addressed.author_id
+            and coalesce(redirect.root_id, redirect.post_id)
+                = coalesce(post.root_id, post.post_id))
 ),
 
 -- The response time counted in the brand's open hours, for brands that have them.
@@ -244,12 +289,19 @@ final as (
         addressed.created_at,
         first_responses.first_response_at,
         first_responses.first_response_id,
+        first_kinds.kind as first_response_kind,
+        first_kinds.channel as first_response_channel,
+        first_responses.first_human_response_at,
+        datediff('microsecond', addressed.created_at, first_responses.first_human_response_at)
+            / 1e6 as human_response_seconds,
         -- whole microseconds divided once: the same double as any other exact computation
         datediff('microsecond', addressed.created_at, first_responses.first_response_at)
             / 1e6 as response_seconds,
         business.business_response_seconds,
-        -- the SLA is judged on the business clock where the brand has open hours
+        -- a hand-off confirmation is no request; the SLA is judged on the business clock
+        -- where the brand has open hours
         case
+            when handoffs.post_id is not null then 'handoff'
             when coalesce(business.business_response_seconds, response_seconds)
                 <= judgement.sla_seconds_ then 'on_time'
             when response_seconds is not null then 'late'
@@ -272,6 +324,13 @@ final as (
         on first_responses.platform = addressed.platform
         and first_responses.post_id = addressed.post_id
         and first_responses.brand_id = addressed.brand_id
+    left join reply_kinds as first_kinds
+        on first_kinds.platform = first_responses.platform
+        and first_kinds.post_id = first_responses.first_response_id
+    left join handoffs
+        on handoffs.platform = addressed.platform
+        and handoffs.post_id = addressed.post_id
+        and handoffs.brand_id = addressed.brand_id
     left join business
         on business.platform = addressed.platform
         and business.post_id = addressed.post_id

@@ -1,0 +1,87 @@
+"""`replyaudit crawl` and `replyaudit audit`, and the steps other commands share: crawl with
+a line per platform, render the report, print it to PDF."""
+
+from __future__ import annotations
+
+import os
+import time
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from benchmarks import store
+from benchmarks.config import AuditConfig, load_config
+from crawler import __version__
+from crawler.cli.errors import translated
+from crawler.cli.options import config_argument, pdf_option, report_out_option, wait_option
+
+
+def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float = 0.0) -> int:
+    """Crawl in this process (crawler.crawl.run_crawl), printing a line per platform; returns
+    the run id."""
+    from crawler.crawl import run_crawl  # Scrapy and the spiders: only for commands that crawl
+
+    click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
+               f"brands into {config.db} …", err=True)
+    started = time.monotonic()
+    result = run_crawl(config, os.environ, benchmark=benchmark, wait_seconds=wait_seconds)
+    for platform, stats in result.stats.items():
+        click.echo(f"  {platform}: {stats['requests']} requests, {stats['items']['posts']} posts, "
+                   f"{stats['failures']} failures, mentions {stats['mentions']}", err=True)
+        for note in stats["notes"]:
+            click.echo(f"    note: {note}", err=True)
+    click.echo(f"Run {result.run_id} {result.status} in {time.monotonic() - started:.1f} s.",
+               err=True)
+    return result.run_id
+
+
+def do_report(config: AuditConfig, out: Path, pdf: str | None = None,
+              as_of: datetime | None = None) -> Path:
+    """Render the report of the config's dataset (judged at `as_of`), and the PDF if asked."""
+    from reports.render import render_report
+
+    no_crawl = f"{config.db} holds no finished crawl. Run: replyaudit crawl {config.path}"
+    with translated(no_crawl=no_crawl), closing(store.open_dataset(config.db)) as con:
+        path = render_report(con, config, out, version=__version__, as_of=as_of)
+    if pdf:
+        click.echo(f"PDF written to {do_pdf(path, Path(pdf))}")
+    return path
+
+
+def do_pdf(html: Path, pdf: Path) -> Path:
+    """Print a rendered report with Chromium (REPLYAUDIT_CHROMIUM, else the system's)."""
+    from reports.pdf import chromium_executable, print_pdf
+
+    return print_pdf(html, pdf, chromium_executable(os.environ.get("REPLYAUDIT_CHROMIUM")))
+
+
+@click.command()
+@config_argument
+@wait_option
+def crawl(config: str, wait_seconds: float) -> None:
+    """Crawl every brand account in CONFIG into its DuckDB dataset.
+
+    Example:
+
+        replyaudit crawl airlines.toml
+    """
+    do_crawl(load_config(config), wait_seconds=wait_seconds)
+
+
+@click.command()
+@config_argument
+@report_out_option
+@pdf_option
+def audit(config: str, out: str | None, pdf: str | None) -> None:
+    """Crawl, then render the report: the whole audit in one command.
+
+    Example:
+
+        replyaudit audit airlines.toml -o airlines.html --pdf airlines.pdf
+    """
+    cfg = load_config(config)
+    do_crawl(cfg)
+    path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"), pdf)
+    click.echo(f"Report written to {path}")

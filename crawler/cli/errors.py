@@ -1,0 +1,54 @@
+"""The one place where library errors become command-line messages and exit codes.
+
+Every error the library raises on purpose is a benchmarks.errors.ReplyauditError: its
+`explain()` says what happened and what to do, and `usage` errors (a malformed config or
+file) exit with code 2 like any other usage error; the rest exit with 1. The command group
+translates whatever a command lets through; a command passes `translated(...)` only where
+its message differs (which command to run next, which option was wrong).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from benchmarks.errors import NoCrawlYet, ReplyauditError
+
+
+class ConfigProblem(click.ClickException):
+    """A config error: exit code 2, like any other usage error."""
+
+    exit_code = 2
+
+
+def as_click(error: ReplyauditError, no_crawl: str | None = None,
+             options: Mapping[type[ReplyauditError], str] | None = None) -> click.ClickException:
+    """The click exception that reports `error`: a bad value of the option `options` names
+    for its type, the `no_crawl` message for NoCrawlYet, else the error's own explanation."""
+    for kind, option in (options or {}).items():
+        if isinstance(error, kind):
+            return click.BadParameter(str(error), param_hint=option)
+    if no_crawl is not None and isinstance(error, NoCrawlYet):
+        return click.ClickException(no_crawl)
+    return (ConfigProblem if error.usage else click.ClickException)(error.explain())
+
+
+@contextmanager
+def translated(no_crawl: str | None = None,
+               options: Mapping[type[ReplyauditError], str] | None = None) -> Iterator[None]:
+    """Report library errors raised in the block as `as_click` says."""
+    try:
+        yield
+    except ReplyauditError as e:
+        raise as_click(e, no_crawl, options) from None
+
+
+class TranslatingGroup(click.Group):
+    """A click group whose commands' library errors become messages (as_click)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with translated():
+            return super().invoke(ctx)

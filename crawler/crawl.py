@@ -1,0 +1,40 @@
+"""One crawl the way `replyaudit crawl` and `replyaudit benchmark run` make it, callable from
+a scheduler or a notebook too: hold the dataset's lock, read the secrets, crawl (runner.py),
+and for a benchmark run record its metrics in the history.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from benchmarks import history, store
+from benchmarks.lock import exclusive
+from crawler import runner
+from crawler.secrets import spider_secrets
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from benchmarks.config import AuditConfig
+
+
+def run_crawl(config: AuditConfig, environ: Mapping[str, str] | None = None, *,
+              benchmark: bool = False, wait_seconds: float = 0.0) -> runner.RunResult:
+    """Crawl every platform of `config` into its database, holding the dataset's lock.
+
+    Secrets come from the variables the config names in `environ` (default: os.environ;
+    crawler/secrets.py). A `benchmark` run is incremental and records its metrics in the
+    history. Scrapy's reactor starts once per process: call this once per process. Raises
+    DatasetBusy when another run holds the lock after `wait_seconds`, MixedXSources before
+    anything is written when X is to be crawled into a dataset holding TWCS data.
+    """
+    with exclusive(config.db, wait_seconds):
+        result = runner.run_crawl(config, spider_secrets(config, environ),
+                                  incremental=benchmark)
+        if benchmark:
+            con = store.connect(config.db)
+            try:
+                history.record(con, result.run_id)
+            finally:
+                con.close()
+    return result
