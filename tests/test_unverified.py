@@ -167,6 +167,7 @@ def fault_for(platform: str, post: Post) -> str:
     return f"/comments/{post.post_id.removeprefix('t3_')}"
 
 
+@pytest.mark.crawl
 def test_posts_in_threads_that_failed_are_unverified_never_ignored(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     probe = simulator(1)
