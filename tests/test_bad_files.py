@@ -4,6 +4,7 @@ a non-zero exit, no traceback, and nothing changed on disk."""
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -218,3 +219,69 @@ def test_the_brand_limit_validates_in_seconds(tmp_path: Path) -> None:
     started = time.monotonic()
     assert len(load_config(config).brands) == MAX_BRANDS
     assert time.monotonic() - started < 10
+
+
+TWCS = Path(__file__).resolve().parent / "fixtures" / "twcs" / "twcs_head5000.csv"
+
+
+@pytest.mark.parametrize("where", ["in an unquoted value", "inside a quoted text"])
+def test_a_twcs_file_cut_off_mid_row_loads_its_complete_rows(tmp_path: Path, where: str) -> None:
+    whole = TWCS.read_bytes()
+    middle = len(whole) // 2
+    cut_at = (whole.index(b',"', middle) + 12 if where == "inside a quoted text"
+              else whole.index(b"\n", middle) + 8)
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(whole[:cut_at])
+    complete = tmp_path / "complete.csv"  # the same rows without the incomplete last one
+    complete.write_bytes(whole[:whole.rindex(b"\n", 0, cut_at) + 1])
+    expected = cli("import", "twcs", str(complete), "--db", str(tmp_path / "complete.duckdb"))
+    assert expected.returncode == 0, expected.stderr
+    result = cli("import", "twcs", str(cut), "--db", str(tmp_path / "cut.duckdb"))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    imported = expected.stdout.split(" tweets")[0]  # "Imported N"
+    assert result.stdout.startswith(imported + " tweets")
+    assert f"{cut} ends inside a record (cut short?)" in result.stdout
+    assert "Rejected 1 unreadable records" in result.stdout
+    con = duckdb.connect(str(tmp_path / "cut.duckdb"), read_only=True)
+    try:
+        [(posts,)] = con.execute("select count(*) from posts").fetchall()
+        [(stats,)] = con.execute("select stats::varchar from runs").fetchall()
+    finally:
+        con.close()
+    assert posts == int(imported.split()[-1])
+    recorded = json.loads(stats)["x"]
+    assert recorded["dropped_items"] == 1 and recorded["import"]["cut_short"] is True
+    assert any("ends inside a record" in note for note in recorded["notes"])
+
+
+HAR_CONFIG = """
+[audit]
+name = "HAR"
+client = "acme"
+days = 30
+db = "audit.duckdb"
+
+[[brands]]
+id = "acme"
+x = ["AcmeAir"]
+"""
+
+
+@pytest.mark.parametrize("entries", ["[]", '[{"request": {"url": "https://example.com/"}, '
+                                           '"response": {"status": 200}}]'])
+def test_a_har_without_x_responses_imports_nothing_and_says_so(tmp_path: Path,
+                                                              entries: str) -> None:
+    config = tmp_path / "audit.toml"
+    config.write_text(HAR_CONFIG, encoding="utf-8")
+    har = tmp_path / "session.har"
+    har.write_text('{"log": {"entries": ' + entries + '}}', encoding="utf-8")
+    before = disk(tmp_path)
+    result = cli("import", "har", str(har), "--config", str(config))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    line = one_line(result.stderr)
+    assert str(har) in line and "nothing was imported" in line and "Save the HAR" in line
+    assert disk(tmp_path) == before  # no dataset, so no run, "finished" or otherwise
+    store.connect(tmp_path / "audit.duckdb").close()  # an existing dataset: still no run
+    before = disk(tmp_path)
+    assert cli("import", "har", str(har), "--config", str(config)).returncode != 0
+    assert disk(tmp_path) == before

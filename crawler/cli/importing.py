@@ -69,6 +69,9 @@ def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: 
                f"brand accounts into {db} as run {result.run_id}{again} in "
                f"{time.monotonic() - started:.1f} s; window {result.first_at:%Y-%m-%d %H:%M} to "
                f"{result.last_at:%Y-%m-%d %H:%M} UTC.")
+    if result.cut_short:
+        click.echo(f"{file} ends inside a record (cut short?): its incomplete last record was "
+                   "rejected; the complete ones were imported.")
     if result.rejected or result.duplicates:
         click.echo(f"Rejected {result.rejected} unreadable records; skipped "
                    f"{result.duplicates} duplicate tweet ids.")
