@@ -285,3 +285,14 @@ def test_a_har_without_x_responses_imports_nothing_and_says_so(tmp_path: Path,
     before = disk(tmp_path)
     assert cli("import", "har", str(har), "--config", str(config)).returncode != 0
     assert disk(tmp_path) == before
+
+
+def test_a_twcs_file_without_tweets_leaves_no_dataset_behind(tmp_path: Path) -> None:
+    header_only = tmp_path / "header.csv"
+    header_only.write_bytes(TWCS.read_bytes().split(b"\n", 1)[0] + b"\n")
+    before = disk(tmp_path)
+    result = cli("import", "twcs", str(header_only), "--db", str(tmp_path / "twcs.duckdb"))
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    line = one_line(result.stderr)
+    assert str(header_only) in line and "at least one tweet" in line
+    assert disk(tmp_path) == before
