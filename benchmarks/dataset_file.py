@@ -2,7 +2,7 @@
 
 A command given an empty file, random bytes, a truncated copy or another application's
 DuckDB database stops with NotADataset naming the file, and changes nothing: no traceback,
-no replyaudit tables added to someone else's database. See docs/dataset.md, "The file".
+no replyaudit tables added to someone else's database. See docs/config.md, "Validation".
 """
 
 from __future__ import annotations

@@ -106,6 +106,7 @@ def test_a_bad_dataset_file_is_refused_in_one_line(tmp_path: Path, kind: str,
     assert str(db.name) in line and "is not a replyaudit dataset" in line
     assert FIX[kind] in line
     assert "Nothing was changed" in line
+    assert result.stdout == ""
     assert disk(tmp_path) == before
 
 
@@ -285,6 +286,15 @@ def test_a_har_without_x_responses_imports_nothing_and_says_so(tmp_path: Path,
     before = disk(tmp_path)
     assert cli("import", "har", str(har), "--config", str(config)).returncode != 0
     assert disk(tmp_path) == before
+
+
+def test_import_thresholds_out_of_range_are_refused(tmp_path: Path) -> None:
+    db = tmp_path / "twcs.duckdb"
+    for option, value in (("--sla-minutes", "99999999999"), ("--ignore-after-hours", "9000")):
+        result = cli("import", "twcs", str(TWCS), "--db", str(db), option, value)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert option in result.stderr and "range" in result.stderr
+    assert not db.exists()
 
 
 def test_a_twcs_file_without_tweets_leaves_no_dataset_behind(tmp_path: Path) -> None:
