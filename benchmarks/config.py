@@ -25,6 +25,20 @@ __all__ = ["PLATFORMS", "PLATFORM_DEFAULTS", "AuditConfig", "Brand", "PlatformSe
 # Kept here for the code that reads configs: the registry is benchmarks/platforms/.
 PLATFORM_DEFAULTS: dict[str, dict[str, Any]] = {p.id: p.config_defaults for p in REGISTRY}
 
+# The most [[brands]] one config may list: a large industry panel has a few hundred. Far
+# above it the crawl, metrics and report would run for minutes before saying anything.
+MAX_BRANDS = 5_000
+# Upper bounds of the numbers a config sets; above them a figure is a typo (and overflows
+# DuckDB's 32-bit seconds or Python's dates). Platform options not named here: 1,000,000.
+LIMITS: dict[str, int] = {
+    "days": 3_660,  # ten years
+    "sla_minutes": 43_200,  # 30 days
+    "ignore_after_hours": 8_760,  # a year
+    "max_pages_per_account": 100_000,
+    "requests_per_second": 100,
+    "concurrency": 64,
+}
+
 _BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -105,9 +119,20 @@ def load_config(path: str | Path, require_client: bool = True) -> AuditConfig:
     path = Path(path)
     where = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(where, "(file)", "an existing TOML file", "not found") from None
+    except OSError as e:
+        raise ConfigError(where, "(file)", "a readable TOML file", e.strerror) from None
+    try:
+        text = data.decode("utf-8-sig")  # Windows editors start the file with a BOM
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise ConfigError(where, "(encoding)", "a UTF-8 text file (save it as UTF-8)",
+                          f"byte 0x{data[e.start]:02x} at line {line}, column {column}") from None
+    try:
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(where, "(syntax)", "valid TOML", str(e)) from None
     return parse_config(raw, path, require_client)
@@ -127,7 +152,7 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
     name = v.string(audit, "audit.name", required=True)
     assert name is not None
     since = v.day(audit, "audit.since")
-    days = v.positive_int(audit, "audit.days")
+    days = v.positive_int(audit, "audit.days", LIMITS["days"])
     if (since is None) == (days is None):
         raise ConfigError(str(path), "audit.since", "exactly one of audit.since or audit.days")
     until = v.day(audit, "audit.until")
@@ -135,9 +160,12 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
         until += timedelta(days=1)  # the named day is included
         if since is not None and until <= since:
             raise ConfigError(str(path), "audit.until", "a date on or after audit.since")
-    sla = v.positive_int(audit, "audit.sla_minutes") or 60
-    ignore_after = v.positive_int(audit, "audit.ignore_after_hours") or 72
+    sla = v.positive_int(audit, "audit.sla_minutes", LIMITS["sla_minutes"]) or 60
+    ignore_after = (v.positive_int(audit, "audit.ignore_after_hours",
+                                   LIMITS["ignore_after_hours"]) or 72)
     db_name = v.string(audit, "audit.db") or f"{path.stem}.duckdb"
+    if (path.parent / db_name).is_dir():
+        raise v.fail("audit.db", "the name of a DuckDB file, not of a directory", db_name)
     as_of = v.instant(audit, "audit.as_of")
 
     hours = (business_hours.parse(str(path), "audit.business_hours", audit["business_hours"])
@@ -147,9 +175,9 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
     if client is None and require_client:
         raise ConfigError(str(path), "audit.client", "the id of one of the [[brands]]")
     if client is not None and client not in {b.id for b in brands}:
-        raise ConfigError(
-            str(path), "audit.client", f"one of the brand ids {[b.id for b in brands]}", client
-        )
+        ids = [b.id for b in brands]
+        shown = f"{ids}" if len(ids) <= 20 else f"{ids[:20]} (and {len(ids) - 20:,} more)"
+        raise ConfigError(str(path), "audit.client", f"one of the brand ids {shown}", client)
 
     crawl = v.table(raw, "crawl")
     v.only_keys(crawl, "crawl.", {"user_agent", "max_pages_per_account"})
@@ -166,7 +194,8 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
         brands=brands,
         platforms=_platforms(v, v.table(raw, "platforms")),
         user_agent=v.string(crawl, "crawl.user_agent"),
-        max_pages_per_account=v.positive_int(crawl, "crawl.max_pages_per_account") or 50,
+        max_pages_per_account=v.positive_int(crawl, "crawl.max_pages_per_account",
+                                             LIMITS["max_pages_per_account"]) or 50,
         as_of=as_of,
     )
 
@@ -174,6 +203,9 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
 def _brands(v: Validator, value: Any, hours: BusinessHours | None) -> tuple[Brand, ...]:
     if not isinstance(value, list) or not value:
         raise v.fail("brands", "one or more [[brands]] tables", value or "missing")
+    if len(value) > MAX_BRANDS:
+        raise v.fail("brands", f"at most {MAX_BRANDS:,} [[brands]] (split a larger panel into "
+                               "several configs, each with its own db)", len(value))
     brands: list[Brand] = []
     for i, raw in enumerate(value):
         key = f"brands[{i}]"
@@ -224,9 +256,11 @@ def _platforms(v: Validator, table: dict[str, Any]) -> dict[str, PlatformSetting
             if name not in raw:
                 continue
             if isinstance(default, float):
-                merged[name] = v.positive_number(raw, f"{key}.{name}")
+                merged[name] = v.positive_number(raw, f"{key}.{name}",
+                                                 LIMITS.get(name, 1_000_000))
             elif isinstance(default, int):
-                merged[name] = v.positive_int(raw, f"{key}.{name}")
+                merged[name] = v.positive_int(raw, f"{key}.{name}",
+                                              LIMITS.get(name, 1_000_000))
             else:
                 value = raw[name]
                 if not isinstance(value, str):

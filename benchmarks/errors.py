@@ -61,6 +61,19 @@ class NoDataset(ReplyauditError, FileNotFoundError):
         super().__init__(f"{db} does not exist yet")
 
 
+class NotADataset(ReplyauditError, ValueError):
+    """A file given as the dataset is not one: empty, not a DuckDB database, damaged
+    (truncated), or another application's database. Nothing was read from it or written."""
+
+    usage = True
+
+    def __init__(self, db: object, why: str, hint: str = "") -> None:
+        self.db, self.why = db, why
+        self.hint = hint or ("Nothing was changed. Give the path of a dataset replyaudit wrote, "
+                             "or a new file name to start one (the config's audit.db, or --db).")
+        super().__init__(f"{db} is not a replyaudit dataset: {why}")
+
+
 class NoCrawlYet(ReplyauditError, LookupError):
     """Metrics were asked of a database that holds no finished crawl."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks import sqlfiles
+from benchmarks import dataset_file, sqlfiles
 from benchmarks.errors import (
     DatasetBusy,
     InvalidMemoryLimit,
@@ -80,20 +80,21 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the dataset; a writable connection migrates it first.
 
-    A read-only connection refuses a file from an older version (it cannot upgrade it) or
-    one without a dataset at all, with SchemaOutOfDate.
+    A read-only connection refuses a file from an older version (it cannot upgrade it) with
+    SchemaOutOfDate. Any connection refuses, with NotADataset and before changing anything, a
+    file that is not a replyaudit dataset (benchmarks/dataset_file.py).
     """
     if read_only:
         if not Path(path).exists():
             raise FileNotFoundError(path)
-        con = duckdb.connect(str(path), read_only=True)
+        con = dataset_file.connect_checked(Path(path), read_only=True)
         current = schema_version(con)
         if current != required_version():
             con.close()
             raise SchemaOutOfDate(current, required_version(), path)
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(path))
+        con = dataset_file.connect_checked(Path(path), read_only=False)
         migrate(con)
     con.execute("set timezone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # it would write over our own output

@@ -15,6 +15,10 @@ from benchmarks.instants import parse_instant
 from benchmarks.platforms import spec
 from benchmarks.platforms.base import HandleRule
 
+# Dates a config may name: social media's years, with room on both sides; far beyond them a
+# window's arithmetic leaves Python's calendar (year 9999) or DuckDB's timestamps.
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2199, 12, 31)
+
 
 class Validator:
     """Typed getters that raise ConfigError with the file and the dotted key."""
@@ -54,20 +58,26 @@ class Validator:
             raise self.fail(key, "a non-empty string", value)
         return value.strip()
 
-    def positive_int(self, table: dict[str, Any], key: str) -> int | None:
+    def positive_int(self, table: dict[str, Any], key: str,
+                     maximum: int = 1_000_000) -> int | None:
+        """A whole number from 1 to `maximum` (sensible ranges keep every figure inside
+        DuckDB's integers and Python's dates)."""
         value = table.get(key.rsplit(".", 1)[-1])
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise self.fail(key, "a positive whole number", value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= maximum:
+            raise self.fail(key, f"a positive whole number up to {maximum:,}", value)
         return value
 
-    def positive_number(self, table: dict[str, Any], key: str) -> float | None:
+    def positive_number(self, table: dict[str, Any], key: str,
+                        maximum: float = 1_000_000) -> float | None:
+        """A number above 0 and up to `maximum` (nan and inf are neither)."""
         value = table.get(key.rsplit(".", 1)[-1])
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise self.fail(key, "a positive number", value)
+        if (isinstance(value, bool) or not isinstance(value, int | float)
+                or not 0 < value <= maximum):
+            raise self.fail(key, f"a positive number up to {maximum:,g}", value)
         return float(value)
 
     def day(self, table: dict[str, Any], key: str) -> datetime | None:
@@ -81,6 +91,8 @@ class Validator:
                 raise self.fail(key, "a date like 2026-10-01", value) from None
         if isinstance(value, datetime) or not isinstance(value, date):
             raise self.fail(key, "a date like 2026-10-01", value)
+        if not FIRST_DAY <= value <= LAST_DAY:
+            raise self.fail(key, f"a date from {FIRST_DAY} to {LAST_DAY}", value.isoformat())
         return datetime.combine(value, time(0), tzinfo=UTC)
 
     def instant(self, table: dict[str, Any], key: str) -> datetime | None:
@@ -88,9 +100,12 @@ class Validator:
         if raw is None:
             return None
         try:
-            return parse_instant(raw)
+            found = parse_instant(raw)
         except ValueError:
             raise self.fail(key, instants.EXPECTED, raw) from None
+        if not FIRST_DAY <= found.date() <= LAST_DAY:
+            raise self.fail(key, f"an instant from {FIRST_DAY} to {LAST_DAY}", raw)
+        return found
 
     def rule(self, platform: str) -> HandleRule:
         """How one handle on `platform` reads (its registry entry's `handle`)."""

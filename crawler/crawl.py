@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from benchmarks import history, store
+from benchmarks import dataset_file, history, store
 from benchmarks.lock import exclusive
 from crawler import runner
 from crawler.secrets import spider_secrets
@@ -26,8 +26,10 @@ def run_crawl(config: AuditConfig, environ: Mapping[str, str] | None = None, *,
     crawler/secrets.py). A `benchmark` run is incremental and records its metrics in the
     history. Scrapy's reactor starts once per process: call this once per process. Raises
     DatasetBusy when another run holds the lock after `wait_seconds`, MixedXSources before
-    anything is written when X is to be crawled into a dataset holding TWCS data.
+    anything is written when X is to be crawled into a dataset holding TWCS data,
+    NotADataset (changing nothing) when config.db is not a replyaudit dataset.
     """
+    dataset_file.check_writable(config.db)  # NotADataset before the lock file is made
     with exclusive(config.db, wait_seconds):
         result = runner.run_crawl(config, spider_secrets(config, environ),
                                   incremental=benchmark)

@@ -158,7 +158,8 @@ class ImportResult:
 def import_har(path: Path, config: AuditConfig, db: Path | None = None,
                now: datetime | None = None) -> ImportResult:
     """Load the file into `db` (default: the config's) as one run judged at the moment the
-    HAR was captured (or the config's `as_of`), with the config's brands and window."""
+    HAR was captured (or the config's `as_of`), with the config's brands and window. A file
+    without X GraphQL responses raises HarError and records no run."""
     if not any(b.handles("x") for b in config.brands):
         raise HarError(f"{config.path}: brands[].x: expected the brands' X screen names "
                        "(e.g. x = [\"AcmeAir\"]): without them no post can be judged")
@@ -166,6 +167,10 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
     # x.com and twitter.com, and the host of the config's web_url (the simulator's, in tests)
     web_host = (urlsplit(config.platforms["x"].options["web_url"]).hostname or "").lower()
     contents = parse_har(path, now, (*X_HOSTS, web_host))
+    if not contents.operations:  # nothing to record: no run, no "finished" with 0 posts
+        raise HarError(f"{path} holds no X GraphQL responses ({contents.other_entries} other "
+                       "requests): nothing was imported. Save the HAR while x.com is open in "
+                       "the browser's developer tools, after opening the brands' profiles")
     brand_of = {h.lower(): b.id for b in config.brands for h in b.handles("x")}
     notes = _notes(path, contents, brand_of)
     found_handles = set()
@@ -230,9 +235,6 @@ def _sample(contents: HarContents, start: datetime, end: datetime | None) -> lis
 
 def _notes(path: Path, contents: HarContents, brand_of: dict[str, str]) -> list[str]:
     notes = []
-    if not contents.operations:
-        notes.append(f"{path.name} holds no X GraphQL responses: nothing was imported. Save "
-                     "the HAR while x.com is open in the browser's developer tools.")
     if contents.unreadable:
         notes.append(f"{contents.unreadable} X responses in {path.name} had no readable JSON "
                      "body (an error answer, or a body the browser did not save).")

@@ -57,6 +57,7 @@ class TwcsImport:
     brands: int
     first_at: datetime
     last_at: datetime
+    cut_short: bool = False  # the file ended inside a record, which was rejected
 
 
 def check_header(path: Path) -> None:
@@ -76,13 +77,17 @@ def check_header(path: Path) -> None:
 
 
 @contextmanager
-def normalized_copy(path: Path, directory: Path) -> Iterator[Path]:
-    """A temporary copy whose records end at LF only, deleted afterwards."""
+def normalized_copy(path: Path, directory: Path) -> Iterator[tuple[Path, int]]:
+    """A temporary copy whose records end at LF only, deleted afterwards, and how many
+    records were cut off: a file that ends inside a record (copied or downloaded only in
+    part) loses that last, incomplete record here, so the complete ones still load."""
     with tempfile.NamedTemporaryFile(dir=directory, suffix=".csv", delete=False) as out:
         copy = Path(out.name)
         try:
             with path.open("rb") as src:
                 pending_cr = False
+                quotes = 0  # parity: odd while inside a quoted value
+                last = b""
                 while chunk := src.read(_CHUNK):
                     if _CR_STAND_IN in chunk:
                         raise ImportFormatError(str(path), "text without control character 0x01")
@@ -91,16 +96,42 @@ def normalized_copy(path: Path, directory: Path) -> Iterator[Path]:
                     pending_cr = chunk.endswith(b"\r")
                     if pending_cr:
                         chunk = chunk[:-1]
-                    out.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", _CR_STAND_IN))
+                    written = chunk.replace(b"\r\n", b"\n").replace(b"\r", _CR_STAND_IN)
+                    out.write(written)
+                    quotes = (quotes + written.count(b'"')) % 2
+                    last = written[-1:] or last
                 if pending_cr:
                     out.write(_CR_STAND_IN)
+                    last = _CR_STAND_IN
+            cut = 0
+            if last and (last != b"\n" or quotes):
+                out.flush()
+                cut = _drop_incomplete_record(out.fileno(), quotes)
         except BaseException:
             copy.unlink(missing_ok=True)
             raise
     try:
-        yield copy
+        yield copy, cut
     finally:
         copy.unlink(missing_ok=True)
+
+
+def _drop_incomplete_record(fd: int, quotes: int, window: int = 16 << 20) -> int:
+    """Truncate the copy open at `fd` after its last complete record (the last LF outside
+    quotes, found backwards from the quote parity at the end); 1 when a record was dropped,
+    0 when none was found in the last `window` bytes (DuckDB then says what is wrong)."""
+    size = os.fstat(fd).st_size
+    start = max(0, size - window)
+    tail = os.pread(fd, size - start, start)
+    inside = quotes
+    for i in range(len(tail) - 1, -1, -1):
+        byte = tail[i]
+        if byte == 0x22:  # '"'
+            inside ^= 1
+        elif byte == 0x0A and not inside:
+            os.ftruncate(fd, start + i + 1)
+            return 1
+    return 0
 
 
 def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds: int = 3600,
@@ -120,13 +151,16 @@ def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds
     store.check_x_source(con, "twcs")
     con.execute("set preserve_insertion_order = false")  # lets inserts stream in less memory
     con.execute(_read("twcs_parsed"))
-    with normalized_copy(path, _temp_dir(con)) as copy:
+    with normalized_copy(path, _temp_dir(con)) as (copy, cut):
         try:
             con.execute(_read("twcs_tweets"), {"path": str(copy)})
         except duckdb.Error as e:
             raise ImportFormatError(str(path), "a CSV file DuckDB can read",
                                     str(e).splitlines()[0]) from None
     counts = _fetch_one(con, _read("twcs_counts"), {})
+    # The record the file was cut off in is a bad record too: counted, not loaded.
+    counts = {**counts, "records": counts["records"] + cut,
+              "rejected": counts["rejected"] + cut}
     con.execute("delete from twcs_tweets where not valid or copy > 1")
     con.execute(_read("twcs_roots"))
     [(first_at, last_at)] = con.execute(
@@ -148,7 +182,7 @@ def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds
         [(brands,)] = con.execute(
             "select count(distinct author_id) from twcs_tweets where not inbound").fetchall()
         result = TwcsImport(source=path.name, run_id=run.run_id, client_id=client_id,
-                            reused_run=reused, brands=brands, **summary)
+                            reused_run=reused, brands=brands, cut_short=bool(cut), **summary)
         if not reused:  # a reused run already holds these very stats and its finish time
             run.finish(RunStats({PLATFORM: _stats(result)}))
     except Exception:
@@ -233,6 +267,9 @@ def _stats(result: TwcsImport) -> PlatformStats:
     if result.unlinked_replies:
         notes.append(f"{result.unlinked_replies} replies answer a tweet missing from the file; "
                      "they count only where they mention a brand.")
+    if result.cut_short:
+        notes.append(f"{result.source} ends inside a record (cut short?): that incomplete "
+                     "last record was rejected; the complete ones were imported.")
     if result.rejected or result.duplicates:
         notes.append(f"{result.rejected} unreadable records rejected, "
                      f"{result.duplicates} duplicate tweet ids skipped.")

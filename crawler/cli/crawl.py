@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from benchmarks import store
+from benchmarks import dataset_file, store
 from benchmarks.config import AuditConfig, load_config
 from crawler import __version__
 from crawler.cli.errors import translated
@@ -23,6 +23,7 @@ def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float =
     the run id."""
     from crawler.crawl import run_crawl  # Scrapy and the spiders: only for commands that crawl
 
+    dataset_file.check_writable(config.db)  # a refusal is the only line, not the second
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
                f"brands into {config.db} …", err=True)
     started = time.monotonic()
@@ -43,7 +44,8 @@ def do_report(config: AuditConfig, out: Path, pdf: str | None = None,
     from reports.render import render_report
 
     no_crawl = f"{config.db} holds no finished crawl. Run: replyaudit crawl {config.path}"
-    with translated(no_crawl=no_crawl), closing(store.open_dataset(config.db)) as con:
+    with (translated(no_crawl=no_crawl),
+          closing(store.open_dataset(config.db, config=config.path)) as con):
         path = render_report(con, config, out, version=__version__, as_of=as_of)
     if pdf:
         click.echo(f"PDF written to {do_pdf(path, Path(pdf))}")

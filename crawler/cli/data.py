@@ -33,6 +33,14 @@ def query(db: str, fmt: str, sql_file: TextIO | None, sql: str | None) -> None:
     Timestamps come out in ISO 8601 (UTC). With several statements, the last one's rows
     are printed.
 
+    Allowed: SELECT over every table and view, temporary tables in memory, DuckDB's own
+    functions. Refused: writing to the dataset (INSERT, UPDATE, DELETE, DROP), reading or
+    writing any other file (COPY ... TO, read_csv, read_parquet, read_text, ATTACH, EXPORT
+    DATABASE), installing or loading extensions, and SET, RESET or a PRAGMA that would
+    switch any of this back on. Why: the SQL may come from someone else (a colleague, a
+    shared dashboard), and it should be able to read the audit and nothing more: not the
+    computer's files, not the network, not the dataset's future.
+
     Example:
 
         replyaudit query --db audit.duckdb --format json -f ignored.sql

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from benchmarks.dataset_file import damage_of
 from benchmarks.errors import NoCrawlYet, ReplyauditError
 
 
@@ -50,5 +51,12 @@ class TranslatingGroup(click.Group):
     """A click group whose commands' library errors become messages (as_click)."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        with translated():
-            return super().invoke(ctx)
+        try:
+            with translated():
+                return super().invoke(ctx)
+        except Exception as e:
+            # A dataset that passed the checks at connect time and turned out short later.
+            damage = damage_of(e)
+            if damage is None:
+                raise
+            raise as_click(damage) from None

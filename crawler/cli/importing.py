@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from benchmarks.config import load_config
+from benchmarks.config import LIMITS, load_config
 from benchmarks.errors import InvalidMemoryLimit, UnknownBrand
 from crawler.cli.errors import translated
 
@@ -29,9 +29,10 @@ def import_group() -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--db", type=click.Path(dir_okay=False), required=True,
               help="The DuckDB dataset to load into (created or upgraded as needed).")
-@click.option("--sla-minutes", type=click.IntRange(min=1), default=60, show_default=True,
-              help="An answer later than this is late.")
-@click.option("--ignore-after-hours", type=click.IntRange(min=1), default=72,
+@click.option("--sla-minutes", type=click.IntRange(min=1, max=LIMITS["sla_minutes"]),
+              default=60, show_default=True, help="An answer later than this is late.")
+@click.option("--ignore-after-hours",
+              type=click.IntRange(min=1, max=LIMITS["ignore_after_hours"]), default=72,
               show_default=True,
               help="Unanswered for this long before the file's last tweet = ignored.")
 @click.option("--client", default=None,
@@ -69,6 +70,9 @@ def twcs(file: str, db: str, sla_minutes: int, ignore_after_hours: int, client: 
                f"brand accounts into {db} as run {result.run_id}{again} in "
                f"{time.monotonic() - started:.1f} s; window {result.first_at:%Y-%m-%d %H:%M} to "
                f"{result.last_at:%Y-%m-%d %H:%M} UTC.")
+    if result.cut_short:
+        click.echo(f"{file} ends inside a record (cut short?): its incomplete last record was "
+                   "rejected; the complete ones were imported.")
     if result.rejected or result.duplicates:
         click.echo(f"Rejected {result.rejected} unreadable records; skipped "
                    f"{result.duplicates} duplicate tweet ids.")

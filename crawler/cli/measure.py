@@ -40,7 +40,7 @@ def metrics(config: str, fmt: str, as_of: datetime | None) -> None:
     """
     cfg = load_config(config)
     no_crawl = f"{cfg.db} holds no finished crawl. Run: replyaudit crawl {config}"
-    with translated(no_crawl=no_crawl), closing(store.open_dataset(cfg.db)) as con:
+    with translated(no_crawl=no_crawl), closing(store.open_dataset(cfg.db, config=config)) as con:
         found = queries.brand_metrics(con, [b.id for b in cfg.brands], as_of)
     if fmt == "json":
         click.echo(json.dumps(found, indent=2, default=str))
