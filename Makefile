@@ -36,7 +36,7 @@ test: $(VENV)/.installed-test browser
 
 # The lane to run while you work: everything but whole crawls and the browser (docs/testing.md).
 test-fast: $(VENV)/.installed-test
-	$(BIN)/pytest -m "not crawl and not requires_browser"
+	$(BIN)/pytest -n 2 -m "not crawl and not requires_browser"
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
