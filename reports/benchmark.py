@@ -56,6 +56,7 @@ def build_benchmark_context(con: duckdb.DuckDBPyConnection, config: AuditConfig,
         summary=executive_summary(by_week[this], latest["sla_seconds"] / 60,
                                   latest["ignore_after_seconds"] / 3600),
         trends=_trends(config, weeks, by_week),
+        partial_weeks=tuple(sorted({r["week"] for r in found if r["run_status"] == "partial"})),
     )
 
 

@@ -219,3 +219,5 @@ class BenchmarkContext:
     ranking: tuple[RankedBrand, ...] = documented("this week, client first, then by rate")
     summary: tuple[str, ...] = documented("the week in plain words")
     trends: tuple[Chart, ...] = documented("response rate and within-SLA share per week")
+    partial_weeks: tuple[date, ...] = documented(
+        "weeks whose run was partial: some pages failed, the figures may be low")

@@ -68,6 +68,10 @@ def do_pdf(html: Path, pdf: Path) -> Path:
 def crawl(config: str, wait_seconds: float) -> None:
     """Crawl every brand account in CONFIG into its DuckDB dataset.
 
+    The crawl writes a working copy and publishes it when done, so readers of the dataset
+    see the last completed run meanwhile. A run that fetched nothing (network down, every
+    account failing) exits with code 3 and says what failed.
+
     Example:
 
         replyaudit crawl airlines.toml
