@@ -146,9 +146,12 @@ class RunFailed(ReplyauditError, RuntimeError):
     figures of the last completed run as they were. Exit code 3 (docs/cli.md)."""
 
     hint = ("Nothing was added to the history; readers still see the last completed run. "
-            "Check the network and the platforms' base_url, then run again.")
+            "Run again once the platforms answer.")
 
     def __init__(self, run_id: int, db: object, causes: list[str]) -> None:
         self.run_id, self.db, self.causes = run_id, db, causes
-        detail = "; ".join(causes) or "no platform finished"
-        super().__init__(f"run {run_id} on {db} failed: {detail}")
+        detail = "\n  ".join(causes) or "no platform finished"
+        super().__init__(f"run {run_id} on {db} failed:\n  {detail}")
+
+    def explain(self) -> str:
+        return f"{self}\n{self.hint}"

@@ -129,9 +129,9 @@ class RunStats:
         causes = []
         for name, stats in self.platforms.items():
             if stats.finish_reason != "finished":
-                causes.append(f"{name} stopped early ({stats.finish_reason})")
+                causes.append(f"{name} stopped early ({stats.finish_reason}).")
             elif stats.fetched_nothing:
-                causes += stats.notes or [f"{name}: all {stats.failures} requests failed"]
+                causes += stats.notes or [f"{name}: all {stats.failures} requests failed."]
         return causes
 
     def as_dict(self) -> dict[str, dict[str, Any]]:

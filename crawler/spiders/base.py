@@ -155,8 +155,8 @@ class PlatformSpider(scrapy.Spider):
             reason = failure.getErrorMessage() or type(failure.value).__name__
         host = urlsplit(request.url).netloc
         if network:
-            self.note(f"Could not reach {self.name} at {host}: {network}. Check the network "
-                      "and the platform's base_url (this says nothing about the handles).")
+            self.note(f"Could not reach {self.name} at {host}: {network}; check the network "
+                      "and the platform's base_url (the handles were not checked).")
         elif request.meta.get("account_handle"):
             self.note(f"Could not look up the {self.name} account "
                       f"{request.meta['account_handle']} ({reason}): "
