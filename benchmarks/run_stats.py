@@ -67,10 +67,10 @@ class PlatformStats:
 
     @property
     def fetched_nothing(self) -> bool:
-        """Collected, yet every page failed and nothing came back: the platform was not
+        """Requests were made, every one failed and nothing came back: the platform was not
         reachable (network down, connection refused) or every account failed."""
-        return (not self.skipped and self.failures > 0 and self.items.posts == 0
-                and not self.items.accounts)
+        return (not self.skipped and self.requests > 0 and self.failures > 0
+                and self.items.posts == 0 and not self.items.accounts)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape: every field, `imported` as `import`; unset optional keys left out."""
