@@ -94,6 +94,32 @@ def test_a_reader_never_stops_two_waiting_runs(simulator: Callable[..., SimServe
     assert not (tmp_path / "panel.duckdb.writing").exists()
 
 
+def test_a_run_killed_mid_way_leaves_the_published_dataset_whole(
+        simulator: Callable[..., SimServer], tmp_path: Path) -> None:
+    import signal
+
+    server = simulator(12, rate_limits=FAST)
+    panel = panel_for(server, tmp_path / "panel.toml")
+    db = tmp_path / "panel.duckdb"
+    first = cli("benchmark", "run", str(panel), "--db", str(db))
+    assert first.returncode == 0, first.stderr[-3000:]
+    before = db.read_bytes()
+    killed = start_cli("benchmark", "run", str(panel), "--db", str(db))
+    work = tmp_path / "panel.duckdb.writing"
+    deadline = time.monotonic() + 60
+    while not work.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # well into its crawl
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate()
+    assert db.read_bytes() == before  # never half-written
+    assert read(db, "select run_id from runs") == [(1,)]  # the killed run never showed
+    after = cli("benchmark", "run", str(panel), "--db", str(db))
+    assert after.returncode == 0, after.stderr[-3000:]
+    assert read(db, "select count(distinct run_id) from brand_metrics_history") == [(2,)]
+    assert not work.exists()
+
+
 def test_a_run_against_a_stopped_simulator_fails_with_code_3_and_no_week(
         simulator: Callable[..., SimServer], tmp_path: Path) -> None:
     server = simulator(12)
