@@ -21,6 +21,7 @@ from crawler.simulator.truth import judge
 from tests.conftest import cli
 
 
+@pytest.mark.crawl
 def test_statistics_of_a_crawl_match_the_ground_truth(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(3)

@@ -10,10 +10,13 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import tomli_w
 
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import crawl, crawled_rows, last_run, truth_rows
+
+pytestmark = pytest.mark.crawl  # every test here runs whole crawls
 
 
 def youtube_only(config: Path, quota_units: int | None = None) -> Path:
