@@ -58,6 +58,7 @@ def read(db: Path, sql: str) -> list[tuple[object, ...]]:
         con.close()
 
 
+@pytest.mark.crawl
 def test_a_reader_never_stops_two_waiting_runs(simulator: Callable[..., SimServer],
                                                tmp_path: Path) -> None:
     server = simulator(12, rate_limits=FAST)
@@ -94,6 +95,7 @@ def test_a_reader_never_stops_two_waiting_runs(simulator: Callable[..., SimServe
     assert not (tmp_path / "panel.duckdb.writing").exists()
 
 
+@pytest.mark.crawl
 def test_a_run_killed_mid_way_leaves_the_published_dataset_whole(
         simulator: Callable[..., SimServer], tmp_path: Path) -> None:
     import signal
@@ -120,6 +122,7 @@ def test_a_run_killed_mid_way_leaves_the_published_dataset_whole(
     assert not work.exists()
 
 
+@pytest.mark.crawl
 def test_a_run_against_a_stopped_simulator_fails_with_code_3_and_no_week(
         simulator: Callable[..., SimServer], tmp_path: Path) -> None:
     server = simulator(12)
@@ -139,6 +142,7 @@ def test_a_run_against_a_stopped_simulator_fails_with_code_3_and_no_week(
     assert again.returncode == 1 and "holds no benchmark run yet" in again.stderr
 
 
+@pytest.mark.crawl
 def test_a_partial_week_is_kept_and_marked(simulator: Callable[..., SimServer],
                                            tmp_path: Path) -> None:
     from benchmarks import history
