@@ -35,6 +35,7 @@ from reports.untrusted import shorten, web_url
 from reports.visuals import audit_charts, posting_week_trend
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     import duckdb
@@ -73,7 +74,9 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
         ),
         ignored=tuple(_ignored_post(r) for r in dataset.ignored_posts(
             con, client.brand_id, IGNORED_SHOWN)) if client else (),
-        coverage=tuple(coverage_note(p, run["stats"].get(p)) for p in platforms),
+        coverage=tuple(coverage_note(p, run["stats"].get(p), [
+            metrics[b.id, p] for b in config.brands if (b.id, p) in metrics])
+            for p in platforms),
         failures=tuple(FetchFailure(**r) for r in failures),
         failures_total=failures_total,
         provenance=Provenance(
@@ -118,6 +121,7 @@ def brand_row(brand: Brand, platform: str, metrics: dict[tuple[str, str], dict[s
         reason = "not crawled" if configured else f"no account on {label(platform)}"
     elif row["response_rate"] is None:
         reason = (f"{row['pending']} too recent to judge" if row["pending"]
+                  else f"{row['unverified']} could not be checked" if row["unverified"]
                   else "no customer posts in the window")
     return BrandRow(
         brand_id=brand.id, name=brand.name, is_client=brand.id == client, platform=platform,
@@ -178,8 +182,10 @@ def _ignored_post(row: dict[str, Any]) -> IgnoredPost:
     )
 
 
-def coverage_note(platform: str, stats: dict[str, Any] | None) -> CoverageNote:
-    """What a run fetched on `platform`, from its runs.stats entry (None: not crawled)."""
+def coverage_note(platform: str, stats: dict[str, Any] | None,
+                  metrics: Sequence[dict[str, Any]] = ()) -> CoverageNote:
+    """What a run fetched on `platform`, from its runs.stats entry (None: not crawled);
+    `metrics`, the platform's brand_metrics rows, say how many posts could not be checked."""
     stats = stats or {}
     return CoverageNote(
         platform=platform, label=label(platform), crawled=bool(stats),
@@ -188,4 +194,6 @@ def coverage_note(platform: str, stats: dict[str, Any] | None) -> CoverageNote:
         retries=int(stats.get("retries", 0)), failures=int(stats.get("failures", 0)),
         mentions=str(stats.get("mentions", "not applicable")),
         notes=tuple(str(n) for n in stats.get("notes", ())),
+        customer_posts=sum(int(m["customer_posts"] or 0) for m in metrics),
+        unverified=sum(int(m["unverified"] or 0) for m in metrics),
     )

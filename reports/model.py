@@ -142,6 +142,9 @@ class CoverageNote:
     failures: int = documented("pages that still failed after retries")
     mentions: str = documented("mention search: searched, skipped or not applicable")
     notes: tuple[str, ...] = documented("plain-language coverage notes from the crawler")
+    customer_posts: int = documented("customer posts on the platform, every brand's together")
+    unverified: int = documented("of those, posts that could not be checked: their thread "
+                                 "could not be fetched (brand_metrics.unverified)")
 
 
 @dataclass(frozen=True)
