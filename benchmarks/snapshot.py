@@ -49,9 +49,9 @@ def writing(db: Path, wait_seconds: float = 0.0) -> Iterator[Path]:
     with exclusive(db, wait_seconds):
         work = working_path(db)
         discard(work)  # a run killed before it published left it behind
-        if db.exists():
-            _copy(db, work)
         try:
+            if db.exists():
+                _copy(db, work)  # a copy cut short (a full disk) is removed below
             yield work
         except BaseException:
             discard(work)
