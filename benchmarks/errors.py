@@ -83,8 +83,8 @@ class NoCrawlYet(ReplyauditError, LookupError):
 class DatasetBusy(ReplyauditError, RuntimeError):
     """Another process is writing to the dataset (a run holds its lock, or DuckDB's own)."""
 
-    hint = ("a crawl or benchmark run is still going on. Nothing was changed. Try again when "
-            "it has finished, or pass --wait SECONDS to wait for it.")
+    hint = ("a crawl, benchmark run or import is still going on. Nothing was changed. Try "
+            "again when it has finished, or pass --wait SECONDS to wait for it.")
 
     def __init__(self, db: object, holder: str | None = None, waited: float = 0.0) -> None:
         self.db, self.holder, self.waited = db, holder, waited
@@ -151,3 +151,20 @@ class MixedXSources(ReplyauditError, ValueError):
             "its tweets and anonymised its customers, so its ids are not X's and the two would "
             "mix unrelated accounts and posts. Use a separate database file for each.")
 
+
+
+class RunFailed(ReplyauditError, RuntimeError):
+    """A crawl fetched nothing (network down, every account failing) or a platform did not
+    finish. The run is recorded as `failed`, adds no week to the history and leaves the
+    figures of the last completed run as they were. Exit code 3 (docs/cli.md)."""
+
+    hint = ("Nothing was added to the history; readers still see the last completed run. "
+            "Run again once the platforms answer.")
+
+    def __init__(self, run_id: int, db: object, causes: list[str]) -> None:
+        self.run_id, self.db, self.causes = run_id, db, causes
+        detail = "\n  ".join(causes) or "no platform finished"
+        super().__init__(f"run {run_id} on {db} failed:\n  {detail}")
+
+    def explain(self) -> str:
+        return f"{self}\n{self.hint}"

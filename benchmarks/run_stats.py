@@ -65,6 +65,13 @@ class PlatformStats:
     operations: dict[str, int] | None = None
     imported: dict[str, Any] | None = None
 
+    @property
+    def fetched_nothing(self) -> bool:
+        """Requests were made, every one failed and nothing came back: the platform was not
+        reachable (network down, connection refused) or every account failed."""
+        return (not self.skipped and self.requests > 0 and self.failures > 0
+                and self.items.posts == 0 and not self.items.accounts)
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape: every field, `imported` as `import`; unset optional keys left out."""
         data = asdict(self)
@@ -98,12 +105,34 @@ class RunStats:
 
     @property
     def status(self) -> str:
-        """failed (a platform did not finish) | partial (some pages failed) | finished."""
+        """failed (a platform did not finish, or the run fetched nothing at all) | partial
+        (some pages failed) | finished. A failed run is never the judging run, so it adds no
+        week to the history."""
         if any(p.finish_reason != "finished" for p in self.platforms.values()):
+            return "failed"
+        if self.fetched_nothing:
             return "failed"
         if any(p.failures for p in self.platforms.values()):
             return "partial"
         return "finished"
+
+    @property
+    def fetched_nothing(self) -> bool:
+        """Every platform collected fetched nothing (PlatformStats.fetched_nothing)."""
+        collected = [p for p in self.platforms.values() if not p.skipped]
+        return bool(collected) and all(p.fetched_nothing for p in collected)
+
+    def failure_causes(self) -> list[str]:
+        """Why a `failed` run failed, per platform, in the words of its notes: a platform
+        that stopped early, or one that fetched nothing (e.g. "Could not reach bluesky at
+        …: connection refused")."""
+        causes = []
+        for name, stats in self.platforms.items():
+            if stats.finish_reason != "finished":
+                causes.append(f"{name} stopped early ({stats.finish_reason}).")
+            elif stats.fetched_nothing:
+                causes += stats.notes or [f"{name}: all {stats.failures} requests failed."]
+        return causes
 
     def as_dict(self) -> dict[str, dict[str, Any]]:
         return {name: stats.as_dict() for name, stats in self.platforms.items()}

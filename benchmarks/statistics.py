@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from benchmarks import classify, queries, significance, store, survival
-from benchmarks.derived import derive
+from benchmarks.derived import derive, undecided
+from benchmarks.errors import DatasetBusy, SchemaOutOfDate
+from benchmarks.snapshot import writing
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -61,12 +63,37 @@ def dataset_statistics(config: AuditConfig) -> tuple[int, Statistics]:
     classes, stored in post_classes, and reply kinds), then assemble the statistics for its
     brands.
 
-    Returns (posts classified now, statistics). Raises NoDataset when the database does not
-    exist, and what `assemble` and store.open_dataset raise.
+    Every run decides before it publishes, so there is usually nothing to do and the dataset
+    is only read. When there is (a dataset from an older version), the decisions are written
+    like a run's (benchmarks/snapshot.py); while a run holds the dataset, the published one
+    is read as it is. Readers never stop it. Returns (posts classified now, statistics).
+    Raises NoDataset when the database does not exist, and what `assemble` and
+    store.open_dataset raise.
     """
-    con = store.open_dataset(config.db, read_only=False, config=config.path)
+    classified = 0
     try:
-        classified = derive(con)
+        con = store.open_dataset(config.db, config=config.path)
+    except SchemaOutOfDate as e:
+        if e.current > e.required:
+            raise
+        pending = True  # an older dataset: upgraded and decided as a run would
+    else:
+        try:
+            pending = undecided(con)
+        finally:
+            con.close()
+    if pending:
+        try:
+            with writing(config.db) as work:
+                con = store.connect(work)
+                try:
+                    classified = derive(con)
+                finally:
+                    con.close()
+        except DatasetBusy:
+            pass  # a run is writing: it decides everything before it publishes
+    con = store.open_dataset(config.db, config=config.path)
+    try:
         return classified, assemble(con, [b.id for b in config.brands], config.client)
     finally:
         con.close()

@@ -1,14 +1,16 @@
 """One crawl the way `replyaudit crawl` and `replyaudit benchmark run` make it, callable from
-a scheduler or a notebook too: hold the dataset's lock, read the secrets, crawl (runner.py),
-and for a benchmark run record its metrics in the history.
+a scheduler or a notebook too: hold the dataset's lock, read the secrets, crawl (runner.py)
+into a working copy, for a benchmark run record its metrics in the history, and publish the
+copy (benchmarks/snapshot.py), so readers of the dataset never hold the run up.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from benchmarks import dataset_file, history, store
-from benchmarks.lock import exclusive
+from benchmarks.snapshot import writing
 from crawler import runner
 from crawler.secrets import spider_secrets
 
@@ -24,17 +26,21 @@ def run_crawl(config: AuditConfig, environ: Mapping[str, str] | None = None, *,
 
     Secrets come from the variables the config names in `environ` (default: os.environ;
     crawler/secrets.py). A `benchmark` run is incremental and records its metrics in the
-    history. Scrapy's reactor starts once per process: call this once per process. Raises
-    DatasetBusy when another run holds the lock after `wait_seconds`, MixedXSources before
-    anything is written when X is to be crawled into a dataset holding TWCS data,
-    NotADataset (changing nothing) when config.db is not a replyaudit dataset.
+    history; a `failed` run (nothing fetched: RunStats.status) records none. Scrapy's reactor
+    starts once per process: call this once per process. The run writes a working copy and
+    publishes it when done (benchmarks/snapshot.py): readers of `config.db` see the last
+    completed run meanwhile, and a run that raises leaves `config.db` as it was. Raises
+    DatasetBusy when another run holds the lock after `wait_seconds` (readers never do),
+    MixedXSources before anything is written when X is to be crawled into a dataset holding
+    TWCS data, NotADataset (changing nothing) when config.db is not a replyaudit dataset.
     """
     dataset_file.check_writable(config.db)  # NotADataset before the lock file is made
-    with exclusive(config.db, wait_seconds):
-        result = runner.run_crawl(config, spider_secrets(config, environ),
+    secrets = spider_secrets(config, environ)
+    with writing(config.db, wait_seconds) as work:
+        result = runner.run_crawl(dataclasses.replace(config, db=work), secrets,
                                   incremental=benchmark)
-        if benchmark:
-            con = store.connect(config.db)
+        if benchmark and result.status != "failed":
+            con = store.connect(work)
             try:
                 history.record(con, result.run_id)
             finally:

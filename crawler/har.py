@@ -26,6 +26,7 @@ from benchmarks.derived import derive
 from benchmarks.errors import ReplyauditError
 from benchmarks.recorder import RunWindow, recording
 from benchmarks.run_stats import ItemCounts, PlatformStats
+from benchmarks.snapshot import writing
 from crawler.items import Account, Post
 from crawler.parsers import x as parse
 from crawler.parsers.common import parse_timestamp
@@ -158,8 +159,10 @@ class ImportResult:
 def import_har(path: Path, config: AuditConfig, db: Path | None = None,
                now: datetime | None = None) -> ImportResult:
     """Load the file into `db` (default: the config's) as one run judged at the moment the
-    HAR was captured (or the config's `as_of`), with the config's brands and window. A file
-    without X GraphQL responses raises HarError and records no run."""
+    HAR was captured (or the config's `as_of`), with the config's brands and window. Holds
+    the dataset's writer lock (DatasetBusy while a crawl writes) and publishes the import
+    whole (benchmarks/snapshot.py). A file without X GraphQL responses raises HarError and
+    records no run."""
     if not any(b.handles("x") for b in config.brands):
         raise HarError(f"{config.path}: brands[].x: expected the brands' X screen names "
                        "(e.g. x = [\"AcmeAir\"]): without them no post can be judged")
@@ -195,29 +198,32 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
                      "inflate the response rate.")
     authors = {p.author_id for p in posts}
     accounts = [a for a in contents.accounts.values() if a.brand_id or a.account_id in authors]
-    con = store.connect(db or config.db)
-    try:
-        store.check_x_source(con, "x")
-        with recording(con, window, [(b.id, b.name) for b in config.brands], now,
-                       config.business_hours()) as run:
-            with run.batch():
-                run.upsert_accounts(accounts)
-                run.upsert_posts(posts)
-                run.mark_brand_posts(parse.PLATFORM)
-            run.stats.platforms[parse.PLATFORM] = PlatformStats(
-                source=f"HAR file {path.name}",
-                requests=sum(contents.operations.values()),
-                responses=dict(sorted(contents.statuses.items())),
-                operations=dict(sorted(contents.operations.items())),
-                items=ItemCounts(posts=len(posts), accounts=len(accounts)),
-                skipped=dict(sorted((contents.skipped | {"outside_sample": outside}).items())),
-                failures=contents.unreadable,  # any makes the run partial
-                mentions="searched" if contents.operations["SearchTimeline"] else "skipped",
-                notes=notes,
-            )
-        derive(con)  # post classes, reply kinds, hand-offs: as after a crawl
-    finally:
-        con.close()
+    # A working copy published when the import is done (benchmarks/snapshot.py): readers
+    # of the dataset never wait, and a file that fails to import changes nothing.
+    with writing(db or config.db) as work:
+        con = store.connect(work)
+        try:
+            store.check_x_source(con, "x")
+            with recording(con, window, [(b.id, b.name) for b in config.brands], now,
+                           config.business_hours()) as run:
+                with run.batch():
+                    run.upsert_accounts(accounts)
+                    run.upsert_posts(posts)
+                    run.mark_brand_posts(parse.PLATFORM)
+                run.stats.platforms[parse.PLATFORM] = PlatformStats(
+                    source=f"HAR file {path.name}",
+                    requests=sum(contents.operations.values()),
+                    responses=dict(sorted(contents.statuses.items())),
+                    operations=dict(sorted(contents.operations.items())),
+                    items=ItemCounts(posts=len(posts), accounts=len(accounts)),
+                    skipped=dict(sorted((contents.skipped | {"outside_sample": outside}).items())),
+                    failures=contents.unreadable,  # any makes the run partial
+                    mentions="searched" if contents.operations["SearchTimeline"] else "skipped",
+                    notes=notes,
+                )
+            derive(con)  # post classes, reply kinds, hand-offs: as after a crawl
+        finally:
+            con.close()
     return ImportResult(run.run_id, run.stats.status, run.stats.as_dict())
 
 

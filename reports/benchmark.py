@@ -78,6 +78,7 @@ def build_benchmark_context(con: duckdb.DuckDBPyConnection, config: AuditConfig,
         failures_total=failures_total,
         skipped_weeks=skipped,
         min_judged_to_rank=MIN_JUDGED_TO_RANK,
+        partial_weeks=tuple(sorted({r["week"] for r in found if r["run_status"] == "partial"})),
     )
 
 

@@ -296,6 +296,8 @@ class BenchmarkContext:
     failures_total: int = documented("fetch failures of this week's run, uncapped")
     skipped_weeks: tuple[date, ...] = documented("weeks whose run fetched nothing: no point")
     min_judged_to_rank: int = documented("judged posts a brand needs to be ranked")
+    partial_weeks: tuple[date, ...] = documented(
+        "weeks whose run was partial: some pages failed, the figures may be low")
 
     @property
     def between_brands(self) -> int:

@@ -10,6 +10,7 @@ import duckdb
 from benchmarks import store
 from benchmarks.errors import ImportFailed
 from benchmarks.importers.twcs import TwcsImport, check_header, import_twcs, write_config_for
+from benchmarks.snapshot import writing
 
 
 def import_twcs_file(file: Path, db: Path, *, sla_seconds: int = 3600,
@@ -21,24 +22,19 @@ def import_twcs_file(file: Path, db: Path, *, sla_seconds: int = 3600,
     Returns the import's summary and the config written to `write_config` (None when not
     asked). Raises ImportFormatError before the database is created for a file that is not
     TWCS-shaped, InvalidMemoryLimit, UnknownBrand, MixedXSources, and ImportFailed when
-    DuckDB gives up (the import's transaction then changed nothing, and a database the call
-    created is removed again).
+    DuckDB gives up (nothing is published), DatasetBusy while another run writes. Readers
+    of `db` never wait: the import writes a working copy and publishes it whole.
     """
     check_header(file)  # before the database is created
-    created = not db.exists()
-    con = store.open_dataset(db, read_only=False, create=True)
-    imported = False
-    try:
-        store.set_memory_limit(con, memory_limit, example="1GB")
-        result = import_twcs(con, file, sla_seconds=sla_seconds,
-                             ignore_after_seconds=ignore_after_seconds, client_id=client_id)
-        imported = True
-        written = write_config_for(con, result, write_config, db) if write_config else None
-    except duckdb.Error as e:
-        raise ImportFailed(str(e).splitlines()[0]) from None
-    finally:
-        con.close()
-        if created and not imported:  # a dataset this call made and could not fill: undo it
-            for path in (db, db.with_name(db.name + ".wal")):
-                path.unlink(missing_ok=True)
+    with writing(db) as work:  # published whole when done (benchmarks/snapshot.py)
+        con = store.open_dataset(work, read_only=False, create=True)
+        try:
+            store.set_memory_limit(con, memory_limit, example="1GB")
+            result = import_twcs(con, file, sla_seconds=sla_seconds,
+                                 ignore_after_seconds=ignore_after_seconds, client_id=client_id)
+            written = write_config_for(con, result, write_config, db) if write_config else None
+        except duckdb.Error as e:
+            raise ImportFailed(str(e).splitlines()[0]) from None
+        finally:
+            con.close()
     return result, written

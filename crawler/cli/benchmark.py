@@ -41,7 +41,9 @@ def benchmark_run(panel: str, db: str | None, wait_seconds: float) -> None:
 
     The first run samples the whole window; later runs fetch what is new since the last
     run plus the threads of posts still pending. PANEL is a panel file or the name of a
-    shipped example (airlines, telecoms).
+    shipped example (airlines, telecoms). Readers of the dataset see the last completed run
+    until this one publishes. A run that fetched nothing exits with code 3, says what
+    failed and records no week; a partial week is kept and marked partial.
 
     Example:
 

@@ -13,6 +13,8 @@ import click
 
 from benchmarks import dataset_file, store
 from benchmarks.config import AuditConfig, load_config
+from benchmarks.errors import RunFailed
+from benchmarks.run_stats import RunStats
 from crawler import __version__
 from crawler.cli.errors import translated
 from crawler.cli.options import config_argument, pdf_option, report_out_option, wait_option
@@ -20,7 +22,7 @@ from crawler.cli.options import config_argument, pdf_option, report_out_option, 
 
 def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float = 0.0) -> int:
     """Crawl in this process (crawler.crawl.run_crawl), printing a line per platform; returns
-    the run id."""
+    the run id. Raises RunFailed (exit code 3) when the run failed, e.g. fetched nothing."""
     from crawler.crawl import run_crawl  # Scrapy and the spiders: only for commands that crawl
 
     dataset_file.check_writable(config.db)  # a refusal is the only line, not the second
@@ -35,6 +37,9 @@ def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float =
             click.echo(f"    note: {note}", err=True)
     click.echo(f"Run {result.run_id} {result.status} in {time.monotonic() - started:.1f} s.",
                err=True)
+    if result.status == "failed":
+        raise RunFailed(result.run_id, config.db,
+                        RunStats.from_dict(result.stats).failure_causes())
     return result.run_id
 
 
@@ -64,6 +69,10 @@ def do_pdf(html: Path, pdf: Path) -> Path:
 @wait_option
 def crawl(config: str, wait_seconds: float) -> None:
     """Crawl every brand account in CONFIG into its DuckDB dataset.
+
+    The crawl writes a working copy and publishes it when done, so readers of the dataset
+    see the last completed run meanwhile. A run that fetched nothing (network down, every
+    account failing) exits with code 3 and says what failed.
 
     Example:
 

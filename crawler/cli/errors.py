@@ -2,7 +2,8 @@
 
 Every error the library raises on purpose is a benchmarks.errors.ReplyauditError: its
 `explain()` says what happened and what to do, and `usage` errors (a malformed config or
-file) exit with code 2 like any other usage error; the rest exit with 1. The command group
+file) exit with code 2 like any other usage error; a failed run (RunFailed: it fetched
+nothing) exits with 3; the rest exit with 1. The command group
 translates whatever a command lets through; a command passes `translated(...)` only where
 its message differs (which command to run next, which option was wrong).
 """
@@ -16,13 +17,20 @@ from typing import Any
 import click
 
 from benchmarks.dataset_file import damage_of
-from benchmarks.errors import NoCrawlYet, ReplyauditError
+from benchmarks.errors import NoCrawlYet, ReplyauditError, RunFailed
 
 
 class ConfigProblem(click.ClickException):
     """A config error: exit code 2, like any other usage error."""
 
     exit_code = 2
+
+
+class RunProblem(click.ClickException):
+    """A run that failed (fetched nothing, or a platform stopped early): exit code 3, so a
+    scheduler tells it from a refused command (1) or a bad config (2)."""
+
+    exit_code = 3
 
 
 def as_click(error: ReplyauditError, no_crawl: str | None = None,
@@ -34,6 +42,8 @@ def as_click(error: ReplyauditError, no_crawl: str | None = None,
             return click.BadParameter(str(error), param_hint=option)
     if no_crawl is not None and isinstance(error, NoCrawlYet):
         return click.ClickException(no_crawl)
+    if isinstance(error, RunFailed):
+        return RunProblem(error.explain())
     return (ConfigProblem if error.usage else click.ClickException)(error.explain())
 
 

@@ -49,7 +49,7 @@ def wait_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--wait", "wait_seconds", type=click.FloatRange(min=0), default=0, show_default=True,
         help="Seconds to wait for another run on the same database to finish "
-             "(0: stop at once with a message).")(f)
+             "(0: stop at once with a message). Readers of the dataset never hold a run up.")(f)
 
 
 def pdf_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -16,11 +16,13 @@ import json
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.fetch_errors import account_lookup_advice, network_failure
 from crawler.items import FetchFailure
 
 if TYPE_CHECKING:
@@ -148,17 +150,27 @@ class PlatformSpider(scrapy.Spider):
     # Failures ------------------------------------------------------------------------------
 
     def on_error(self, failure: Failure) -> Iterator[FetchFailure]:
+        """Record a request that got no usable answer, with a note that names the cause:
+        the network (connection refused, DNS, timeout) or the platform's HTTP status."""
         request = failed_request(failure)
         status = None
+        network = network_failure(failure.value) if failure.value is not None else None
         if isinstance(failure.value, HttpError):
             status = failure.value.response.status
             reason = f"HTTP {status}"
+        elif network:
+            detail = failure.getErrorMessage()
+            reason = f"{network}: {detail}" if detail else network
         else:
             reason = failure.getErrorMessage() or type(failure.value).__name__
-        if request.meta.get("account_handle"):
+        host = urlsplit(request.url).netloc
+        if network:
+            self.note(f"Could not reach {self.name} at {host}: {network}; check the network "
+                      "and the platform's base_url (the handles were not checked).")
+        elif request.meta.get("account_handle"):
             self.note(f"Could not look up the {self.name} account "
-                      f"{request.meta['account_handle']} ({reason}): check the handle in the "
-                      "config. The other accounts were crawled.")
+                      f"{request.meta['account_handle']} ({reason}): "
+                      f"{account_lookup_advice(status)}. The other accounts were crawled.")
         yield from self.record_failure(request, reason, status)
 
     def record_failure(self, request: scrapy.Request, reason: str,
