@@ -37,6 +37,9 @@ def exclusive(db: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         _note_holder(path)
         yield
     finally:
+        # the holder's pid goes with it; the lock file stays (deleting a lock file another
+        # process may be waiting on would let two writers in)
+        path.with_name(path.name + ".pid").unlink(missing_ok=True)
         lock.release()
 
 

@@ -305,4 +305,5 @@ def test_a_twcs_file_without_tweets_leaves_no_dataset_behind(tmp_path: Path) -> 
     assert result.returncode != 0 and "Traceback" not in result.stderr
     line = one_line(result.stderr)
     assert str(header_only) in line and "at least one tweet" in line
-    assert disk(tmp_path) == before
+    # no dataset: only the writer lock's empty file may be left (benchmarks/lock.py)
+    assert {k: v for k, v in disk(tmp_path).items() if not k.endswith(".lock")} == before

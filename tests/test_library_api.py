@@ -33,8 +33,8 @@ def test_every_library_error_joins_one_family(kind: type[Exception]) -> None:
 def test_errors_become_messages_and_exit_codes_in_one_place() -> None:
     busy = as_click(errors.DatasetBusy(Path("a.duckdb"), "42", 3.0))
     assert busy.exit_code == 1 and busy.message == (
-        "a.duckdb is being written by process 42 (waited 3 s): a crawl or benchmark run is "
-        "still going on. Nothing was changed. Try again when it has finished, or pass --wait "
+        "a.duckdb is being written by process 42 (waited 3 s): a crawl, benchmark run or import "
+        "is still going on. Nothing was changed. Try again when it has finished, or pass --wait "
         "SECONDS to wait for it.")
     usage = as_click(errors.ConfigError("a.toml", "audit.sla_minutes", "a positive integer"))
     assert isinstance(usage, ConfigProblem) and usage.exit_code == 2
