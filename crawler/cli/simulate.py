@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from benchmarks import queries, store
+from benchmarks import files, queries, store
 from benchmarks.config import PLATFORM_DEFAULTS, load_config
 from crawler.cli.crawl import do_crawl, do_report
 from crawler.cli.options import INSTANT
@@ -50,7 +50,7 @@ def simulate(port: int, seed: int, now: datetime | None, faults: str, truth: str
         raise click.BadParameter(str(e), param_hint="--faults") from None
     server = start_simulator(seed=seed, now=now, faults=fault_spec, port=port)
     if truth:
-        Path(truth).write_text(json.dumps(truth_document(server.world), indent=1), "utf-8")
+        files.write_text(truth, json.dumps(truth_document(server.world), indent=1))
     if write_config:
         write_simulator_config(server, Path(write_config))
     click.echo(f"Simulator (seed {seed}) serving on {server.base_url}; Ctrl-C stops it.")
