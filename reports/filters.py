@@ -11,6 +11,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reports.untrusted import reveal_bidi
+
 MISSING = "—"
 
 
@@ -121,4 +123,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "window": window,
     "count": count,
     "css_width": css_width,
+    "reveal_bidi": reveal_bidi,  # strangers' names and handles: controls shown, not obeyed
 }
