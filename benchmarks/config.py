@@ -77,6 +77,7 @@ class AuditConfig:
     user_agent: str | None = None
     max_pages_per_account: int = 50
     as_of: datetime | None = None
+    deadline_minutes: float | None = None  # platforms still crawling then are stopped, failed
 
     def window_start(self, now: datetime) -> datetime:
         """The first instant of the window: `since`, or `days` before `now`."""
@@ -152,7 +153,7 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
         )
 
     crawl = v.table(raw, "crawl")
-    v.only_keys(crawl, "crawl.", {"user_agent", "max_pages_per_account"})
+    v.only_keys(crawl, "crawl.", {"user_agent", "max_pages_per_account", "deadline_minutes"})
     return AuditConfig(
         path=path,
         name=name,
@@ -168,6 +169,7 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
         user_agent=v.string(crawl, "crawl.user_agent"),
         max_pages_per_account=v.positive_int(crawl, "crawl.max_pages_per_account") or 50,
         as_of=as_of,
+        deadline_minutes=v.positive_number(crawl, "crawl.deadline_minutes"),
     )
 
 

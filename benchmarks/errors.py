@@ -166,6 +166,22 @@ class DatasetNotWritable(NotWritable):
                      "before is kept.")
 
 
+class CrawlWriteFailed(DatasetNotWritable):
+    """A crawl stopped at its first batch that could not be written; `run_id` says which
+    run, `recorded` whether it could still be marked failed (else the next command that
+    opens the dataset marks it interrupted)."""
+
+    def __init__(self, path: object, reason: str, errno: int | None, run_id: int,
+                 recorded: bool) -> None:
+        super().__init__(path, reason, errno)
+        self.run_id, self.recorded = run_id, recorded
+        marked = "marked failed" if recorded else "to be marked interrupted once there is room"
+        self.hint = (f"The crawl stopped there; run {run_id} is {marked}, and the batches "
+                     "written before are kept. " + ("Free space on its disk and crawl again."
+                                                    if errno == _ENOSPC else
+                                                    "Move the dataset somewhere writable."))
+
+
 _ENOSPC, _EROFS, _EACCES = 28, 30, 13
 _WRITE_HINTS = {
     _ENOSPC: "The disk is full; the previous file, if any, is unchanged. Free space or write "

@@ -26,7 +26,8 @@ from reports.terminal import print_metrics
 @click.option("--now", "now", type=INSTANT, default=None,
               help="The instant the world stands at, e.g. 2026-11-01T00:00:00Z (default: now).")
 @click.option("--faults", default="",
-              help="Inject errors, e.g. '429=0.1,500=0.05,badjson=0.02,fail=<url part>'.")
+              help="Inject errors, e.g. '429=0.1,500=0.05,badjson=0.02,fail=<url part>'; "
+                   "'freeze=N' stops answering after N requests (a stalled server).")
 @click.option("--truth", type=click.Path(dir_okay=False), default=None,
               help="Write the ground truth (JSON) for every customer post here.")
 @click.option("--write-config", type=click.Path(dir_okay=False), default=None,
