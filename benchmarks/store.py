@@ -95,8 +95,15 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
             raise SchemaOutOfDate(current, required_version(), path)
     else:
         con = _connect_writable(Path(path))
-        migrate(con)
-        mark_interrupted(con, Path(path))
+        try:
+            migrate(con)  # recreates the views: a write even when the schema is current
+            mark_interrupted(con, Path(path))
+        except duckdb.Error as e:
+            con.close()
+            reason, errno = reason_of(e)
+            if errno is None:
+                raise
+            raise DatasetNotWritable(path, reason, errno) from None
     con.execute("set timezone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # it would write over our own output
     return con

@@ -155,15 +155,21 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     return RunResult(run_id, status, stats.as_dict())
 
 
-def _halt(crawlers: dict[str, Crawler]) -> Callable[[str], None]:
-    """What the writer calls on a failed write: close every platform's crawl with `reason`.
-    A plain function (settings are copied per crawler; a function is copied as itself)."""
-    def halt(reason: str) -> None:
+def _halt(crawlers: dict[str, Crawler]) -> Callable[[str], bool]:
+    """What the writer calls on a failed write: close every platform's crawl with `reason`;
+    True the first time. A plain function (settings are copied per crawler; a function is
+    copied as itself)."""
+    tripped: list[str] = []
+
+    def halt(reason: str) -> bool:
+        first = not tripped
+        tripped.append(reason)
         for crawler in crawlers.values():
             engine = crawler.engine
             if crawler.crawling and engine is not None and engine.spider is not None:
                 closing = deferred_from_coro(engine.close_spider_async(reason=reason))
                 closing.addErrback(lambda _failure: None)  # already closed: nothing to do
+        return first
     return halt
 
 

@@ -6,10 +6,10 @@ import logging
 from typing import TYPE_CHECKING
 
 import duckdb
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 
 from benchmarks import store
-from benchmarks.errors import reason_of
+from benchmarks.errors import DatasetNotWritable, reason_of
 from benchmarks.recorder import RunRecorder
 from crawler.items import Account, FetchFailure, Post
 
@@ -59,12 +59,17 @@ class DuckDBWriterPipeline:
                    settings.getint("AUDIT_BATCH_SIZE"), crawler.stats, crawler)
 
     def open_spider(self, spider: Spider | None = None) -> None:
-        self.con = store.connect(self.db_path)
+        try:
+            self.con = store.connect(self.db_path)
+        except (DatasetNotWritable, duckdb.Error) as e:
+            self.stop(e)
+            return
         self.run = RunRecorder(self.con, self.run_id)
 
     def process_item(self, item: object) -> object:
-        if self.write_error is not None:
-            raise DropItem(f"the dataset cannot be written: {self.write_error}")
+        if self.write_error is not None:  # the crawl is closing; nothing more can be stored
+            self.stats.inc_value("audit/db/unwritten")
+            return item
         if isinstance(item, Post):
             self.posts.append(item)
             self.platforms.add(item.platform)
@@ -79,8 +84,7 @@ class DuckDBWriterPipeline:
         return item
 
     def flush(self) -> None:
-        assert self.run is not None
-        if self.write_error is not None:
+        if self.write_error is not None or self.run is None:
             return
         try:
             with self.run.batch():
@@ -94,19 +98,23 @@ class DuckDBWriterPipeline:
             self.posts, self.accounts, self.failures = [], [], []
         self.stats.inc_value("audit/db/batches")
 
-    def stop(self, error: duckdb.Error) -> None:
+    def stop(self, error: Exception) -> None:
         """Record the first write error and stop every platform's crawl in this process."""
-        reason, errno = reason_of(error)
+        if self.write_error is not None:
+            return
+        reason, errno = ((error.reason, error.errno) if isinstance(error, DatasetNotWritable)
+                         else reason_of(error))
         self.write_error = reason
         self.stats.set_value("audit/db/write_error", reason)
         self.stats.set_value("audit/db/write_errno", errno)
-        logger.error("cannot write %s: %s; stopping the crawl", self.db_path, reason)
         halt = self.crawler.settings.get("AUDIT_HALT") if self.crawler is not None else None
-        if callable(halt):
-            halt(WRITE_FAILED)
+        first = halt(WRITE_FAILED) if callable(halt) else True
+        if first:  # one line for the whole crawl, not one per platform
+            logger.error("cannot write %s: %s; stopping the crawl", self.db_path, reason)
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        assert self.con is not None and self.run is not None
+        if self.con is None or self.run is None:
+            return  # it could not even be opened (stop said why)
         self.flush()
         try:
             if self.write_error is None:
