@@ -75,9 +75,10 @@ class ProgressExtension:
 class StallWatch:
     """Says on the terminal when a platform has stopped answering, and for how long.
 
-    Every AUDIT_STALL_SECONDS without a response while requests are waiting, prints
+    After AUDIT_STALL_SECONDS without a response while requests are waiting, prints
     "mastodon: no answer for 60 s (3 requests waiting)" to stderr (where the progress lines
-    go), and "mastodon: answering again after 75 s" when answers resume. A server that holds
+    go), again at twice, four times … that silence, and "mastodon: answering again after
+    75 s" when answers resume. A server that holds
     connections open says nothing otherwise until the download timeouts and retries run out.
     """
 
@@ -124,7 +125,8 @@ class StallWatch:
     def check(self) -> None:
         silent = time.monotonic() - self.last_answer
         waiting = self.waiting()
-        if not waiting or silent < self.seconds or silent - self.reported < self.seconds:
+        # Said at 1, 2, 4, 8 … times the threshold: a long stall stays visible, not noisy.
+        if not waiting or silent < max(self.seconds, 2 * self.reported):
             return
         self.reported = silent
         self.say(f"no answer for {silent:.0f} s ({waiting} request"
@@ -134,6 +136,9 @@ class StallWatch:
         name = getattr(self.crawler.spider, "name", "crawl")
         logger.warning("%s: %s", name, text)
         print(f"  {name}: {text}", file=sys.stderr, flush=True)
+
+
+DEADLINE_PASSED = "audit/deadline/passed"  # stats key: no more retries (middlewares.py)
 
 
 class RunDeadline:
@@ -174,5 +179,6 @@ class RunDeadline:
         if isinstance(notes, list):
             notes.append(text)
         print(f"  {spider.name}: {text}", file=sys.stderr, flush=True)
-        assert self.crawler.engine is not None
+        assert self.crawler.engine is not None and self.crawler.stats is not None
+        self.crawler.stats.set_value(DEADLINE_PASSED, True)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=DEADLINE))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -242,11 +243,10 @@ def test_a_frozen_server_is_reported_and_the_deadline_keeps_the_rest(
     took = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert server.frozen
-    assert "no answer for 3 s (" in result.stderr or "no answer for 4 s (" in result.stderr, \
+    assert re.search(r"  \w+: no answer for \d+ s \(\d+ requests? waiting\)", result.stderr), \
         result.stderr
-    assert "requests waiting)" in result.stderr or "request waiting)" in result.stderr
     assert "stopped at the run's deadline (0.25 min)" in result.stderr
-    assert took < 15 * 60, took
+    assert took < 150, took  # the deadline, then one download timeout (30 s) or two
     con = store.connect(config.parent / "audit.duckdb", read_only=True)
     try:
         [(status, stats)] = con.execute("select status, stats from runs").fetchall()

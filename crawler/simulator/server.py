@@ -140,6 +140,7 @@ class SimServer:
         self._answering = threading.Event()  # cleared: the server is frozen
         self._answering.set()
         self._served = 0
+        self._stopping = False
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -192,16 +193,19 @@ class SimServer:
     def frozen(self) -> bool:
         return not self._answering.is_set()
 
-    def _hold_while_frozen(self) -> None:
+    def _hold_while_frozen(self) -> bool:
+        """Hold the request while frozen; False when the server stopped meanwhile."""
         with self._lock:
             self._served += 1
             served = self._served
         if self.faults.freeze_after is not None and served == self.faults.freeze_after + 1:
             self.freeze()
         self._answering.wait()
+        return not self._stopping
 
     def stop(self) -> None:
-        self.thaw()  # release held requests so their threads end
+        self._stopping = True
+        self.thaw()  # release held requests so their threads end, unanswered
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -293,7 +297,9 @@ class SimServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                server._hold_while_frozen()
+                if not server._hold_while_frozen():
+                    self.close_connection = True
+                    return
                 platform, response = server.dispatch(self.command, self.path, headers, body)
                 with server._lock:
                     server.request_log.append((platform, self.path, response.status))
