@@ -283,6 +283,7 @@ def test_a_killed_crawl_is_marked_interrupted_by_the_next_command(
     time.sleep(4)  # its run is recorded and its spiders wait on the frozen server
     crawl.send_signal(signal.SIGKILL)
     crawl.wait(timeout=30)
+    crawl.stderr.close()
     db = config.parent / "audit.duckdb"
     con = store.connect(db, read_only=True)
     assert con.execute("select status from runs").fetchall() == [("running",)]
