@@ -6,21 +6,24 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.reactor import CallLaterOnce
 from twisted.internet.task import LoopingCall
 
 from benchmarks.run_stats import DEADLINE
 
 if TYPE_CHECKING:
+    from collections.abc import Sized
+
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
-    from twisted.internet.base import DelayedCall
+
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +123,7 @@ class StallWatch:
         if engine is None:
             return 0
         queued = engine._slot.scheduler if engine._slot is not None else None
-        return len(engine.downloader.active) + (len(queued) if queued is not None else 0)
+        return len(engine.downloader.active) + (len(cast("Sized", queued)) if queued else 0)
 
     def check(self) -> None:
         silent = time.monotonic() - self.last_answer
@@ -150,7 +153,7 @@ class RunDeadline:
 
     def __init__(self, crawler: Crawler, seconds: float) -> None:
         self.crawler, self.seconds = crawler, seconds
-        self.call: DelayedCall | None = None
+        self.call: CallLaterOnce[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunDeadline:
@@ -163,12 +166,11 @@ class RunDeadline:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
-        from twisted.internet import reactor
-
-        self.call = reactor.callLater(self.seconds, self.expire, spider)  # type: ignore[attr-defined]
+        self.call = CallLaterOnce(self.expire, spider)
+        self.call.schedule(self.seconds)
 
     def spider_closed(self, spider: Spider) -> None:
-        if self.call is not None and self.call.active():
+        if self.call is not None:
             self.call.cancel()
 
     def expire(self, spider: Spider) -> None:
