@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 CHROMIUM ?= /usr/bin/chromium
+# pytest-xdist workers for make test; whole test files go to one worker (module fixtures crawl once)
+TEST_WORKERS ?= 2
 
-.PHONY: demo test browser bench bench-import clean
+.PHONY: demo test test-fast browser bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +30,13 @@ browser:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
+# Everything, the browser and whole crawls included: the README's test command and what CI runs.
 test: $(VENV)/.installed-test browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+
+# The lane to run while you work: everything but whole crawls and the browser (docs/testing.md).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pytest -m "not crawl and not requires_browser"
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

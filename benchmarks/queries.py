@@ -14,9 +14,13 @@ from benchmarks.errors import NoCrawlYet, QueryFailed
 
 METRIC_COLUMNS = (
     "brand_id", "platform", "customer_posts", "on_time", "late", "ignored", "pending",
-    "answered", "response_rate", "response_rate_low", "response_rate_high",
+    "unverified", "answered", "response_rate", "response_rate_low", "response_rate_high",
     "median_response_seconds", "p90_response_seconds", "within_sla_rate",
-    "negative_reviews", "negative_response_rate",
+    "negative_reviews", "negative_response_rate", "between_brands", "question_posts",
+    "question_response_rate", "median_question_response_seconds", "answered_within_1h",
+    "answered_1h_to_8h", "answered_8h_to_24h", "answered_1d_to_3d", "answered_after_3d",
+    "median_business_response_seconds", "median_human_response_seconds", "redirected",
+    "redirect_rate", "handoffs", "bot_posts",
 )
 
 

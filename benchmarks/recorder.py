@@ -41,7 +41,8 @@ ACCOUNT_COLUMNS = (
     "automated",
     "fetched_at", "run_id",
 )
-FAILURE_COLUMNS = ("run_id", "platform", "brand_id", "url", "status", "reason", "occurred_at")
+FAILURE_COLUMNS = ("run_id", "platform", "brand_id", "url", "status", "reason", "occurred_at",
+                   "thread_post_id")
 # What a post row may carry besides its columns: the accounts it mentions and the
 # (brand_id, reason) pairs the platform addresses it to (tables post_mentions, post_addressees).
 POST_LINKS = ("mentions", "addressed_to")

@@ -27,6 +27,26 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Sent (with platform, reason, until: a Unix time) when a platform's requests will wait;
+# ProgressExtension says on the terminal what the crawl waits for and until when.
+waiting = object()
+# Shorter waits are part of normal pacing and not worth a line.
+ANNOUNCE_WAITS_FROM_SECONDS = 20.0
+
+
+def announce_wait(crawler: Crawler, platform: str, reason: str, until: float) -> None:
+    """Tell the progress output that `platform` waits until `until` (Unix time) for `reason`."""
+    crawler.signals.send_catch_log(signal=waiting, platform=platform, reason=reason, until=until)
+
+
+def wait_line(platform: str, reason: str, until: float, now: float) -> str:
+    """'mastodon: rate limit reached, resuming at 14:05 (4 min)', in the local time zone."""
+    seconds = max(until - now, 0.0)
+    left = (f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min" if seconds < 5400
+            else f"{seconds / 3600:.1f} h")
+    resume = time.strftime("%H:%M", time.localtime(until))
+    return f"{platform}: {reason}, resuming at {resume} ({left})"
+
 
 class PlatformAutoThrottle(AutoThrottle):
     """AutoThrottle that never goes below a platform's configured request interval.
@@ -60,7 +80,13 @@ class ProgressExtension:
             raise NotConfigured
         ext = cls(crawler, interval)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        crawler.signals.connect(ext.wait_announced, signal=waiting)
         return ext
+
+    def wait_announced(self, platform: str, reason: str, until: float) -> None:
+        now = time.time()
+        if until - now >= ANNOUNCE_WAITS_FROM_SECONDS:
+            print(f"  {wait_line(platform, reason, until, now)}", file=sys.stderr, flush=True)
 
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         now = time.monotonic()

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from benchmarks import store
 from benchmarks.config import AuditConfig
+from benchmarks.derived import derive
 from benchmarks.errors import ReplyauditError
 from benchmarks.recorder import RunWindow, recording
 from benchmarks.run_stats import ItemCounts, PlatformStats
@@ -209,6 +210,7 @@ def import_har(path: Path, config: AuditConfig, db: Path | None = None,
                 mentions="searched" if contents.operations["SearchTimeline"] else "skipped",
                 notes=notes,
             )
+        derive(con)  # post classes, reply kinds, hand-offs: as after a crawl
     finally:
         con.close()
     return ImportResult(run.run_id, run.stats.status, run.stats.as_dict())

@@ -65,3 +65,6 @@ class FetchFailure:
     occurred_at: datetime
     status: int | None = None
     brand_id: str | None = None
+    # The post whose replies the request was fetching (a thread, a page of comments): the
+    # customer posts whose answer could be below it are unverified, never ignored.
+    thread_post_id: str | None = None

@@ -24,7 +24,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_reques
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
-from crawler.extensions import DEADLINE_PASSED
+from crawler.extensions import DEADLINE_PASSED, announce_wait
 from crawler.parsers.facebook import USAGE_HEADERS, usage_percent
 
 if TYPE_CHECKING:
@@ -33,6 +33,12 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+
+def _platform(request: Request) -> str:
+    """The platform a request is for, as progress lines name it."""
+    return str(request.meta.get("platform") or request.meta.get("download_slot")
+               or request.url.split("/")[2])
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -132,6 +138,8 @@ class RetryAfterMiddleware(RetryMiddleware):
             return response
         # Scrapy's stats add any number but declare `count: int`; waits are fractional seconds.
         stats.inc_value("audit/retry/waited_seconds", wait)  # type: ignore[arg-type]
+        announce_wait(self.crawler, _platform(request), f"HTTP {response.status}, retrying",
+                      time.time() + wait)
         await asyncio.sleep(wait)
         return retry
 
@@ -182,6 +190,8 @@ class RateLimitHeadersMiddleware:
                 self.crawler.stats.inc_value("audit/ratelimit/paused")
                 logger.info("rate limit spent for %s; pausing until %s", self._slot(request),
                             datetime.fromtimestamp(reset, UTC).isoformat())
+                announce_wait(self.crawler, _platform(request), "rate limit reached",
+                              min(reset, time.time() + self.max_wait))
         return response
 
 
@@ -253,4 +263,6 @@ class GraphUsageMiddleware:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("audit/ratelimit/paused")
             logger.info("Graph API usage at %.0f %% for %s; pausing %.0f s", usage, slot, seconds)
+            announce_wait(self.crawler, _platform(request), f"API usage at {usage:.0f} %",
+                          time.time() + min(seconds, self.max_wait))
         return response

@@ -13,9 +13,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarks import files, history
+from benchmarks.errors import NoCrawlYet
+from reports import dataset
 from reports.charts import Series, trend_chart
-from reports.context import brand_row, rank, ranked
-from reports.model import BenchmarkContext, RankedBrand
+from reports.context import brand_row, coverage_note, label, rank, ranked
+from reports.model import (
+    FAILURES_SHOWN,
+    MIN_JUDGED_TO_RANK,
+    BenchmarkContext,
+    FetchFailure,
+    PlatformBreakdown,
+    RankedBrand,
+    RunInfo,
+)
 from reports.render import environment
 from reports.summary import executive_summary
 
@@ -48,6 +58,10 @@ def build_benchmark_context(con: duckdb.DuckDBPyConnection, config: AuditConfig,
         previous_rate=_rate(_find(previous, row.brand_id)),
     ) for row in by_week[this])
     client = next((r.row for r in ranking if r.row.is_client), None)
+    run = dataset.judging_run(con)
+    failures, failures_total = dataset.fetch_failures(con, run["run_id"], FAILURES_SHOWN)
+    platforms = config.platforms_in_use()
+    skipped = tuple(w for w in weeks if nothing_fetched(by_week[w]))
     return BenchmarkContext(
         title=config.name, client_name=client.name if client else None,
         generated_at=generated_at, version=version, week=this, previous_week=before,
@@ -55,8 +69,33 @@ def build_benchmark_context(con: duckdb.DuckDBPyConnection, config: AuditConfig,
         ranking=ranking,
         summary=executive_summary(by_week[this], latest["sla_seconds"] / 60,
                                   latest["ignore_after_seconds"] / 3600),
-        trends=_trends(config, weeks, by_week),
+        trends=_trends(config, [w for w in weeks if w not in skipped], by_week, skipped),
+        platforms=tuple(PlatformBreakdown(p, label(p), _platform_rows(con, config, p, this))
+                        for p in platforms),
+        coverage=tuple(coverage_note(p, run["stats"].get(p)) for p in platforms),
+        judging_run=next(RunInfo(**r) for r in dataset.runs(con) if r["run_id"] == run["run_id"]),
+        failures=tuple(FetchFailure(**r) for r in failures),
+        failures_total=failures_total,
+        skipped_weeks=skipped,
+        min_judged_to_rank=MIN_JUDGED_TO_RANK,
     )
+
+
+def nothing_fetched(rows: tuple[BrandRow, ...]) -> bool:
+    """True for a week whose run found no customer post for any brand: it could fetch
+    nothing, so its 'no data' is not a measurement and the week is no point on a trend."""
+    return not any(row.customer_posts for row in rows)
+
+
+def _platform_rows(con: duckdb.DuckDBPyConnection, config: AuditConfig, platform: str,
+                   week: date) -> tuple[BrandRow, ...]:
+    """This week's row per brand on `platform`, as the week's run recorded it."""
+    try:
+        found = history.weekly(con, platform)
+    except NoCrawlYet:
+        found = []
+    metrics = {(r["brand_id"], platform): r for r in found if r["week"] == week}
+    return ranked([brand_row(b, platform, metrics, config.client) for b in config.brands])
 
 
 def _find(rows: tuple[BrandRow, ...], brand_id: str) -> BrandRow | None:
@@ -67,9 +106,19 @@ def _rate(row: BrandRow | None) -> float | None:
     return row.response_rate.value if row else None
 
 
-def _trends(config: AuditConfig, weeks: list[date],
-            by_week: dict[date, tuple[BrandRow, ...]]) -> tuple[Chart, ...]:
-    labels = [w.strftime("%d %b") for w in weeks]
+def _trends(config: AuditConfig, weeks: list[date], by_week: dict[date, tuple[BrandRow, ...]],
+            skipped: tuple[date, ...]) -> tuple[Chart, ...]:
+    client = [next((r for r in by_week[w] if r.is_client), None) for w in weeks]
+    labels = [w.strftime("%d %b") + (f"\nn {row.judged:,}" if row else "")
+              for w, row in zip(weeks, client, strict=True)]
+    band = [(row.response_rate.low, row.response_rate.high)
+            if row and row.response_rate.low is not None and row.response_rate.high is not None
+            else None for row in client]
+    n_note = (" Under each week, n is the client's judged posts; the shaded band is its 95 % "
+              "interval." if any(client) else "")
+    if skipped:
+        n_note += (" No point for the week of " + ", ".join(w.strftime("%d %b") for w in skipped)
+                   + ": its run could fetch nothing.")
 
     def series(metric: str) -> list[Series]:
         out = []
@@ -85,11 +134,12 @@ def _trends(config: AuditConfig, weeks: list[date],
         trend_chart(labels, series("response_rate"), "chart-trend-rate",
                     "Response rate, week by week",
                     "Each point is the response rate as that week's run reported it (weeks "
-                    "start on Monday, UTC); later answers never move a published point."),
+                    "start on Monday, UTC); later answers never move a published point." + n_note,
+                    band=band if any(client) else None),
         trend_chart(labels, series("within_sla"), "chart-trend-sla",
                     "Answered within the service level, week by week",
                     "The share of judged customer posts answered within the SLA, as reported "
-                    "each week.", measure="within SLA"),
+                    "each week." + n_note, measure="within SLA"),
     )
 
 

@@ -32,7 +32,14 @@ OTHER_COLOURS = ("#6b7280", "#b45309", "#4b5563", "#9d174d", "#374151", "#0f766e
 OTHER_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 2)), (0, (6, 2)))
 OTHER_MARKERS = ("s", "^", "D", "v", "P", "X")
 OTHER_HATCHES = ("//", "..", "xx", "\\\\", "++", "oo")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+# Charts are drawn narrow (inches) with large text, so that shrunk to a 360-px phone their
+# smallest text is still ~9 px; on a desktop they are shown at most ~1.6 times that size.
+WIDTH = 4.8
+FONT = 9.5
+# First-response buckets, fast to slow, then unanswered: a sequential blue ramp, then red.
+BUCKET_COLOURS = ("#1f4f99", "#4f7cc0", "#8fb0dd", "#c9d8ee", "#e7edf6", "#c53030")
+BUCKET_HATCHES = (None, None, "..", "//", "xx", None)
 # Elapsed times the answer curve is drawn over: one minute to two weeks, log-spaced.
 CURVE_SECONDS = tuple(60 * 10 ** (i / 20) for i in range(0, 87))
 
@@ -41,7 +48,10 @@ _RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "replyaudit",  # ids depend on content only: the same data, the same file
     "text.parse_math": False,  # a '$' in a brand name is a dollar, not TeX
     "font.family": "sans-serif",
-    "font.size": 9,
+    "font.size": FONT,
+    "xtick.labelsize": FONT,
+    "ytick.labelsize": FONT,
+    "axes.labelsize": FONT,
     "axes.edgecolor": "#8a94a3",
     "axes.labelcolor": "#1b2330",
     "axes.spines.top": False,
@@ -52,7 +62,7 @@ _RC: dict[RcKeyType, Any] = {
     "grid.color": "#e3e7ed",
     "grid.linewidth": 0.6,
     "legend.frameon": False,
-    "legend.fontsize": 8,
+    "legend.fontsize": FONT,
 }
 
 
@@ -85,6 +95,7 @@ class RateBar:
     low: float | None
     high: float | None
     judged: int
+    note: str = ""  # e.g. "too few to rank", after the share
 
 
 def _style(index: int, is_client: bool) -> dict[str, Any]:
@@ -134,10 +145,17 @@ def _percent_axis(axis: object) -> None:
 
 
 def rate_chart(bars: Sequence[RateBar]) -> Chart:
-    """Response rate per brand as horizontal bars with the 95 % interval as error bars."""
+    """Response rate per brand as horizontal bars with the 95 % interval as error bars.
+
+    Each bar's figure ("84 % of 773") sits in a column right of the 100 % line, so it never
+    runs into a bar or a whisker.
+    """
+    from matplotlib.transforms import blended_transform_factory
+
     shown = [b for b in bars if b.rate is not None]
-    with _figure(7.2, 0.5 + 0.42 * max(len(shown), 1)) as fig:
+    with _figure(WIDTH, 0.7 + 0.36 * max(len(shown), 1)) as fig:
         ax = fig.add_subplot()
+        labels = blended_transform_factory(ax.transAxes, ax.transData)
         competitor = 0
         for y, bar in enumerate(reversed(shown)):
             if bar.is_client:
@@ -151,27 +169,66 @@ def rate_chart(bars: Sequence[RateBar]) -> Chart:
                     linewidth=0.6)
             if bar.low is not None and bar.high is not None:
                 ax.errorbar(bar.rate, y, xerr=[[bar.rate - bar.low], [bar.high - bar.rate]],
-                            fmt="none", ecolor="#1b2330", elinewidth=1.2, capsize=4)
-            ax.text(min((bar.high or bar.rate) + 0.015, 0.98), y,
-                    f"{bar.rate * 100:.0f} % of {bar.judged:,}", va="center", fontsize=8,
-                    color="#1b2330")
+                            fmt="none", ecolor="#1b2330", elinewidth=1.2, capsize=3)
+            figure = f"{bar.rate * 100:.0f} % of {bar.judged:,}"
+            ax.text(1.03, y, f"{figure}\n{bar.note}" if bar.note else figure,
+                    transform=labels, va="center", ha="left", color="#1b2330",
+                    linespacing=1.0)
         ax.set_yticks(range(len(shown)),
                       [(b.name + " (client)" if b.is_client else b.name) for b in reversed(shown)])
-        ax.set_xlim(0, 1.12)
+        ax.set_ylim(-0.6, max(len(shown), 1) - 0.4)
+        ax.set_xlim(0, 1)
         ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         _percent_axis(ax.xaxis)
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel("response rate: answered / (answered + ignored)")
+        ax.set_xlabel("answered / judged (answered + ignored)")
         label = "Response rate per brand with 95 % interval"
         return Chart("chart-rate", label,
-                     "Bars are the share of judged posts answered; the whiskers are the 95 % "
-                     "interval, so brands whose whiskers overlap may not really differ.",
+                     "Bars are the share of judged posts answered, with how many were judged; "
+                     "the whiskers are the 95 % interval, so brands whose whiskers overlap may "
+                     "not really differ.",
                      _svg(fig, "chart-rate", label))
+
+
+def bucket_chart(names: Sequence[tuple[str, bool]],
+                 buckets: Sequence[Sequence[tuple[str, int]]]) -> Chart:
+    """Per brand, one bar of its judged posts split by first-response time, unanswered last.
+
+    `names` are (brand name, is client); `buckets` per brand are (label, posts) in BUCKETS
+    order. Shares are of the brand's judged posts; a brand with none is left out.
+    """
+    kept = [(n, b) for n, b in zip(names, buckets, strict=True) if sum(c for _, c in b)]
+    with _figure(WIDTH, 1.2 + 0.36 * max(len(kept), 1)) as fig:
+        ax = fig.add_subplot()
+        for y, (_, counts) in enumerate(reversed(kept)):
+            total = sum(c for _, c in counts)
+            left = 0.0
+            for i, (text, n) in enumerate(counts):
+                ax.barh(y, n / total, left=left, height=0.62, color=BUCKET_COLOURS[i],
+                        hatch=BUCKET_HATCHES[i], edgecolor="#1b2330", linewidth=0.4,
+                        label=text if y == 0 else None)
+                left += n / total
+        ax.set_yticks(range(len(kept)), [n + " (client)" if c else n
+                                         for n, c in reversed([k[0] for k in kept])])
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-0.6, max(len(kept), 1) - 0.4)
+        _percent_axis(ax.xaxis)
+        ax.grid(axis="y", visible=False)
+        ax.set_xlabel("share of judged posts (answered + ignored)")
+        if kept:
+            fig.legend(loc="outside lower center", ncols=3, title="first response",
+                       title_fontsize=FONT)
+        label = "When answers came: judged posts by time to first response"
+        return Chart("chart-buckets", label,
+                     "Each bar is one brand's judged posts: answered within 1 hour, within 8 "
+                     "hours, within a day, within 3 days, later, and unanswered (ignored), "
+                     "in red at the right.",
+                     _svg(fig, "chart-buckets", label))
 
 
 def answer_curve(series: Sequence[Series]) -> Chart:
     """Share of judged posts answered within each elapsed time (values at CURVE_SECONDS)."""
-    with _figure(7.2, 3.2) as fig:
+    with _figure(WIDTH, 3.6) as fig:
         ax = fig.add_subplot()
         for s, style in _styled(series):
             xs = [t for t, v in zip(CURVE_SECONDS, s.values, strict=True) if v is not None]
@@ -180,15 +237,16 @@ def answer_curve(series: Sequence[Series]) -> Chart:
                 ax.step(xs, ys, where="post", label=s.name + (" (client)" if s.is_client else ""),
                         markevery=12, markersize=4, **style)
         ax.set_xscale("log")
-        ticks = [60, 600, 3600, 6 * 3600, 86400, 3 * 86400, 7 * 86400]
-        ax.set_xticks(ticks, [duration(t) for t in ticks])
+        ticks = [60, 600, 3600, 6 * 3600, 86400, 7 * 86400]
+        ax.set_xticks(ticks, [duration(t).replace(".0", "") for t in ticks])
         ax.minorticks_off()
         ax.set_xlim(CURVE_SECONDS[0], CURVE_SECONDS[-1])
         ax.set_ylim(0, 1)
         _percent_axis(ax.yaxis)
         ax.set_xlabel("time since the customer posted")
-        ax.set_ylabel("answered so far")
-        ax.legend(loc="upper left")
+        ax.set_ylabel("answered so far (of judged)")
+        if ax.get_legend_handles_labels()[0]:  # an empty window has no line to name
+            fig.legend(loc="outside lower center", ncols=2)
         label = "Share of customer posts answered by elapsed time"
         return Chart("chart-speed", label,
                      "Each line climbs as a brand's answers come in; where it ends is the "
@@ -200,10 +258,10 @@ def time_of_week(volume_by_day: Sequence[int], rate_by_day: Sequence[Series],
                  volume_by_hour: Sequence[int], rate_by_hour: Sequence[Series]) -> Chart:
     """Customer posts (bars) and response rate (lines) by weekday and by hours of the day (UTC),
     the day split into as many equal slots as `volume_by_hour` has entries."""
-    with _figure(7.2, 4.8) as fig:
+    with _figure(WIDTH, 5.0) as fig:
         axes = fig.subplots(2, 2, sharex="col", height_ratios=(1, 1.6))
         hours = 24 // len(volume_by_hour)
-        slots = tuple(f"{h:02d}–{h + hours:02d}" for h in range(0, 24, hours))
+        slots = tuple(f"{h:02d}" for h in range(0, 24, hours))
         panels = ((0, WEEKDAYS, volume_by_day, rate_by_day),
                   (1, slots, volume_by_hour, rate_by_hour))
         for col, labels, volume, rates in panels:
@@ -219,35 +277,47 @@ def time_of_week(volume_by_day: Sequence[int], rate_by_day: Sequence[Series],
             bottom.set_ylim(0, 1.02)
             _percent_axis(bottom.yaxis)
             bottom.set_ylabel("response rate")
-            step = 1 if len(labels) <= 8 else 3
-            bottom.set_xticks(range(0, len(labels), step), labels[::step],
-                              fontsize=7 if len(labels) > 7 else None)
+            step = 1 if len(labels) <= 7 else 2
+            bottom.set_xticks(range(0, len(labels), step), labels[::step])
         axes[1][0].set_xlabel("weekday (UTC)")
         axes[1][1].set_xlabel("hour of day (UTC)")
         handles, names = axes[1][0].get_legend_handles_labels()
         if handles:
-            fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 4))
+            fig.legend(handles, names, loc="outside lower center", ncols=min(len(names), 2))
         label = "Customer posts and response rate by weekday and hour"
         return Chart("chart-time", label,
-                     "Bars: customer posts to all brands together, by when they were posted. "
+                     f"Bars: customer posts to all brands together, by when they were posted "
+                     f"(hours in blocks of {hours}, labelled by their start). "
                      "Lines: the share of judged posts each brand answered; a gap means "
                      "nothing to judge.",
                      _svg(fig, "chart-time", label))
 
 
 def trend_chart(periods: Sequence[str], series: Sequence[Series], key: str, title: str,
-                caption: str, measure: str = "response rate") -> Chart:
-    """Response rate per brand over periods (weeks), one line per brand."""
-    with _figure(7.2, 3.0) as fig:
+                caption: str, measure: str = "response rate",
+                band: Sequence[tuple[float, float] | None] | None = None) -> Chart:
+    """Response rate per brand over periods (weeks), one line per brand.
+
+    `periods` are the x labels (they may carry a second line, e.g. the week's n); `band`, per
+    period, is the client's 95 % interval, drawn as a shaded band behind its line.
+    """
+    with _figure(WIDTH, 3.6) as fig:
         ax = fig.add_subplot()
+        if band is not None:
+            xs = [i for i, b in enumerate(band) if b is not None]
+            ax.fill_between(xs, [band[i][0] for i in xs],  # type: ignore[index]
+                            [band[i][1] for i in xs],  # type: ignore[index]
+                            color=CLIENT_COLOUR, alpha=0.12, linewidth=0, zorder=1)
         for s, style in _styled(series):
             ys = [math.nan if v is None else v for v in s.values]
             ax.plot(range(len(periods)), ys, markersize=5,
                     label=s.name + (" (client)" if s.is_client else ""), **style)
-        ax.set_xticks(range(len(periods)), periods)
+        step = 1 if len(periods) <= 6 else math.ceil(len(periods) / 6)
+        ax.set_xticks(range(0, len(periods), step), list(periods)[::step])
         ax.set_xlim(-0.3, max(len(periods) - 0.7, 0.3))
         ax.set_ylim(0, 1.02)
         _percent_axis(ax.yaxis)
         ax.set_ylabel(measure)
-        fig.legend(loc="outside right upper")
+        if ax.get_legend_handles_labels()[0]:
+            fig.legend(loc="outside lower center", ncols=2)
         return Chart(key, title, caption, _svg(fig, key, title))

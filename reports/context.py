@@ -13,8 +13,10 @@ from benchmarks import platforms as registry
 from benchmarks import queries
 from reports import dataset
 from reports.model import (
+    BUCKETS,
     FAILURES_SHOWN,
     IGNORED_SHOWN,
+    MIN_JUDGED_TO_RANK,
     TEXT_CHARS,
     BrandRow,
     CoverageNote,
@@ -33,6 +35,7 @@ from reports.untrusted import shorten, web_url
 from reports.visuals import audit_charts, posting_week_trend
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     import duckdb
@@ -71,7 +74,9 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
         ),
         ignored=tuple(_ignored_post(r) for r in dataset.ignored_posts(
             con, client.brand_id, IGNORED_SHOWN)) if client else (),
-        coverage=tuple(_coverage(p, run["stats"].get(p)) for p in platforms),
+        coverage=tuple(coverage_note(p, run["stats"].get(p), [
+            metrics[b.id, p] for b in config.brands if (b.id, p) in metrics])
+            for p in platforms),
         failures=tuple(FetchFailure(**r) for r in failures),
         failures_total=failures_total,
         provenance=Provenance(
@@ -89,7 +94,9 @@ def build_context(con: duckdb.DuckDBPyConnection, config: AuditConfig, generated
         summary=executive_summary(headline, definitions.sla_minutes,
                                   definitions.ignore_after_hours),
         charts=audit_charts(con, headline),
-        trends=posting_week_trend(con, headline),
+        trends=posting_week_trend(con, headline, run["window_start"], run["window_end"],
+                                  run["as_of"], run["ignore_after_seconds"]),
+        min_judged_to_rank=MIN_JUDGED_TO_RANK,
     )
 
 
@@ -114,6 +121,7 @@ def brand_row(brand: Brand, platform: str, metrics: dict[tuple[str, str], dict[s
         reason = "not crawled" if configured else f"no account on {label(platform)}"
     elif row["response_rate"] is None:
         reason = (f"{row['pending']} too recent to judge" if row["pending"]
+                  else f"{row['unverified']} could not be checked" if row["unverified"]
                   else "no customer posts in the window")
     return BrandRow(
         brand_id=brand.id, name=brand.name, is_client=brand.id == client, platform=platform,
@@ -126,28 +134,42 @@ def brand_row(brand: Brand, platform: str, metrics: dict[tuple[str, str], dict[s
         median_response_seconds=row["median_response_seconds"],
         p90_response_seconds=row["p90_response_seconds"],
         no_data=reason,
-        negative_reviews=row["negative_reviews"] or 0,
-        negative_response_rate=row["negative_response_rate"],
+        negative_reviews=row.get("negative_reviews") or 0,
+        negative_response_rate=row.get("negative_response_rate"),
+        between_brands=row.get("between_brands") or 0,
+        question_posts=row.get("question_posts") or 0,
+        question_response_rate=row.get("question_response_rate"),
+        median_question_response_seconds=row.get("median_question_response_seconds"),
+        median_business_response_seconds=row.get("median_business_response_seconds"),
+        median_human_response_seconds=row.get("median_human_response_seconds"),
+        redirected=row.get("redirected") or 0,
+        redirect_rate=row.get("redirect_rate"),
+        handoffs=row.get("handoffs") or 0,
+        bot_posts=row.get("bot_posts") or 0,
+        # The weekly history predates the buckets: there they read as zero, never shown.
+        **{key: row.get(key) or 0 for key, _ in BUCKETS if key != "ignored"},
     )
 
 
 def ranked(rows: list[BrandRow]) -> tuple[BrandRow, ...]:
-    """Client first, then the best response rate; brands without data last, by name."""
-    def key(row: BrandRow) -> tuple[bool, bool, float, str]:
+    """Client first, then ranked brands by response rate, then those with too few judged
+    posts to rank (by rate too), then brands without data, by name."""
+    def key(row: BrandRow) -> tuple[bool, bool, bool, float, str]:
         rate = row.response_rate.value
-        return (not row.is_client, rate is None, -(rate or 0.0), row.name.casefold())
+        return (not row.is_client, rate is None, not row.rankable, -(rate or 0.0),
+                row.name.casefold())
     return tuple(sorted(rows, key=key))
 
 
 def rank(row: BrandRow | None, rows: tuple[BrandRow, ...]) -> int | None:
-    """1 + the number of `rows` with a strictly higher response rate than `row`.
+    """1 + the number of rankable `rows` with a strictly higher response rate than `row`.
 
-    None when there is no row or it has no response rate (nothing judged).
+    None when there is no row or it has too few judged posts to rank (MIN_JUDGED_TO_RANK).
     """
-    if row is None or row.response_rate.value is None:
+    if row is None or not row.rankable or row.response_rate.value is None:
         return None
     mine = row.response_rate.value
-    return 1 + sum(1 for r in rows if r.response_rate.value is not None
+    return 1 + sum(1 for r in rows if r.rankable and r.response_rate.value is not None
                    and r.response_rate.value > mine)
 
 
@@ -160,7 +182,10 @@ def _ignored_post(row: dict[str, Any]) -> IgnoredPost:
     )
 
 
-def _coverage(platform: str, stats: dict[str, Any] | None) -> CoverageNote:
+def coverage_note(platform: str, stats: dict[str, Any] | None,
+                  metrics: Sequence[dict[str, Any]] = ()) -> CoverageNote:
+    """What a run fetched on `platform`, from its runs.stats entry (None: not crawled);
+    `metrics`, the platform's brand_metrics rows, say how many posts could not be checked."""
     stats = stats or {}
     return CoverageNote(
         platform=platform, label=label(platform), crawled=bool(stats),
@@ -169,4 +194,6 @@ def _coverage(platform: str, stats: dict[str, Any] | None) -> CoverageNote:
         retries=int(stats.get("retries", 0)), failures=int(stats.get("failures", 0)),
         mentions=str(stats.get("mentions", "not applicable")),
         notes=tuple(str(n) for n in stats.get("notes", ())),
+        customer_posts=sum(int(m["customer_posts"] or 0) for m in metrics),
+        unverified=sum(int(m["unverified"] or 0) for m in metrics),
     )

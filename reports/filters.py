@@ -7,6 +7,7 @@ same everywhere. Missing values render as an em dash, never as 0, because "not m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -112,7 +113,27 @@ def places(change: int | None) -> str:
     return f"{'▲' if change > 0 else '▼'} {abs(change)}"
 
 
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """A count with its noun in the right number: "1 run", "2 runs", "1,204 posts"."""
+    return f"{count(n)} {word if n == 1 else (words or word + 's')}"
+
+
+def counted(n: int, what: str) -> str:
+    """A count with a plural phrase made singular for 1: (1, "fetch failures") -> "1 fetch
+    failure", (2, "runs") -> "2 runs"; the first word ending in "s" is the noun."""
+    noun = what if n != 1 else re.sub(r"(\w)s\b", r"\1", what, count=1)
+    return f"{count(n)} {noun}"
+
+
+def possessive(name: str) -> str:
+    """A name's possessive: "Acme Air's", "Globex Airways'" (no "Airways's")."""
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "plural": plural,
+    "counted": counted,
+    "possessive": possessive,
     "points": points,
     "places": places,
     "percent": percent,

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
 IGNORED_SHOWN = 20
 FAILURES_SHOWN = 50
 TEXT_CHARS = 280
+# Fewer judged posts than this and a rate's interval is wider than 30 points: such a brand is
+# shown, but listed as "too few to rank" instead of ranked (best competitor, rank, movement).
+MIN_JUDGED_TO_RANK = 30
+# First-response buckets (quintly's), each with its upper end, then the unanswered bucket.
+BUCKETS = (("answered_within_1h", "within 1 h"), ("answered_1h_to_8h", "1–8 h"),
+           ("answered_8h_to_24h", "8–24 h"), ("answered_1d_to_3d", "1–3 days"),
+           ("answered_after_3d", "after 3 days"), ("ignored", "unanswered"))
 
 
 @dataclass(frozen=True)
@@ -57,11 +64,41 @@ class BrandRow:
     negative_reviews: int = documented("customer posts rated 1-2 stars (Trustpilot reviews)")
     negative_response_rate: float | None = documented(
         "answered / (answered + ignored) over reviews rated 1-2 stars; None if none judged")
+    between_brands: int = documented("posts to the brand by another brand's account; uncounted")
+    question_posts: int = documented("customer posts the classifier calls a question")
+    question_response_rate: float | None = documented(
+        "response rate over questions (Socialbakers' QRR); None if none judged")
+    median_question_response_seconds: float | None = documented(
+        "median first response of answered questions (Socialbakers' QRT)")
+    answered_within_1h: int = documented("answered within 1 h (inclusive)")
+    answered_1h_to_8h: int = documented("answered after 1 h, within 8 h")
+    answered_8h_to_24h: int = documented("answered after 8 h, within 24 h")
+    answered_1d_to_3d: int = documented("answered after 1 day, within 3 days")
+    answered_after_3d: int = documented("answered after 3 days")
+    median_business_response_seconds: float | None = documented(
+        "median first response counted in the brand's open hours; None without business hours")
+    median_human_response_seconds: float | None = documented(
+        "median first response written by a person (automated replies passed over)")
+    redirected: int = documented("answered posts whose first response moved them to a private "
+                                 "channel (DM, e-mail, phone, a web form)")
+    redirect_rate: float | None = documented("redirected / answered; None if none answered")
+    handoffs: int = documented("customer posts that only confirm a hand-off; in no rate")
+    bot_posts: int = documented("posts to the brand by accounts flagged automated; uncounted")
 
     @property
     def judged(self) -> int:
         """Posts in the rates' denominator: answered + ignored."""
         return self.answered + self.ignored
+
+    @property
+    def rankable(self) -> bool:
+        """True when enough posts were judged to rank the brand (MIN_JUDGED_TO_RANK)."""
+        return self.response_rate.value is not None and self.judged >= MIN_JUDGED_TO_RANK
+
+    @property
+    def buckets(self) -> tuple[tuple[str, str, int], ...]:
+        """(key, label, posts) per first-response bucket, unanswered last; sums to judged."""
+        return tuple((key, text, getattr(self, key)) for key, text in BUCKETS)
 
 
 @dataclass(frozen=True)
@@ -105,6 +142,9 @@ class CoverageNote:
     failures: int = documented("pages that still failed after retries")
     mentions: str = documented("mention search: searched, skipped or not applicable")
     notes: tuple[str, ...] = documented("plain-language coverage notes from the crawler")
+    customer_posts: int = documented("customer posts on the platform, every brand's together")
+    unverified: int = documented("of those, posts that could not be checked: their thread "
+                                 "could not be fetched (brand_metrics.unverified)")
 
 
 @dataclass(frozen=True)
@@ -160,7 +200,9 @@ class ReportContext:
     version: str = documented("replyaudit version that rendered it")
     definitions: Definitions = documented("thresholds quoted by the definitions")
     headline: tuple[BrandRow, ...] = documented("all platforms: client first, then by rate")
-    client_rank: int | None = documented("client's rank by response rate; None if unrated")
+    client_rank: int | None = documented(
+        f"client's rank by response rate among brands with {MIN_JUDGED_TO_RANK}+ judged posts; "
+        "None when the client has fewer")
     platforms: tuple[PlatformBreakdown, ...] = documented("one table per platform in use")
     ignored: tuple[IgnoredPost, ...] = documented(f"client's top {IGNORED_SHOWN} ignored posts")
     coverage: tuple[CoverageNote, ...] = documented("per platform: what the run fetched")
@@ -171,11 +213,38 @@ class ReportContext:
     summary: tuple[str, ...] = documented("the executive summary, one sentence per item")
     charts: tuple[Chart, ...] = documented("rate, answer speed, weekday and hour (static SVG)")
     trends: tuple[Chart, ...] = documented("response rate by week of posting, if 2+ weeks")
+    min_judged_to_rank: int = documented("judged posts a brand needs to be ranked")
 
     @property
     def client(self) -> BrandRow | None:
         """The client's headline row (always first), if the audit has a client."""
         return next((row for row in self.headline if row.is_client), None)
+
+    @property
+    def judging_run(self) -> RunInfo:
+        """The run that judged every post (the coverage section's subject)."""
+        return next(r for r in self.provenance.runs if r.run_id == self.provenance.judging_run_id)
+
+    @property
+    def rankable(self) -> tuple[BrandRow, ...]:
+        """Headline rows with enough judged posts to rank."""
+        return tuple(row for row in self.headline if row.rankable)
+
+    @property
+    def too_few(self) -> tuple[BrandRow, ...]:
+        """Headline rows with a rate but too few judged posts to rank."""
+        return tuple(row for row in self.headline
+                     if row.response_rate.value is not None and not row.rankable)
+
+    @property
+    def between_brands(self) -> int:
+        """Posts between brands of the audit, not counted (all brands together)."""
+        return sum(row.between_brands for row in self.headline)
+
+    @property
+    def bot_posts(self) -> int:
+        """Posts to the brands by accounts flagged automated, not counted."""
+        return sum(row.bot_posts for row in self.headline)
 
 
 @dataclass(frozen=True)
@@ -183,7 +252,8 @@ class RankedBrand:
     """A brand's line in this week's ranking, with where it stood the week before."""
 
     row: BrandRow = documented("this week's all-platform metrics")
-    rank: int | None = documented("1 + brands with a strictly higher rate; None if unrated")
+    rank: int | None = documented(
+        "1 + ranked brands with a strictly higher rate; None if too few judged posts")
     previous_rank: int | None = documented("the same, the previous recorded week")
     previous_rate: float | None = documented("response rate the previous recorded week")
 
@@ -219,3 +289,25 @@ class BenchmarkContext:
     ranking: tuple[RankedBrand, ...] = documented("this week, client first, then by rate")
     summary: tuple[str, ...] = documented("the week in plain words")
     trends: tuple[Chart, ...] = documented("response rate and within-SLA share per week")
+    platforms: tuple[PlatformBreakdown, ...] = documented("this week's table per platform")
+    coverage: tuple[CoverageNote, ...] = documented("per platform: what this week's run fetched")
+    judging_run: RunInfo = documented("this week's judging run")
+    failures: tuple[FetchFailure, ...] = documented(f"first {FAILURES_SHOWN} fetch failures")
+    failures_total: int = documented("fetch failures of this week's run, uncapped")
+    skipped_weeks: tuple[date, ...] = documented("weeks whose run fetched nothing: no point")
+    min_judged_to_rank: int = documented("judged posts a brand needs to be ranked")
+
+    @property
+    def between_brands(self) -> int:
+        """Posts between brands of the panel this week, not counted."""
+        return sum(item.row.between_brands for item in self.ranking)
+
+    @property
+    def bot_posts(self) -> int:
+        """Posts to the panel's brands by accounts flagged automated, not counted."""
+        return sum(item.row.bot_posts for item in self.ranking)
+
+    @property
+    def headline(self) -> tuple[BrandRow, ...]:
+        """This week's all-platform rows, in ranking order (as ReportContext.headline)."""
+        return tuple(item.row for item in self.ranking)

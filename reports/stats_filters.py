@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from reports.filters import MISSING, duration, percent, percent_range
+from reports.filters import MISSING, duration, percent, percent_range, possessive
 
 if TYPE_CHECKING:
     from benchmarks.survival import Estimate
+    from reports.stats_context import Gap
 
 NOT_REACHED = "not reached"
 
@@ -47,7 +48,45 @@ def p_value(value: float | None) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3f}"
 
 
+def direction(gap: Gap, client: str) -> str:
+    """Who is better on `gap` and by how much, in words: "Globex answers 25 points more
+    often", "Acme Air's customers wait 2.1 h less (median)"; "" when it cannot be said."""
+    mine, theirs = gap.client_value, gap.competitor_value
+    if gap.measure == "response_rate":
+        if mine is None or theirs is None:
+            return ""
+        points = round(abs(mine - theirs) * 100)
+        if points == 0:
+            return "Both answer about as often"
+        leader = client if mine > theirs else gap.competitor_name
+        return f"{leader} answers {points} {'point' if points == 1 else 'points'} more often"
+    if mine is None and theirs is None:
+        return "Neither answers half of its customers"
+    if mine is None or theirs is None:
+        leader, other = (gap.competitor_name, client) if mine is None else (client,
+                                                                            gap.competitor_name)
+        return (f"{possessive(leader)} customers wait less: {other} answers fewer than half "
+                "(median not reached)")
+    leader = client if mine < theirs else gap.competitor_name
+    if duration(mine) == duration(theirs):
+        return "Both make customers wait about as long (median)"
+    return f"{possessive(leader)} customers wait {duration(abs(mine - theirs))} less (median)"
+
+
+def verdict(gap: Gap) -> str:
+    """Whether the gap is real, with its corrected p: "the gap is real, corrected p < 0.001"."""
+    if gap.untestable:
+        return f"no test: {gap.untestable}"
+    p = p_value(gap.p_adjusted)
+    shown = p if p.startswith("<") else f"= {p}"
+    if gap.significant:
+        return f"the gap is real, corrected p {shown}"
+    return f"could be chance, corrected p {shown}"
+
+
 STATS_FILTERS: dict[str, Callable[..., Any]] = {
+    "direction": direction,
+    "verdict": verdict,
     "duration_interval": duration_interval,
     "share_interval": share_interval,
     "p_value": p_value,

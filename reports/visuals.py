@@ -7,11 +7,13 @@ computed here exactly as the metric views define them (answered / judged, judged
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from reports import dataset
 from reports.charts import (
@@ -20,10 +22,12 @@ from reports.charts import (
     RateBar,
     Series,
     answer_curve,
+    bucket_chart,
     rate_chart,
     time_of_week,
     trend_chart,
 )
+from reports.filters import possessive
 
 if TYPE_CHECKING:
     import duckdb
@@ -64,8 +68,11 @@ def audit_charts(con: duckdb.DuckDBPyConnection,
     """Rate per brand, answered by elapsed time, and the weekday/hour chart."""
     brands = [row for row in headline if row.has_accounts]
     charts = [rate_chart([RateBar(r.name, r.is_client, r.response_rate.value,
-                                  r.response_rate.low, r.response_rate.high, r.judged)
+                                  r.response_rate.low, r.response_rate.high, r.judged,
+                                  "" if r.rankable else "too few to rank")
                           for r in brands])]
+    charts.append(bucket_chart([(r.name, r.is_client) for r in brands],
+                               [[(text, n) for _, text, n in r.buckets] for r in brands]))
     times: dict[str, list[float]] = defaultdict(list)
     for row in dataset.report_rows(con, "response_times"):
         times[row["brand_id"]].append(float(row["response_seconds"]))
@@ -87,16 +94,28 @@ def audit_charts(con: duckdb.DuckDBPyConnection,
     return tuple(charts)
 
 
-def posting_week_trend(con: duckdb.DuckDBPyConnection,
-                       headline: Sequence[BrandRow]) -> tuple[Chart, ...]:
-    """Response rate by week of posting, one line per brand; nothing for a single week."""
+def posting_week_trend(con: duckdb.DuckDBPyConnection, headline: Sequence[BrandRow],
+                       window_start: datetime, window_end: datetime | None,
+                       as_of: datetime, ignore_after_seconds: float = 0.0,
+                       ) -> tuple[Chart, ...]:
+    """Response rate by week of posting, one line per brand; nothing for fewer than 2 weeks.
+
+    Weeks the window or the settled posts cover only in part (the first and the last) are
+    left out: a partial week's rate is not comparable with a full one's. Each week's label
+    carries the client's settled posts (n) and its 95 % interval is a band.
+    """
     found = dataset.report_rows(con, "weekly_rates")
-    weeks = sorted({row["week"] for row in found})
+    settled_before = _utc(as_of) - timedelta(seconds=ignore_after_seconds)
+    ends = [settled_before] + ([_utc(window_end)] if window_end is not None else [])
+    weeks_all = sorted({row["week"] for row in found})
+    weeks = [w for w in weeks_all if full_week(w, _utc(window_start), min(ends))]
     if len(weeks) < 2:
         return ()
+    dropped = len(weeks_all) - len(weeks)
     cells = {(row["brand_id"], row["week"]): row for row in found}
     brands = [r for r in headline if r.has_accounts]
     lines = charted(brands)
+    client = next((r for r in brands if r.is_client), None)
     series = []
     for brand in lines:
         values = []
@@ -105,14 +124,46 @@ def posting_week_trend(con: duckdb.DuckDBPyConnection,
             values.append(share(cell["answered"], cell["settled"], MIN_JUDGED_PER_POINT)
                           if cell else None)
         series.append(Series(brand.name, brand.is_client, tuple(values)))
-    return (_say_who(trend_chart(
-        [w.strftime("%d %b") for w in weeks], series, "chart-weeks",
-        "Response rate by week of posting",
-        "Each point is the share of that week's customer posts (weeks start on Monday, UTC) "
-        "that the brand answered, counting only posts older than the ignore threshold, whose "
-        "outcome is final; weeks with fewer than "
-        f"{MIN_JUDGED_PER_POINT} such posts are left out, so the newest days do not show "
-        "yet."), len(lines), len(brands)),)
+    labels, band = [], []
+    for week in weeks:
+        cell = cells.get((client.brand_id, week)) if client else None
+        n = int(cell["settled"]) if cell else 0
+        labels.append(f"{week.strftime('%d %b')}\nn {n:,}" if client else week.strftime("%d %b"))
+        band.append(wilson(int(cell["answered"]), n)
+                    if cell and n >= MIN_JUDGED_PER_POINT else None)
+    caption = ("Each point is the share of that week's customer posts (weeks start on Monday, "
+               "UTC) that the brand answered, counting only posts older than the ignore "
+               "threshold, whose outcome is final; weeks with fewer than "
+               f"{MIN_JUDGED_PER_POINT} such posts are gaps.")
+    if client:
+        caption += (f" Under each week, n is {possessive(client.name)} settled posts; the "
+                    "shaded band is its 95 % interval.")
+    if dropped:
+        caption += (f" {dropped} partial {'week is' if dropped == 1 else 'weeks are'} left "
+                    "out (the window or the settled posts cover only part of it).")
+    return (_say_who(trend_chart(labels, series, "chart-weeks",
+                                 "Response rate by week of posting", caption,
+                                 band=band if client else None),
+                     len(lines), len(brands)),)
+
+
+def full_week(monday: date, start: datetime, end: datetime) -> bool:
+    """True when the week starting `monday` (UTC) lies wholly in [start, end)."""
+    first = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+    return first >= start and first + timedelta(days=7) <= end
+
+
+def wilson(answered: int, judged: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score 95 % interval of answered / judged (judged > 0), as the SQL's."""
+    p = answered / judged
+    centre = (p + z * z / (2 * judged)) / (1 + z * z / judged)
+    half = z * math.sqrt(p * (1 - p) / judged + z * z / (4 * judged * judged)) / (
+        1 + z * z / judged)
+    return max(0.0, min(p, centre - half)), min(1.0, max(p, centre + half))
+
+
+def _utc(moment: Any) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def answered_curve(response_seconds: Sequence[float], judged: int) -> tuple[float | None, ...]:

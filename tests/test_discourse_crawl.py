@@ -7,10 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from crawler.simulator.discourse import FORUMS, LOGIN_REQUIRED_FORUM, served_topics
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 from tests.test_trustpilot_crawl import only_platform
+
+pytestmark = pytest.mark.crawl  # every test here runs whole crawls
 
 
 def test_forums_are_crawled_whole_and_equal_the_truth(

@@ -17,6 +17,8 @@ from crawler.simulator.server import SimServer
 from crawler.simulator.truth import judge
 from tests.conftest import cli
 
+pytestmark = pytest.mark.crawl  # every test here runs whole crawls
+
 Key = tuple[str, str, str]
 
 

@@ -67,6 +67,7 @@ def every_cell(out: Path) -> str:
                      for relation in RELATIONS for row in read_back(out, relation))
 
 
+@pytest.mark.crawl
 def test_parquet_is_partitioned_by_platform_and_month_and_reads_back(crawled: Path,
                                                                      tmp_path: Path) -> None:
     con = store.connect(crawled, read_only=True)
@@ -89,6 +90,7 @@ def test_parquet_is_partitioned_by_platform_and_month_and_reads_back(crawled: Pa
     assert (tmp_path / "out" / "manifest.json").exists()
 
 
+@pytest.mark.crawl
 def test_csv_is_one_file_per_relation(crawled: Path, tmp_path: Path) -> None:
     con = store.connect(crawled, read_only=True)
     export(con, tmp_path / "csv", "csv")
@@ -98,6 +100,7 @@ def test_csv_is_one_file_per_relation(crawled: Path, tmp_path: Path) -> None:
     assert len(read_back(tmp_path / "csv", "customer_posts", "csv")) == n
 
 
+@pytest.mark.crawl
 def test_pseudonymised_export_holds_no_customer_id_or_handle(crawled: Path,
                                                              tmp_path: Path) -> None:
     con = store.connect(crawled, read_only=True)
@@ -143,6 +146,7 @@ def test_pseudonymised_export_holds_no_customer_id_or_handle(crawled: Path,
     assert mentioning and cells.count("@acmeair.bsky.social") >= mentioning
 
 
+@pytest.mark.crawl
 def test_same_key_same_export_other_key_other_pseudonyms(crawled: Path, tmp_path: Path) -> None:
     con = store.connect(crawled, read_only=True)
     for name, key in (("a", KEY), ("b", KEY), ("c", OTHER_KEY)):
@@ -180,6 +184,7 @@ def test_mentions_of_customers_are_removed_not_brands() -> None:
     assert strip("mastodon", None) is None
 
 
+@pytest.mark.crawl
 def test_cli_export_and_its_mistakes(crawled: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["export", "--db", str(crawled), "--format", "csv", "--pseudonymize"]

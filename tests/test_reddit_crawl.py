@@ -10,6 +10,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import tomli_w
 
 from crawler import __version__
@@ -27,6 +28,7 @@ def reddit_only(config: Path, brands: set[str] | None = None) -> Path:
     return config
 
 
+@pytest.mark.crawl
 def test_expiring_tokens_and_a_spent_rate_limit_still_give_the_whole_truth(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     # Tokens outlast the rate-limit window, as real ones (a day) outlast Reddit's (10 min).
@@ -52,6 +54,7 @@ def test_expiring_tokens_and_a_spent_rate_limit_still_give_the_whole_truth(
         f"python:replyaudit:{__version__} (by /u/replyaudit-demo)"}
 
 
+@pytest.mark.crawl
 def test_refused_app_credentials_are_said_and_nothing_is_crawled(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(8)

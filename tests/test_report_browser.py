@@ -43,7 +43,7 @@ def test_report_in_a_real_browser(tmp_path: Path) -> None:
             assert len(sizes) >= 4  # rate, speed, weekday/hour, weekly trend
             assert all(box and box["width"] > 300 and box["height"] > 100 for box in sizes)
             assert browser_page.locator("#summary p").first.inner_text().startswith(
-                "Acme Air answered 43 % of 7 customer posts")
+                "Acme Air answered 43 % of the 7 judged customer posts")
             browser_page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
         finally:
             browser.close()
@@ -88,4 +88,4 @@ def test_report_prints_to_an_a4_pdf_with_page_numbers(tmp_path: Path) -> None:
                         ("by weekday and hour", "hour of day (UTC)")):
         assert any(title in page and axis in page for page in texts), title
     text = " ".join(texts)
-    assert "Acme Air answered 43 % of 7 customer posts" in text
+    assert "Acme Air answered 43 % of the 7 judged customer posts" in text

@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from crawler.simulator.server import SimServer
 from tests.conftest import cli, sim_logins
+
+pytestmark = pytest.mark.crawl  # every test here runs whole crawls
 
 # The environment variables holding values a user keeps secret; the others hold public
 # identifiers (a Bluesky handle, an app's client id) that may appear.

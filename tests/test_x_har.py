@@ -154,6 +154,7 @@ def test_not_a_har_file_is_a_clear_input_error(tmp_path: Path) -> None:
     assert not (tmp_path / "audit.duckdb").exists()
 
 
+@pytest.mark.crawl  # pages through the whole simulated X web app: a crawl by hand
 def test_har_of_the_simulated_web_app_equals_ground_truth(simulator: Any, sim_config: Any,
                                                            tmp_path: Path) -> None:
     """A HAR as a diligent user would save it (every brand's profile with replies, a search
@@ -208,7 +209,7 @@ def test_har_of_the_simulated_web_app_equals_ground_truth(simulator: Any, sim_co
     result = cli("import", "har", str(har), "--config", str(config))
     assert result.returncode == 0, result.stderr
     want = {k: v for k, v in truth_rows(server).items() if k[0] == "x"}
-    assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending"}
+    assert {s for s, _ in want.values()} == {"on_time", "late", "ignored", "pending", "handoff"}
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
 
 

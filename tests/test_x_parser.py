@@ -1,4 +1,5 @@
-"""The X parser on real recorded GraphQL payloads (tests/fixtures/x/) and documented edge shapes."""
+"""The X parsers: GraphQL on real recorded payloads (tests/fixtures/x/) and documented edge
+shapes; API v2 on documented shapes, and the API spider judging a conversation again."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from crawler.items import Post
 from crawler.parsers import x
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x"
@@ -173,3 +175,72 @@ def _results(node: Any) -> list[dict[str, Any]]:
         elif isinstance(item, list):
             stack.extend(item)
     return found
+
+
+# The official API v2 (spiders/x.py), on documented shapes ---------------------------------
+
+def load_v2(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text("utf-8"))
+
+
+def test_v2_mentions_page() -> None:
+    parsed = x.parse_v2(load_v2("v2_user_mentions.json"), FETCHED, "u", "xdev")
+    [post] = parsed.posts
+    assert (post.post_id, post.author_id, post.root_id, post.parent_id) == (
+        "1301573587187331074", "1234567890", "1301573587187331074", None)
+    assert post.created_at == datetime(2024, 1, 15, 10, 30, tzinfo=UTC)
+    assert post.text == "Hey @XDevelopers, love the new API! & the docs"
+    assert post.mentions == ["2244994945"] and post.reply_count == 2
+    assert post.url == "https://x.com/developer/status/1301573587187331074"
+    assert parsed.cursors == {"next_token": "t3buvdr5pujq9g7bggsnf3ep2ha28"}
+    accounts = {a.account_id: a for a in parsed.accounts}
+    assert accounts["1234567890"].followers == 310
+    assert accounts["2244994945"].handle == "XDevelopers"  # known from the mention alone
+
+
+def test_v2_conversation_links_replies_by_reference() -> None:
+    parsed = x.parse_v2(load_v2("v2_search_conversation.json"), FETCHED, "u")
+    posts = {p.post_id: p for p in parsed.posts}
+    assert posts["1280169177479744444"].parent_id == "1280155225706433333"
+    assert posts["1280155225706433333"].parent_id == "1279944223114900000"
+    assert {p.root_id for p in posts.values()} == {"1279944223114900000"}
+
+
+def test_only_the_trees_below_anchors_are_kept() -> None:
+    parsed = x.parse_v2(load_v2("v2_search_conversation.json"), FETCHED, "u")
+    below_reply = x.in_anchored_subtrees(parsed.posts, lambda p: p.author_id == "1102323333",
+                                         set())
+    assert [p.post_id for p in below_reply] == ["1280169177479744444", "1280155225706433333"]
+    below_nothing = x.in_anchored_subtrees(parsed.posts, lambda p: p.author_id == "63044444"
+                                           and p.parent_id is None, set())
+    assert below_nothing == []
+    # An anchor the search did not return (the conversation's root) still anchors its tree.
+    assert len(x.in_anchored_subtrees(parsed.posts, lambda p: False,
+                                      {"1279944223114900000"})) == 2
+
+
+def test_search_floor_is_read_from_xs_error() -> None:
+    assert x.search_floor(load_v2("v2_error_start_time.json")) == datetime(2006, 3, 21, tzinfo=UTC)
+    assert x.search_floor({"errors": [{"message": "Invalid 'query'"}]}) is None
+
+
+def test_a_conversation_searched_before_its_root_is_known_is_judged_again(
+        tmp_path: Path) -> None:
+    """Search never returns a conversation's root; when a brand reply's search finishes
+    before the brand's root tweet arrives from its timeline, the replies below the root are
+    kept once the root is known (a race the rate-limit crawl used to lose)."""
+    from benchmarks.config import load_config
+    from crawler.spiders.x import XSpider
+
+    config = tmp_path / "audit.toml"
+    config.write_text('[audit]\nname = "t"\nclient = "b"\nsince = "2020-01-01"\n'
+                      '[[brands]]\nid = "b"\nx = ["Brand"]\n', "utf-8")
+    spider = XSpider(config=load_config(config), window_start=datetime(2020, 1, 1, tzinfo=UTC))
+    spider.brand_of = {"999": "b"}
+    parsed = x.parse_v2(load_v2("v2_search_conversation.json"), FETCHED, "u")
+    spider.done["1279944223114900000"] = (parsed, set())
+    assert list(spider.judge("1279944223114900000")) == []
+    spider.anchor_ids.add("1279944223114900000")  # the root, by the brand, arrives
+    posts = [i for i in spider.judge("1279944223114900000") if isinstance(i, Post)]
+    assert sorted(p.post_id for p in posts) == ["1280155225706433333", "1280169177479744444"]
+    assert list(spider.judge("1279944223114900000")) == []  # each post once

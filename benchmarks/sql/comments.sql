@@ -70,6 +70,7 @@ comment on column fetch_failures.url is 'the request';
 comment on column fetch_failures.status is 'HTTP status after retries; NULL for network errors';
 comment on column fetch_failures.reason is '`HTTP 500`, `malformed JSON`, a network error';
 comment on column fetch_failures.occurred_at is 'when the last attempt failed';
+comment on column fetch_failures.thread_post_id is 'the post whose replies the request was fetching (a thread, a page of comments), every page of them; NULL for other requests. Unanswered customer posts in that thread are `unverified`';
 
 comment on table post_classes is 'what kind of post each customer post is';
 comment on column post_classes.platform is 'the customer post (key)';
@@ -137,6 +138,7 @@ comment on column brand_metrics_history.within_sla_rate is 'as in `brand_metrics
 comment on column brand_metrics_history.recorded_at is 'when the row was written';
 comment on column brand_metrics_history.negative_reviews is 'as in `brand_metrics`, at the time (NULL in rows written before replyaudit recorded it)';
 comment on column brand_metrics_history.negative_response_rate is 'as in `brand_metrics`, at the time';
+comment on column brand_metrics_history.unverified is 'as in `brand_metrics`, at the time (NULL in rows written before replyaudit recorded it)';
 
 comment on view audit_params is 'the judging run, one row (none before the first crawl)';
 comment on column audit_params.run_id is 'the latest `finished` or `partial` run';
@@ -162,7 +164,7 @@ comment on column customer_posts.first_human_response_at is 'the first answer be
 comment on column customer_posts.human_response_seconds is '`first_human_response_at - created_at`';
 comment on column customer_posts.response_seconds is '`first_response_at - created_at`';
 comment on column customer_posts.business_response_seconds is 'the same span counted only while the brand''s desk is open (`business_hours`); NULL when the brand has no business hours or the post is unanswered';
-comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending` or `handoff` (the post only confirms a move to a private channel the brand asked that customer for: not a request, in no rate); on_time and late are judged on `business_response_seconds` where the brand has business hours';
+comment on column customer_posts.status is '`on_time`, `late`, `ignored`, `pending`, `handoff` (the post only confirms a move to a private channel the brand asked that customer for: not a request, in no rate) or `unverified` (unanswered, and a request for replies in its thread failed in the judging run: `fetch_failures.thread_post_id`; in no rate); on_time and late are judged on `business_response_seconds` where the brand has business hours';
 comment on column customer_posts.url is 'from `posts`';
 comment on column customer_posts.text is 'from `posts`';
 comment on column customer_posts.parent_id is 'from `posts`';
@@ -201,6 +203,7 @@ comment on column brand_metrics.answered_1h_to_8h is 'answered posts by first-re
 comment on column brand_metrics.answered_8h_to_24h is 'answered posts by first-response time (quintly''s buckets; each includes its upper end: ≤ 1 h, ≤ 8 h, ≤ 24 h, ≤ 3 days, later); with `ignored` (the unanswered bucket) they add up to answered + ignored';
 comment on column brand_metrics.answered_1d_to_3d is 'answered posts by first-response time (quintly''s buckets; each includes its upper end: ≤ 1 h, ≤ 8 h, ≤ 24 h, ≤ 3 days, later); with `ignored` (the unanswered bucket) they add up to answered + ignored';
 comment on column brand_metrics.answered_after_3d is 'answered posts by first-response time (quintly''s buckets; each includes its upper end: ≤ 1 h, ≤ 8 h, ≤ 24 h, ≤ 3 days, later); with `ignored` (the unanswered bucket) they add up to answered + ignored';
+comment on column brand_metrics.unverified is 'customer posts that could not be checked: unanswered, in a thread whose replies the judging run could not fetch. In no rate, like pending';
 
 comment on view brand_metrics_current is 'the latest truth beside the history';
 comment on column brand_metrics_current.run_id is 'the judging run (`audit_params.run_id`)';
@@ -237,3 +240,4 @@ comment on column brand_metrics_current.answered_1d_to_3d is 'as in `brand_metri
 comment on column brand_metrics_current.answered_after_3d is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.question_response_rate is 'as in `brand_metrics`, judged now';
 comment on column brand_metrics_current.median_question_response_seconds is 'as in `brand_metrics`, judged now';
+comment on column brand_metrics_current.unverified is 'as in `brand_metrics`, judged now';

@@ -77,12 +77,13 @@ def demo(out: str, seed: int) -> None:
     """
     from crawler.simulator import login_environment, start_simulator
     from crawler.simulator.config import write_simulator_config
+    from crawler.simulator.world import DEMO_SETTINGS
 
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("audit.duckdb", "audit.duckdb.wal"):
         (out_dir / stale).unlink(missing_ok=True)
-    server = start_simulator(seed=seed)
+    server = start_simulator(seed=seed, settings=DEMO_SETTINGS)
     try:
         config_path = write_simulator_config(server, out_dir / "audit.toml")
         cfg = load_config(config_path)

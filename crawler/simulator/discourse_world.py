@@ -13,7 +13,14 @@ import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from crawler.simulator.world import ANNOUNCEMENTS, DEMO_BRANDS, HOSTILE_TEXT, Account, Post
+from crawler.simulator.world import (
+    ANNOUNCEMENTS,
+    DEMO_BRANDS,
+    Account,
+    Post,
+    customer_name,
+    stranger,
+)
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -84,10 +91,10 @@ class _Forum:
         rng = b.rng
         self.staff = [b.account(f"{u}@{forum}", f"{u.title()} from {name}", 0, brand_id)
                       for u in STAFF if not (u == "ana" and brand_id == PRIVATE_GROUPS_BRAND)]
-        self.customers = [b.account(f"traveller{i:03d}@{forum}", f"Traveller {i}",
+        self.customers = [b.account(f"traveller{i:03d}@{forum}", customer_name(i),
                                     0, None) for i in range(CUSTOMERS_PER_FORUM)]
-        self.hostile = b.account(f"evil@{forum}", '<b onmouseover="alert(1)">Mallory</b>', 0,
-                                 None)
+        self.stranger = stranger(b.world.settings)
+        self.hostile = b.account(f"evil@{forum}", self.stranger[0], 0, None)
         self.rng = rng
 
     def customer(self, besides: Account | None = None) -> Account:
@@ -114,7 +121,7 @@ class _Forum:
         self.long_topic(now - timedelta(days=rng.uniform(5, 15)))
         self.revived_topic(self.b.world.window_start - timedelta(days=rng.uniform(1, 4)))
         b.post(self.hostile, now - timedelta(days=5, minutes=rng.randint(0, 600)),
-               HOSTILE_TEXT, addressed_to=self.brand_id)
+               self.stranger[1], addressed_to=self.brand_id)
 
     def announcement(self, t: datetime) -> None:
         """A staff topic; customers' replies to it are addressed to the brand."""

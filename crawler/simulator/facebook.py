@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from crawler.simulator.server import Route, SimRequest, SimResponse
-from crawler.simulator.world import ANNOUNCEMENTS, DEMO_BRANDS, Account, Post
+from crawler.simulator.world import ANNOUNCEMENTS, DEMO_BRANDS, Account, Post, customer_name
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -55,7 +55,7 @@ CREDENTIALS = {PLATFORM: ("", "sim-facebook-page-token")}
 def _populate(b: _Builder, settings: WorldSettings) -> None:
     rng, world = b.rng, b.world
     for i in range(settings.customers_per_platform // 2):
-        b.account(str(rng.randrange(10**14, 10**15)), f"Traveller {i}", 0, None)
+        b.account(str(rng.randrange(10**14, 10**15)), customer_name(i), 0, None)
     # The sample is the posts published in the window with every comment below them.
     for brand_id, name, _, _ in DEMO_BRANDS:
         username, page_id = PAGES[brand_id]

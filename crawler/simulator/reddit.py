@@ -171,6 +171,8 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
     for post in b.posts:
         # Reddit counts whole seconds; the kind prefix follows the post's place.
         post.created_at = post.created_at.replace(microsecond=0)
+        if post.author.handle == DELETED:
+            post.kind = ""  # a deleted comment's text is gone: nobody can read a hand-off
         post.post_id = f"{'t1' if post.parent else 't3'}_{post.native_id}"
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from crawler.simulator.server import Route, SimRequest, SimResponse
-from crawler.simulator.world import DEMO_BRANDS, HOSTILE_TEXT, Account, Post
+from crawler.simulator.world import DEMO_BRANDS, Account, Post, stranger
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -51,7 +51,8 @@ class _TrustpilotIds:
         rng, now = b.rng, b.world.now
         customers = [b.account(f"consumer{i:03d}", f"Reviewer {i}", 0, None)
                      for i in range(CUSTOMERS)]
-        hostile = b.account("evil", '<b onmouseover="alert(1)">Mallory</b>', 0, None)
+        name, text = stranger(settings)
+        hostile = b.account("evil" if settings.hostile else "dana.whitfield", name, 0, None)
         for brand_id, name, rate, speed in DEMO_BRANDS:
             company = b.account(DOMAINS[brand_id], name, 0, brand_id)
             t = now - timedelta(days=settings.history_days)
@@ -68,9 +69,9 @@ class _TrustpilotIds:
                 if rng.random() < min(0.95, rate + (0.2 if rating <= 2 else -0.1)):
                     b.post(company, t + b.delay(speed) * 6, "Thank you for your review. "
                            "Please contact us so we can look into it.", parent=review)
-            if brand_id == "acme":  # hostile text where the report shows ignored reviews
+            if brand_id == "acme" and settings.hostile:  # where the report quotes reviews
                 review = b.post(hostile, now - timedelta(days=4, minutes=rng.randint(0, 600)),
-                                f"{TITLES[1]}\n{HOSTILE_TEXT}", addressed_to=brand_id)
+                                f"{TITLES[1]}\n{text}", addressed_to=brand_id)
                 if review is not None:
                     review.rating = 1
 

@@ -23,6 +23,17 @@ HOSTILE_TEXT = (
     '<script>alert("owned")</script><img src=x onerror=alert(1)> {{ 7*7 }} '
     "${jndi:ldap://x} & \"quotes\" 'single' — why is my refund still missing?"
 )
+HOSTILE_NAME = '<b onmouseover="alert(1)">Mallory</b>'
+# In the demo (WorldSettings.hostile off) the same account is an ordinary customer.
+WRITER_NAME = "Dana Whitfield"
+WRITER_TEXT = ("Two weeks since my flight was cancelled and still no refund. I've sent the "
+               "form twice and called three times. Is anyone reading these?")
+FIRST_NAMES = ("Maria", "James", "Aisha", "Tom", "Priya", "Lukas", "Chloe", "Daniel", "Yuki",
+               "Sofia", "Omar", "Emma", "Mateo", "Hannah", "Kwame", "Lea", "Ravi", "Grace",
+               "Jonas", "Ines")
+LAST_NAMES = ("Lopez", "Carter", "Khan", "Becker", "Nguyen", "Rossi", "Okafor", "Murphy",
+              "Silva", "Tanaka", "Dubois", "Novak", "Haddad", "Jensen", "Moreau", "Park",
+              "Walsh", "Costa", "Fischer", "Ahmed")
 
 # (brand id, name, answer probability, speed factor). Each timeline platform's module names
 # the brands' accounts on it (TimelineIds.brand_handles).
@@ -141,6 +152,25 @@ class WorldSettings:
     customers_per_platform: int = 120
     brand_posts_per_day: float = 0.8
     mentions_per_day: float = 1.5
+    # One account posts markup and template syntax where the report quotes strangers, so the
+    # tests see it escaped; the demo turns it off and the account is an ordinary customer.
+    hostile: bool = True
+
+
+# What `replyaudit demo` shows a prospective client: ordinary customers only.
+DEMO_SETTINGS = WorldSettings(hostile=False)
+
+
+def customer_name(i: int) -> str:
+    """The i-th customer's display name: first and last names, distinct for i < 400."""
+    first = FIRST_NAMES[i % len(FIRST_NAMES)]
+    last = LAST_NAMES[(i // len(FIRST_NAMES) + i) % len(LAST_NAMES)]
+    return f"{first} {last}"
+
+
+def stranger(settings: WorldSettings) -> tuple[str, str]:
+    """(display name, text) of the world's one outspoken stranger: hostile or realistic."""
+    return (HOSTILE_NAME, HOSTILE_TEXT) if settings.hostile else (WRITER_NAME, WRITER_TEXT)
 
 
 @dataclass
@@ -301,9 +331,14 @@ def _populate_accounts(b: _Builder, settings: WorldSettings) -> tuple[
             brand_accounts.setdefault(brand_id, []).append(account)
     for i in range(settings.customers_per_platform):
         domain = rng.choice(ids.customer_domains)
-        handle = ids.customer_handle(f"traveller{i:03d}", domain)
-        b.account(handle, f"Traveller {i}", int(10 ** rng.uniform(0.5, 5)), None)
-    hostile = b.account(ids.hostile_handle, '<b onmouseover="alert(1)">Mallory</b>', 99_999, None)
+        name = customer_name(i)
+        # Names are distinct, so are handles built from them.
+        handle = ids.customer_handle(name.replace(" ", "").lower(), domain)
+        b.account(handle, name, int(10 ** rng.uniform(0.5, 5)), None)
+    hostile = b.account(
+        ids.hostile_handle if settings.hostile
+        else ids.hostile_handle.replace("evil", "danawhitfield", 1),
+        stranger(settings)[0], 99_999 if settings.hostile else 2_400, None)
     return brand_accounts, hostile
 
 
@@ -351,9 +386,9 @@ def _populate_day(b: _Builder, settings: WorldSettings, brand_accounts: dict[str
         # text return it, and it must not count (a mention is a facet/entity, not a string).
         b.post(b.customer(), day + timedelta(hours=rng.uniform(6, 20)),
                f"Flying with @{brand_accounts['acme'][0].handle} next week, fingers crossed")
-    if day_number % 7 == 5:
+    if day_number % 7 == 5 and settings.hostile:
         # Hostile text where the report will show it: a mention the client ignores.
-        b.post(hostile, day + timedelta(hours=rng.uniform(6, 20)), HOSTILE_TEXT,
+        b.post(hostile, day + timedelta(hours=rng.uniform(6, 20)), stranger(settings)[1],
                mentions=[brand_accounts["acme"][0]])
 
 

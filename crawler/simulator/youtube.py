@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from crawler.simulator.server import Route, SimRequest, SimResponse
-from crawler.simulator.world import ANNOUNCEMENTS, Account, Post
+from crawler.simulator.world import ANNOUNCEMENTS, Account, Post, customer_name
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -66,7 +66,7 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
                                     rng.randint(50_000, 900_000), brand_id)
                 for brand_id, handle in CHANNELS.items()}
     for i in range(settings.customers_per_platform):
-        b.account(f"@traveller{i:03d}", f"Traveller {i}", 0, None)
+        b.account(f"@traveller{i:03d}", customer_name(i), 0, None)
     start = world.now - timedelta(days=settings.history_days)
     for brand_id, channel in channels.items():
         t = start

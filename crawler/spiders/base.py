@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from crawler.items import Post
 
 
+# Request meta key: the post whose replies a request fetches (api_request's thread_post_id).
+THREAD_POST = "thread_post_id"
+
+
 def request_of(response: Response) -> scrapy.Request:
     """The request `response` answers. Scrapy types `Response.request` as optional because a
     response can be built by hand; every response a callback receives has one."""
@@ -102,9 +106,15 @@ class PlatformSpider(scrapy.Spider):
     # Requests ------------------------------------------------------------------------------
 
     def api_request(self, url: str, callback: Callable[..., Any], brand_id: str | None, *,
-                    cb_kwargs: dict[str, Any] | None = None, **kwargs: Any) -> scrapy.Request:
-        """A request in this platform's download slot, whose failure is recorded."""
+                    cb_kwargs: dict[str, Any] | None = None, thread_post_id: str | None = None,
+                    **kwargs: Any) -> scrapy.Request:
+        """A request in this platform's download slot, whose failure is recorded.
+
+        `thread_post_id`: the post whose replies the request fetches (every page of them), so
+        a failure names the thread whose customer posts could not be checked."""
         meta = {"download_slot": self.name, "platform": self.name, "brand_id": brand_id}
+        if thread_post_id is not None:
+            meta[THREAD_POST] = thread_post_id
         meta.update(kwargs.pop("meta", {}))
         return scrapy.Request(url, callback=callback, errback=self.on_error, meta=meta,
                               cb_kwargs=cb_kwargs or {}, **kwargs)
@@ -157,7 +167,8 @@ class PlatformSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"audit/failures/{self.name}")
         self.logger.warning("could not fetch %s: %s", request.url, reason)
         yield FetchFailure(platform=self.name, url=request.url, reason=reason, status=status,
-                           occurred_at=self.now(), brand_id=request.meta.get("brand_id"))
+                           occurred_at=self.now(), brand_id=request.meta.get("brand_id"),
+                           thread_post_id=request.meta.get(THREAD_POST))
 
     def malformed(self, response: Response) -> Iterator[Any]:
         assert self.crawler.stats is not None

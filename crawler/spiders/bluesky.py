@@ -120,7 +120,7 @@ class BlueskySpider(PlatformSpider):
             self.threads_requested.add(uri)
             yield self.api_request(self.xrpc("app.bsky.feed.getPostThread", uri=uri,
                                              depth=1000, parentHeight=0),
-                                   self.on_thread, brand_id)
+                                   self.on_thread, brand_id, thread_post_id=uri)
 
     def emit(self, accounts: list[Any], posts: list[Any], brand_id: str | None,
              follow_threads: bool = True) -> Iterator[Any]:

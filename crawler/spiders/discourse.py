@@ -143,11 +143,15 @@ class DiscourseSpider(PlatformSpider):
         key = (forum, int(data["id"]))
         chunks = [missing[i:i + CHUNK] for i in range(0, len(missing), CHUNK)]
         self.waiting[key] = _Topic(data, response.url, len(chunks))
+        # A chunk that fails leaves the topic's replies incomplete: its failure names the
+        # topic's first post (the stream's first id), the customer post it would answer.
+        opener = parse.post_id(forum, data["post_stream"]["stream"][0])
         for ids in chunks:
             query = urlencode([("post_ids[]", i) for i in ids])
             request = self.api_request(self.url(forum, f"/t/{key[1]}/posts.json?{query}"),
                                        self.on_chunk, rules.brand_id,
-                                       cb_kwargs={"key": key, "rules": rules})
+                                       cb_kwargs={"key": key, "rules": rules},
+                                       thread_post_id=opener)
             yield request.replace(errback=self.on_chunk_error)
 
     def on_chunk(self, response: Response, key: tuple[str, int],

@@ -134,7 +134,7 @@ class FacebookSpider(PlatformSpider):
         if after:
             params["after"] = after
         return self.get(f"{post_id}/comments", params, self.on_comments, brand_id,
-                        cb_kwargs={"post_id": post_id})
+                        cb_kwargs={"post_id": post_id}, thread_post_id=post_id)
 
     @json_callback
     def on_comments(self, response: Response, data: Any, post_id: str) -> Iterator[Any]:

@@ -129,7 +129,8 @@ class MastodonSpider(PlatformSpider):
         if (host, status["id"]) not in self.contexts_requested:
             self.contexts_requested.add((host, status["id"]))
             yield self.get(f"{host}/api/v1/statuses/{status['id']}/context", self.on_context,
-                           brand_id, cb_kwargs={"host": host, "status": status})
+                           brand_id, cb_kwargs={"host": host, "status": status},
+                           thread_post_id=status.get("uri"))
 
     @json_callback
     def on_context(self, response: Response, data: Any, host: str,

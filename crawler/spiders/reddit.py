@@ -291,7 +291,7 @@ class RedditSpider(PlatformSpider):
         if path not in self.requested:
             self.requested.add(path)
             yield self.get(path, self.comments_params(), self.on_comments, brand_id,
-                           cb_kwargs={"with_submission": True})
+                           cb_kwargs={"with_submission": True}, thread_post_id=link)
 
     def subtree(self, link: str, comment: str, brand_id: str | None) -> Iterator[scrapy.Request]:
         """A comment with every reply below it (not its submission or ancestors)."""
@@ -299,7 +299,7 @@ class RedditSpider(PlatformSpider):
         if path not in self.requested:
             self.requested.add(path)
             yield self.get(path, self.comments_params(), self.on_comments, brand_id,
-                           cb_kwargs={"with_submission": False})
+                           cb_kwargs={"with_submission": False}, thread_post_id=comment)
 
     @authorized
     @json_callback
@@ -330,4 +330,5 @@ class RedditSpider(PlatformSpider):
                 yield self.get("/api/morechildren",
                                {"api_type": "json", "link_id": stub.link_id,
                                 "children": ",".join(ids), "limit_children": "false"},
-                               self.on_more, brand_id, cb_kwargs={"link_id": stub.link_id})
+                               self.on_more, brand_id, cb_kwargs={"link_id": stub.link_id},
+                               thread_post_id=stub.parent_id)

@@ -111,7 +111,8 @@ class WordPressSpider(PlatformSpider):
         return self.api_request(f"{site}/wp-json/wp/v2/comments?{urlencode(params)}",
                                 self.on_comments, brand.id,
                                 cb_kwargs={"brand": brand, "site": site, "home": home,
-                                           "article": article, "page": page})
+                                           "article": article, "page": page},
+                                thread_post_id=parse.article_id(home, article))
 
     @json_callback
     def on_comments(self, response: Response, data: Any, brand: Brand, site: str, home: str,
@@ -153,12 +154,14 @@ class WordPressSpider(PlatformSpider):
                 self.note(f"WordPress: stopped after {page} feed pages of {site} "
                           "(crawl.max_pages_per_account); older articles are missing.")
 
-    def article(self, url: str, brand: Brand, site: str, home: str) -> Iterator[scrapy.Request]:
-        """An article page (or one of its comment pages), once per run."""
+    def article(self, url: str, brand: Brand, site: str, home: str,
+                article_id: str | None = None) -> Iterator[scrapy.Request]:
+        """An article page (or one of its comment pages, `article_id` known), once per run."""
         if url not in self.pages_requested:
             self.pages_requested.add(url)
             yield self.api_request(url, self.on_article, brand.id,
-                                   cb_kwargs={"brand": brand, "site": site, "home": home})
+                                   cb_kwargs={"brand": brand, "site": site, "home": home},
+                                   thread_post_id=article_id)
 
     def on_article(self, response: Response, brand: Brand, site: str,
                    home: str) -> Iterator[Any]:
@@ -174,7 +177,8 @@ class WordPressSpider(PlatformSpider):
         yield from parsed.accounts
         yield from parsed.posts
         for link in parse.comment_pages(response.text, response.url):
-            yield from self.article(parse.rebase(link, home, site), brand, site, home)
+            yield from self.article(parse.rebase(link, home, site), brand, site, home,
+                                    parsed.posts[0].root_id)
 
     # Garbled answers -----------------------------------------------------------------------
 

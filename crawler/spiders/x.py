@@ -20,7 +20,13 @@ from urllib.parse import urlencode
 import scrapy
 
 from crawler.parsers import x as parse
-from crawler.spiders.base import PlatformSpider, failed_request, json_callback, request_of
+from crawler.spiders.base import (
+    THREAD_POST,
+    PlatformSpider,
+    failed_request,
+    json_callback,
+    request_of,
+)
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -48,6 +54,7 @@ class XSpider(PlatformSpider):
         self.floor: datetime | None = None  # the earliest start_time search accepts
         self.searched_from: dict[str, datetime] = {}  # conversation id -> how far back searched
         self.held: dict[str, list[Post]] = {}  # conversation id -> mentions awaiting its search
+        self.unreadable: set[str] = set()  # conversation ids whose search failed
         # conversation id -> its searched posts, and those already emitted
         self.done: dict[str, tuple[parse.Parsed, set[str]]] = {}
 
@@ -93,6 +100,16 @@ class XSpider(PlatformSpider):
         yield from outcome
         if response.meta.get("lookup") and not any(isinstance(o, scrapy.Request) for o in outcome):
             yield from self.lookup_done()  # retries spent: recorded, the other brands go on
+
+    def record_failure(self, request: scrapy.Request, reason: str,
+                       status: int | None = None) -> Iterator[Any]:
+        yield from super().record_failure(request, reason, status)
+        conversation = request.meta.get(THREAD_POST)
+        if conversation is not None:
+            # The mentions held for this conversation are stored after all: the failure names
+            # their thread, so they are unverified rather than ignored (docs/methodology.md).
+            self.unreadable.add(conversation)
+            yield from self.release(conversation)
 
     def lookup_done(self) -> Iterator[scrapy.Request]:
         """Once every brand's lookup is answered, every brand account id is known: only then
@@ -165,6 +182,9 @@ class XSpider(PlatformSpider):
 
     def release(self, conversation_id: str) -> Iterator[Any]:
         """The held mentions of a conversation whose search is done: those the search reached."""
+        if conversation_id in self.unreadable:
+            yield from self.held.pop(conversation_id, [])
+            return
         start = self.searched_from.get(conversation_id)
         if start is None:
             return
@@ -198,7 +218,7 @@ class XSpider(PlatformSpider):
                                    "users": users},
                         meta={"handle_httpstatus_list": [400], "next_token": token,
                               "searched_from": start},
-                        dont_filter=True)
+                        dont_filter=True, thread_post_id=conversation_id)
 
     @json_callback
     def on_search(self, response: Response, data: Any, conversation_id: str, tweets: list[Any],

@@ -92,11 +92,12 @@ class XBrowserSpider(PlatformSpider):
         for brand, handle in accounts:
             yield self.open(f"/{handle}/with_replies", "profile", brand, handle=handle)
 
-    def open(self, path: str, kind: str, brand: Brand | str, **cb: Any) -> scrapy.Request:
+    def open(self, path: str, kind: str, brand: Brand | str, thread_post_id: str | None = None,
+             **cb: Any) -> scrapy.Request:
         brand_id = brand if isinstance(brand, str) else brand.id
         return self.api_request(
             f"{self.web}{path}", self.on_page, brand_id, cb_kwargs={"kind": kind, **cb},
-            dont_filter=True,
+            dont_filter=True, thread_post_id=thread_post_id,
             meta={"playwright": True, "playwright_include_page": True,
                   "playwright_context": "x-session",
                   "playwright_context_kwargs": {"storage_state": self.storage_state},
@@ -218,7 +219,8 @@ class XBrowserSpider(PlatformSpider):
     def thread(self, post: Post, brand_id: str) -> Any:
         if post.post_id not in self.opened and not self.stopped:
             self.opened.add(post.post_id)
-            yield self.open(f"/i/web/status/{post.post_id}", "thread", brand_id)
+            yield self.open(f"/i/web/status/{post.post_id}", "thread", brand_id,
+                            thread_post_id=post.post_id)
 
     def with_authors(self, parsed: parse.Parsed, posts: list[Post]) -> Any:
         authors = {p.author_id for p in posts}

@@ -24,7 +24,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.parsers import youtube as parse
-from crawler.spiders.base import PlatformSpider, json_callback, request_of
+from crawler.spiders.base import PlatformSpider, failed_request, json_callback, request_of
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -88,6 +88,7 @@ class YoutubeSpider(PlatformSpider):
         if failure.check(IgnoreRequest) and self.stopped:
             return  # not sent on purpose: the note says why
         yield from super().on_error(failure)
+        yield from self.keep_thread(failed_request(failure))
 
     def stop(self, why: str) -> None:
         self.stopped = True
@@ -175,6 +176,9 @@ class YoutubeSpider(PlatformSpider):
                   "order": "time", "textFormat": "plainText"}
         if token:
             params["pageToken"] = token
+        # No thread_post_id: a page of threads that fails loses other top-level comments,
+        # never the replies of the threads already stored (each is stored whole, or kept
+        # as unverified by keep_thread).
         request = self.call("commentThreads", params, self.on_threads, brand_id,
                             cb_kwargs={"video": video})
         if request is not None:
@@ -206,7 +210,8 @@ class YoutubeSpider(PlatformSpider):
         if token:
             params["pageToken"] = token
         request = self.call("comments", params, self.on_replies, brand_id,
-                            cb_kwargs={"video": video, "thread": thread, "found": found})
+                            cb_kwargs={"video": video, "thread": thread, "found": found},
+                            thread_post_id=thread.top.post_id)
         if request is not None:
             yield request
 
@@ -216,6 +221,7 @@ class YoutubeSpider(PlatformSpider):
         """All replies of one thread, page by page; the thread is stored once whole."""
         if response.status in (400, 403):
             yield from self.refused(response, data)
+            yield from self.keep_thread(request_of(response))
             return
         brand_id = response.meta["brand_id"]
         parsed = parse.parse_replies(data, video, thread.top.post_id, self.now(), response.url,
@@ -225,6 +231,14 @@ class YoutubeSpider(PlatformSpider):
             yield from self.replies(video, thread, found, brand_id, parsed.next_page)
         else:
             yield from self.emit(thread.top, thread.author, found)
+
+    def keep_thread(self, request: scrapy.Request) -> Iterator[Any]:
+        """After a page of replies failed: store the thread's top comment and the replies
+        read so far, so an unanswered top comment is counted as unverified (its failure
+        names it), not lost from the sample."""
+        thread = request.cb_kwargs.get("thread")
+        if isinstance(thread, parse.Thread):
+            yield from self.emit(thread.top, thread.author, request.cb_kwargs.get("found", []))
 
     def emit(self, top: Any, author: Any, replies: list[tuple[Any, Any]]) -> Iterator[Any]:
         """A whole thread: the top-level comment, then its replies as a tree."""

@@ -30,6 +30,7 @@ final as (
         metrics.late,
         metrics.ignored,
         metrics.pending,
+        metrics.unverified,
         metrics.answered,
         metrics.response_rate,
         metrics.response_rate_low,

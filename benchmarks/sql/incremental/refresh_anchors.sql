@@ -1,6 +1,7 @@
 -- refresh_anchors: the stored posts on $platform whose reply threads an incremental run looks
 -- at again, because what is below them can still change what is measured:
---   pending: a customer post that was still pending at the previous run ($as_of). Its
+--   pending: a customer post that was still pending at the previous run ($as_of), or
+--            unverified (its thread could not be fetched then: it is tried again). Its
 --            anchor is the brand post it replies to (found again in that account's posts),
 --            or itself when it only mentions the brand (found again by mention search).
 --   young:   a brand post written less than $young_seconds before the previous run; its
@@ -13,7 +14,7 @@ with pending as (
     from customer_posts_at($window_start, $window_end, $sla_seconds, $ignore_after_seconds,
                            $as_of)
     where platform = $platform
-        and status = 'pending'
+        and status in ('pending', 'unverified')
 ),
 
 posts_here as (

@@ -1,6 +1,8 @@
 -- brand_metrics: one row per (brand, platform) the brand has accounts on, plus platform 'all'.
 -- response_rate = answered / (answered + ignored); pending posts are too recent to judge and
--- count in neither. Wilson 95 % interval. Response times are over answered posts only.
+-- unverified posts could not be checked (their thread failed to fetch): they count in
+-- neither, and `unverified` says how many were left out. Wilson 95 % interval. Response
+-- times are over answered posts only.
 -- Rates are NULL (not 0) when nothing could be judged.
 -- Questions (the classifier's, post_classes): Socialbakers' question response rate (QRR) and
 -- question response time (QRT), over the same judged posts.
@@ -49,6 +51,7 @@ counted as (
         count(*) filter (where status = 'late') as late,
         count(*) filter (where status = 'ignored') as ignored,
         count(*) filter (where status = 'pending') as pending,
+        count(*) filter (where status = 'unverified') as unverified,
         quantile_cont(response_seconds, 0.5) as median_response_seconds,
         quantile_cont(response_seconds, 0.9) as p90_response_seconds,
         quantile_cont(business_response_seconds, 0.5) as median_business_response_seconds,
@@ -90,6 +93,7 @@ rates as (
         coalesce(counted.late, 0) as late,
         coalesce(counted.ignored, 0) as ignored,
         coalesce(counted.pending, 0) as pending,
+        coalesce(counted.unverified, 0) as unverified,
         coalesce(counted.on_time + counted.late, 0) as answered,
         coalesce(counted.on_time + counted.late + counted.ignored, 0) as judged,
         counted.median_response_seconds,
@@ -154,7 +158,8 @@ final as (
         redirected,
         redirected / nullif(answered, 0) as redirect_rate,
         handoffs,
-        bot_posts
+        bot_posts,
+        unverified
     from (
         select * replace (
             case when judged = 0 then null else judged::double end as judged

@@ -9,7 +9,12 @@
 -- status: on_time (answered within $sla_seconds; on the business clock, business_seconds(),
 --         where the brand has open hours in business_hours) | late (answered later) |
 --         ignored (unanswered, older than $ignore_after_seconds at $as_of) | pending (younger)
---         | handoff (only confirms a move to a private channel the brand asked for: no request).
+--         | handoff (only confirms a move to a private channel the brand asked for: no request)
+--         | unverified (unanswered, and a request for replies in its thread failed in the
+--         judging run, audit_params.run_id: its answer may be in what was not fetched).
+-- A failure's thread_post_id X touches post P when P is X, a stored ancestor or the root
+-- of X (X's replies are part of P's subtree), or a stored post below X (P's replies were
+-- among those the failed request would have brought).
 -- Posts and answers created after $as_of do not exist yet for this judgement.
 -- Grain: (platform, post_id, brand_id).
 create or replace macro addressed_at(window_start, window_end, as_of) as table
@@ -132,6 +137,57 @@ addressed as (
     where author_brand_id is null and not author_automated
 ),
 
+-- Threads whose replies a request of the judging run could not fetch (after retries).
+failed_threads as (
+    select distinct platform, thread_post_id
+    from fetch_failures
+    where thread_post_id is not null
+        and run_id = (select run_id from audit_params)
+),
+
+-- The failed threads with their stored ancestors and root: the replies a failed request
+-- would have brought are part of these posts' subtrees.
+failed_thread_ancestors(platform, post_id, depth) as (
+    select failed_threads.platform, unnest([failed_threads.thread_post_id, post.root_id]), 0
+    from failed_threads
+    left join posts as post
+        on post.platform = failed_threads.platform
+        and post.post_id = failed_threads.thread_post_id
+    union all
+    select walk.platform, post.parent_id, walk.depth + 1
+    from failed_thread_ancestors as walk
+    join posts as post
+        on post.platform = walk.platform
+        and post.post_id = walk.post_id
+    where post.parent_id is not null and walk.depth < 1000
+),
+
+-- The stored posts below the failed threads: replies below them may be what was not fetched.
+failed_thread_descendants(platform, post_id, depth) as (
+    select post.platform, post.post_id, 1
+    from failed_threads
+    join posts as post
+        on post.platform = failed_threads.platform
+        and failed_threads.thread_post_id in (post.parent_id, post.root_id)
+    union all
+    select walk.platform, post.post_id, walk.depth + 1
+    from failed_thread_descendants as walk
+    join posts as post
+        on post.platform = walk.platform
+        and post.parent_id = walk.post_id
+    where walk.depth < 1000
+),
+
+in_failed_threads as (
+    select distinct platform, post_id
+    from (
+        select platform, post_id from failed_thread_ancestors
+        union all
+        select platform, post_id from failed_thread_descendants
+    ) as touched
+    where post_id is not null
+),
+
 -- Every (brand post, ancestor) pair, walking up the reply chain from each brand post.
 brand_post_ancestors(platform, reply_id, brand_id, replied_at, ancestor_id, depth) as (
     select platform, post_id, brand_id, created_at, parent_id, 1
@@ -249,6 +305,7 @@ final as (
             when coalesce(business.business_response_seconds, response_seconds)
                 <= judgement.sla_seconds_ then 'on_time'
             when response_seconds is not null then 'late'
+            when in_failed_threads.post_id is not null then 'unverified'
             when datediff('microsecond', addressed.created_at, judgement.judged_at)
                 > judgement.ignore_after_seconds_ * 1e6 then 'ignored'
             else 'pending'
@@ -278,6 +335,9 @@ final as (
         on business.platform = addressed.platform
         and business.post_id = addressed.post_id
         and business.brand_id = addressed.brand_id
+    left join in_failed_threads
+        on in_failed_threads.platform = addressed.platform
+        and in_failed_threads.post_id = addressed.post_id
     left join accounts as author
         on author.platform = addressed.platform
         and author.account_id = addressed.author_id

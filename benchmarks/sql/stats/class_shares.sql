@@ -1,7 +1,7 @@
 -- class_shares: which kind of customer post gets ignored. Per brand (all platforms) and post
--- class: judged posts (answered + ignored; pending are too recent to judge, as in every
--- rate), how many were ignored, and the ignored share. Posts not classified yet count as
--- 'unclassified'. Grain: (brand_id, class).
+-- class: judged posts (answered + ignored; pending are too recent to judge and unverified
+-- could not be checked, as in every rate), how many were ignored, and the ignored share.
+-- Posts not classified yet count as 'unclassified'. Grain: (brand_id, class).
 with judged as (
     select platform, post_id, brand_id, status
     from customer_posts

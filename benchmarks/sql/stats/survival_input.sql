@@ -1,12 +1,14 @@
 -- survival_input: one row per (customer post, brand it is addressed to) on the Kaplan-Meier
 -- clock of time-to-first-response. Answered posts are events at response_seconds; pending and
 -- ignored posts are right-censored at their age at the judging run's as_of (they may still
--- be answered). Hand-offs are no requests and are left out. Grain: (platform, post_id,
--- brand_id), the rows of customer_posts that are requests.
+-- be answered). Hand-offs are no requests and are left out; so are unverified posts: whether
+-- and when they were answered is unknown, and censoring them at their age would claim they
+-- waited that long unanswered. Grain: (platform, post_id, brand_id), the rows of
+-- customer_posts that are requests and could be checked.
 with judged as (
     select *
     from customer_posts
-    where status <> 'handoff'
+    where status not in ('handoff', 'unverified')
 ),
 
 judgement as (

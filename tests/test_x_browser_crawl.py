@@ -49,6 +49,7 @@ def x_truth(server: SimServer) -> dict[object, object]:
     return {k: v for k, v in truth_rows(server).items() if k[0] == "x"}
 
 
+@pytest.mark.crawl
 @pytest.mark.requires_browser
 def test_browser_spider_equals_ground_truth(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
@@ -76,6 +77,7 @@ def test_browser_spider_equals_ground_truth(
     assert SIM_CREDENTIALS["x_web"][1].encode() not in db.read_bytes()
 
 
+@pytest.mark.crawl
 @pytest.mark.requires_browser
 def test_login_wall_stops_x_with_a_clear_message(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
@@ -96,6 +98,7 @@ def test_login_wall_stops_x_with_a_clear_message(
     assert not [p for p in paths if "/graphql/" in p or "/search" in p or "/status/" in p]
 
 
+@pytest.mark.crawl
 def test_without_a_storage_state_x_is_skipped_and_said(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(3, settings=SMALL)

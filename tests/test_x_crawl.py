@@ -1,6 +1,6 @@
-"""X through the official API v2: the v2 parser on documented shapes, the simulator's shapes,
-and whole crawls of the simulator (search window detection, rate limits, the token kept out
-of everything stored)."""
+"""X through the official API v2 against the simulator: its shapes, and whole crawls (search
+window detection, rate limits, the token kept out of everything stored). The v2 parser is
+tested in test_x_parser.py."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import tomli_w
 
-from crawler.items import Post
-from crawler.parsers import x
 from crawler.simulator import SIM_CREDENTIALS
 from crawler.simulator.server import SimServer
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
@@ -27,47 +26,6 @@ TOKEN = SIM_CREDENTIALS["x"][1]
 
 def load(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text("utf-8"))
-
-
-def test_v2_mentions_page() -> None:
-    parsed = x.parse_v2(load("v2_user_mentions.json"), FETCHED, "u", "xdev")
-    [post] = parsed.posts
-    assert (post.post_id, post.author_id, post.root_id, post.parent_id) == (
-        "1301573587187331074", "1234567890", "1301573587187331074", None)
-    assert post.created_at == datetime(2024, 1, 15, 10, 30, tzinfo=UTC)
-    assert post.text == "Hey @XDevelopers, love the new API! & the docs"
-    assert post.mentions == ["2244994945"] and post.reply_count == 2
-    assert post.url == "https://x.com/developer/status/1301573587187331074"
-    assert parsed.cursors == {"next_token": "t3buvdr5pujq9g7bggsnf3ep2ha28"}
-    accounts = {a.account_id: a for a in parsed.accounts}
-    assert accounts["1234567890"].followers == 310
-    assert accounts["2244994945"].handle == "XDevelopers"  # known from the mention alone
-
-
-def test_v2_conversation_links_replies_by_reference() -> None:
-    parsed = x.parse_v2(load("v2_search_conversation.json"), FETCHED, "u")
-    posts = {p.post_id: p for p in parsed.posts}
-    assert posts["1280169177479744444"].parent_id == "1280155225706433333"
-    assert posts["1280155225706433333"].parent_id == "1279944223114900000"
-    assert {p.root_id for p in posts.values()} == {"1279944223114900000"}
-
-
-def test_only_the_trees_below_anchors_are_kept() -> None:
-    parsed = x.parse_v2(load("v2_search_conversation.json"), FETCHED, "u")
-    below_reply = x.in_anchored_subtrees(parsed.posts, lambda p: p.author_id == "1102323333",
-                                         set())
-    assert [p.post_id for p in below_reply] == ["1280169177479744444", "1280155225706433333"]
-    below_nothing = x.in_anchored_subtrees(parsed.posts, lambda p: p.author_id == "63044444"
-                                           and p.parent_id is None, set())
-    assert below_nothing == []
-    # An anchor the search did not return (the conversation's root) still anchors its tree.
-    assert len(x.in_anchored_subtrees(parsed.posts, lambda p: False,
-                                      {"1279944223114900000"})) == 2
-
-
-def test_search_floor_is_read_from_xs_error() -> None:
-    assert x.search_floor(load("v2_error_start_time.json")) == datetime(2006, 3, 21, tzinfo=UTC)
-    assert x.search_floor({"errors": [{"message": "Invalid 'query'"}]}) is None
 
 
 def test_simulator_sends_only_documented_fields(simulator: Callable[..., SimServer]) -> None:
@@ -118,6 +76,7 @@ def x_truth(server: SimServer) -> dict[Any, Any]:
     return {k: v for k, v in truth_rows(server).items() if k[0] == "x"}
 
 
+@pytest.mark.crawl
 def test_recent_search_window_is_detected_and_recorded(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(7)
@@ -139,6 +98,7 @@ def test_recent_search_window_is_detected_and_recorded(
         assert post is not None and post.created_at < floor + timedelta(minutes=1)
 
 
+@pytest.mark.crawl
 def test_spent_rate_limit_pauses_until_reset(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(8, rate_limits={"x": (25, 2)})
@@ -151,6 +111,7 @@ def test_spent_rate_limit_pauses_until_reset(
     assert stats["responses"].get("429", 0) == 0  # it waited instead of being refused
 
 
+@pytest.mark.crawl
 def test_token_is_never_stored_or_logged(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     from tests.conftest import cli
@@ -166,25 +127,3 @@ def test_token_is_never_stored_or_logged(
     assert report.returncode == 0, report.stderr
     assert TOKEN not in (config.parent / "r.html").read_text("utf-8")
     assert_same(crawled_rows(db), x_truth(server))
-
-
-def test_a_conversation_searched_before_its_root_is_known_is_judged_again(
-        tmp_path: Path) -> None:
-    """Search never returns a conversation's root; when a brand reply's search finishes
-    before the brand's root tweet arrives from its timeline, the replies below the root are
-    kept once the root is known (a race the rate-limit crawl used to lose)."""
-    from benchmarks.config import load_config
-    from crawler.spiders.x import XSpider
-
-    config = tmp_path / "audit.toml"
-    config.write_text('[audit]\nname = "t"\nclient = "b"\nsince = "2020-01-01"\n'
-                      '[[brands]]\nid = "b"\nx = ["Brand"]\n', "utf-8")
-    spider = XSpider(config=load_config(config), window_start=datetime(2020, 1, 1, tzinfo=UTC))
-    spider.brand_of = {"999": "b"}
-    parsed = x.parse_v2(load("v2_search_conversation.json"), FETCHED, "u")
-    spider.done["1279944223114900000"] = (parsed, set())
-    assert list(spider.judge("1279944223114900000")) == []
-    spider.anchor_ids.add("1279944223114900000")  # the root, by the brand, arrives
-    posts = [i for i in spider.judge("1279944223114900000") if isinstance(i, Post)]
-    assert sorted(p.post_id for p in posts) == ["1280155225706433333", "1280169177479744444"]
-    assert list(spider.judge("1279944223114900000")) == []  # each post once
