@@ -176,6 +176,7 @@ def test_a_report_to_a_read_only_place_says_so(tmp_path: Path,
     assert list(place.iterdir()) == []
 
 
+@pytest.mark.crawl
 @needs_root
 def test_stats_crawl_and_benchmark_run_on_a_read_only_dataset(
         tmp_path: Path, small_disk: Callable[[str], Path], simulator: Callable[..., SimServer],
@@ -202,6 +203,7 @@ def test_stats_crawl_and_benchmark_run_on_a_read_only_dataset(
 
 # A full disk mid-crawl -----------------------------------------------------------------------
 
+@pytest.mark.crawl
 @needs_root
 def test_a_crawl_whose_disk_fills_stops_at_the_first_failed_write(
         small_disk: Callable[[str], Path], simulator: Callable[..., SimServer],
@@ -233,6 +235,7 @@ def test_a_crawl_whose_disk_fills_stops_at_the_first_failed_write(
 
 # A stalled server ----------------------------------------------------------------------------
 
+@pytest.mark.crawl
 def test_a_frozen_server_is_reported_and_the_deadline_keeps_the_rest(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(faults="freeze=40")
@@ -271,6 +274,7 @@ def test_the_simulator_freezes_and_thaws(simulator: Callable[..., SimServer]) ->
 
 # Killed runs ---------------------------------------------------------------------------------
 
+@pytest.mark.crawl
 def test_a_killed_crawl_is_marked_interrupted_by_the_next_command(
         tmp_path: Path, simulator: Callable[..., SimServer],
         sim_config: Callable[[SimServer], Path]) -> None:
