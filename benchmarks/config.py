@@ -91,6 +91,7 @@ class AuditConfig:
     user_agent: str | None = None
     max_pages_per_account: int = 50
     as_of: datetime | None = None
+    deadline_minutes: float | None = None  # platforms still crawling then are stopped, failed
 
     def window_start(self, now: datetime) -> datetime:
         """The first instant of the window: `since`, or `days` before `now`."""
@@ -180,7 +181,7 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
         raise ConfigError(str(path), "audit.client", f"one of the brand ids {shown}", client)
 
     crawl = v.table(raw, "crawl")
-    v.only_keys(crawl, "crawl.", {"user_agent", "max_pages_per_account"})
+    v.only_keys(crawl, "crawl.", {"user_agent", "max_pages_per_account", "deadline_minutes"})
     return AuditConfig(
         path=path,
         name=name,
@@ -197,6 +198,7 @@ def parse_config(raw: dict[str, Any], path: Path, require_client: bool = True) -
         max_pages_per_account=v.positive_int(crawl, "crawl.max_pages_per_account",
                                              LIMITS["max_pages_per_account"]) or 50,
         as_of=as_of,
+        deadline_minutes=v.positive_number(crawl, "crawl.deadline_minutes"),
     )
 
 

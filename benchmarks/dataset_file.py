@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks.errors import NotADataset
+from benchmarks.errors import DatasetNotWritable, NotADataset, reason_of
 
 # A DuckDB file starts with three 4 KiB headers (the main one holds "DUCK" at byte 8), then
 # its blocks; a file shorter than the blocks in use has lost its end.
@@ -63,6 +63,9 @@ def connect_checked(path: Path, read_only: bool,
     except duckdb.Error as e:
         if "lock" in str(e).lower():
             raise
+        reason, errno = reason_of(e)
+        if errno is not None:  # a read-only place or a full disk, not a damaged file
+            raise DatasetNotWritable(path, reason, errno) from None
         raise NotADataset(path, *_DAMAGED) from None
     try:
         if existed:

@@ -8,6 +8,8 @@ scheduler or a notebook can catch `ReplyauditError` and show `e.explain()` the s
 
 from __future__ import annotations
 
+import os
+
 
 class ReplyauditError(Exception):
     """Base of every error the library raises on purpose.
@@ -168,3 +170,66 @@ class RunFailed(ReplyauditError, RuntimeError):
 
     def explain(self) -> str:
         return f"{self}\n{self.hint}"
+
+
+class NotWritable(ReplyauditError, OSError):
+    """A file or directory could not be written: the disk is full, the place is read-only or
+    not ours. Whatever was there before is unchanged (benchmarks/files.py)."""
+
+    def __init__(self, path: object, reason: str, errno: int | None = None) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(errno, f"cannot write {path}: {reason}")
+        self.hint = _WRITE_HINTS.get(errno or 0, "Nothing was changed there.")
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"
+
+
+class DatasetNotWritable(NotWritable):
+    """The dataset (or its lock file) cannot be written: a read-only place or a full disk."""
+
+    def __init__(self, path: object, reason: str, errno: int | None = None) -> None:
+        super().__init__(path, reason, errno)
+        self.hint = ("Nothing was changed. Copy the dataset somewhere writable (and pass that "
+                     "file), or free space on its disk." if errno != _ENOSPC else
+                     "Free space on its disk and run the command again; every batch written "
+                     "before is kept.")
+
+
+class CrawlWriteFailed(DatasetNotWritable):
+    """A crawl stopped at its first batch that could not be written; `run_id` says which
+    run, `recorded` whether it could still be marked failed (else the next command that
+    opens the dataset marks it interrupted)."""
+
+    def __init__(self, path: object, reason: str, errno: int | None, run_id: int,
+                 recorded: bool) -> None:
+        super().__init__(path, reason, errno)
+        self.run_id, self.recorded = run_id, recorded
+        marked = "marked failed" if recorded else "to be marked interrupted once there is room"
+        self.hint = (f"The crawl stopped there; run {run_id} is {marked}, and the batches "
+                     "written before are kept. " + ("Free space on its disk and crawl again."
+                                                    if errno == _ENOSPC else
+                                                    "Move the dataset somewhere writable."))
+
+
+_ENOSPC, _EROFS, _EACCES = 28, 30, 13
+_WRITE_HINTS = {
+    _ENOSPC: "The disk is full; the previous file, if any, is unchanged. Free space or write "
+             "elsewhere.",
+    _EROFS: "The place is read-only; the previous file, if any, is unchanged. Write elsewhere.",
+    _EACCES: "No permission to write there; the previous file, if any, is unchanged. Write "
+             "elsewhere.",
+}
+
+
+def reason_of(error: BaseException) -> tuple[str, int | None]:
+    """A one-line reason and errno for an OSError or a DuckDB IO error: 'No space left on
+    device (errno 28)'."""
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror} (errno {error.errno})", error.errno
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    for errno, words in ((_ENOSPC, "no space left"), (_EROFS, "read-only file system"),
+                         (_EACCES, "permission denied")):
+        if words in text.lower():
+            return f"{os.strerror(errno)} (errno {errno})", errno
+    return text, None

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks import files, sqlfiles, store
 from benchmarks import platforms as registry
-from benchmarks import sqlfiles, store
-from benchmarks.errors import ReplyauditError
+from benchmarks.errors import NotWritable, ReplyauditError, reason_of
 
 RELATIONS = ("posts", "accounts", "customer_posts", "brand_metrics")
 FORMATS = ("parquet", "csv")
@@ -54,11 +54,11 @@ class ExportTargetNotEmpty(ReplyauditError, ValueError):
 
 
 class ExportOutOfMemory(ReplyauditError, RuntimeError):
-    """DuckDB ran out of memory part way: the directory holds an incomplete export."""
+    """DuckDB ran out of memory part way: nothing was written to the export directory."""
 
     def __init__(self, reason: str, out_dir: Path) -> None:
         self.out_dir = out_dir
-        self.hint = f"raise --memory-limit, and remove the incomplete export in {out_dir}."
+        self.hint = f"raise --memory-limit; nothing was written to {out_dir}."
         super().__init__(reason)
 
     def explain(self) -> str:
@@ -78,9 +78,10 @@ def export_dataset(db: Path, out_dir: Path, fmt: str, *, pseudonymize: bool = Fa
     """Export the dataset at `db` (opened read-only) into `out_dir`, a new or empty directory.
 
     With `pseudonymize`, the key is `key_file`'s content, else environ[PSEUDONYM_KEY_ENV].
-    Raises ExportTargetNotEmpty, ExportKeyError (no key, a short key, or a key file without
-    pseudonymisation), InvalidMemoryLimit, ExportOutOfMemory, and what opening the dataset
-    raises (store.open_dataset).
+    Nothing appears in `out_dir` until the export is complete. Raises ExportTargetNotEmpty,
+    ExportKeyError (no key, a short key, or a key file without pseudonymisation),
+    InvalidMemoryLimit, ExportOutOfMemory, NotWritable (a full disk, a read-only place), and
+    what opening the dataset raises (store.open_dataset).
     """
     if out_dir.exists() and any(out_dir.iterdir()):
         raise ExportTargetNotEmpty(f"{out_dir} is not empty: choose a new or empty directory, "
@@ -94,7 +95,12 @@ def export_dataset(db: Path, out_dir: Path, fmt: str, *, pseudonymize: bool = Fa
     try:
         if memory_limit:
             store.set_memory_limit(con, memory_limit)
-        return export(con, out_dir, fmt, key)
+        # Written beside out_dir and swapped in whole: a failure leaves no partial export.
+        with files.replacing(out_dir, directory=True) as temporary:
+            try:
+                return export(con, temporary, fmt, key)
+            except duckdb.IOException as e:
+                raise NotWritable(out_dir, *reason_of(e)) from None
     except duckdb.OutOfMemoryException as e:
         raise ExportOutOfMemory(str(e).splitlines()[0], out_dir) from None
     finally:

@@ -9,11 +9,18 @@ truncated mix, and a failed write leaves nothing behind.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from benchmarks.errors import NotWritable, reason_of
+
+# Why a place cannot take a file: full (ENOSPC, EDQUOT, EFBIG), read-only, not ours.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES,
+                 errno.EPERM}
 
 
 @contextlib.contextmanager
@@ -22,28 +29,48 @@ def replacing(target: str | Path, directory: bool = False) -> Iterator[Path]:
     `target`, on any exception delete it and leave `target` as it was.
 
     `directory=True` gives an empty temporary directory (an export's set of files); the old
-    directory, if any, is swapped out only after the new one is complete.
+    directory, if any, is swapped out only after the new one is complete. A full disk or a
+    read-only place (creating, writing or renaming) raises benchmarks.errors.NotWritable
+    naming `target`.
     """
     target = Path(target)
+    with _naming(target):
+        temporary = _temporary(target, directory)
+    try:
+        with _naming(target):
+            yield temporary
+            if directory:
+                _swap_directory(temporary, target)
+            else:
+                _keep_mode(target, temporary)
+                os.replace(temporary, target)
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _temporary(target: Path, directory: bool) -> Path:
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     prefix = f".{target.name}."
     if directory:
-        temporary = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=parent))
-    else:
-        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=parent)
-        os.close(handle)
-        temporary = Path(name)
+        return Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=parent))
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=parent)
+    os.close(handle)
+    return Path(name)
+
+
+@contextlib.contextmanager
+def _naming(target: Path) -> Iterator[None]:
+    """An OSError saying the place cannot take a file becomes NotWritable(target)."""
     try:
-        yield temporary
-        if directory:
-            _swap_directory(temporary, target)
-        else:
-            _keep_mode(target, temporary)
-            os.replace(temporary, target)
-    except BaseException:
-        _remove(temporary)
+        yield
+    except NotWritable:
         raise
+    except OSError as e:
+        if e.errno not in _WRITE_ERRNOS:
+            raise
+        raise NotWritable(target, *reason_of(e)) from e
 
 
 def write_text(target: str | Path, text: str) -> None:

@@ -41,7 +41,9 @@ class PlatformStats:
     `skipped`: True when the platform was not collected at all (e.g. Facebook without a
     token); a HAR import stores the entries it left out instead, counted by reason.
     `notes`: plain-language coverage notes for the report.
-    `finish_reason`: Scrapy's; anything but "finished" makes the run `failed`.
+    `finish_reason`: Scrapy's; anything but "finished" makes the run `failed`, except
+    "deadline" (stopped unfinished at the run's deadline): that platform counts as failed
+    and the run as `partial`, so what the others collected is kept and judged.
     Only when the source has them: `mode` (full | incremental: crawls), `quota_units`
     (YouTube API units spent), `source` (the file an import read), `operations` (HAR: X
     GraphQL responses by operation), `imported` (TWCS: the import summary, key `import`).
@@ -93,6 +95,9 @@ class PlatformStats:
         return cls(items=ItemCounts(**items), **data)
 
 
+DEADLINE = "deadline"  # the finish reason of a platform stopped at the run's deadline
+
+
 @dataclass
 class RunStats:
     """`runs.stats`: PlatformStats by platform id; the run's status follows from them."""
@@ -106,13 +111,13 @@ class RunStats:
     @property
     def status(self) -> str:
         """failed (a platform did not finish, or the run fetched nothing at all) | partial
-        (some pages failed) | finished. A failed run is never the judging run, so it adds no
-        week to the history."""
-        if any(p.finish_reason != "finished" for p in self.platforms.values()):
+        (some pages failed, or the run's deadline stopped a platform) | finished. A failed run
+        is never the judging run, so it adds no week to the history."""
+        if any(p.finish_reason not in ("finished", DEADLINE) for p in self.platforms.values()):
             return "failed"
         if self.fetched_nothing:
             return "failed"
-        if any(p.failures for p in self.platforms.values()):
+        if any(p.failures or p.finish_reason == DEADLINE for p in self.platforms.values()):
             return "partial"
         return "finished"
 

@@ -31,6 +31,11 @@ def working_path(db: Path) -> Path:
     return db.with_name(db.name + ".writing")
 
 
+def is_working_copy(path: Path) -> bool:
+    """Whether `path` is a run's working copy (`working_path`) rather than a dataset."""
+    return path.name.endswith(".writing")
+
+
 def wal_path(db: Path) -> Path:
     """DuckDB's write-ahead log of the database file `db`."""
     return db.with_name(db.name + ".wal")

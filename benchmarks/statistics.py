@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from benchmarks import classify, queries, significance, store, survival
-from benchmarks.derived import derive, undecided
-from benchmarks.errors import DatasetBusy, SchemaOutOfDate
-from benchmarks.snapshot import writing
+from benchmarks.derived import derive_missing
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -70,28 +68,7 @@ def dataset_statistics(config: AuditConfig) -> tuple[int, Statistics]:
     Raises NoDataset when the database does not exist, and what `assemble` and
     store.open_dataset raise.
     """
-    classified = 0
-    try:
-        con = store.open_dataset(config.db, config=config.path)
-    except SchemaOutOfDate as e:
-        if e.current > e.required:
-            raise
-        pending = True  # an older dataset: upgraded and decided as a run would
-    else:
-        try:
-            pending = undecided(con)
-        finally:
-            con.close()
-    if pending:
-        try:
-            with writing(config.db) as work:
-                con = store.connect(work)
-                try:
-                    classified = derive(con)
-                finally:
-                    con.close()
-        except DatasetBusy:
-            pass  # a run is writing: it decides everything before it publishes
+    classified = derive_missing(config.db, config.path)
     con = store.open_dataset(config.db, config=config.path)
     try:
         return classified, assemble(con, [b.id for b in config.brands], config.client)

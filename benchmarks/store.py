@@ -12,13 +12,15 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks import dataset_file, sqlfiles
+from benchmarks import dataset_file, lock, snapshot, sqlfiles
 from benchmarks.errors import (
     DatasetBusy,
+    DatasetNotWritable,
     InvalidMemoryLimit,
     MixedXSources,
     NoDataset,
     SchemaOutOfDate,
+    reason_of,
 )
 
 _VIEW_FILES = ("staging/audit_params.sql", "metrics/intervals.sql",
@@ -93,13 +95,49 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
             con.close()
             raise SchemaOutOfDate(current, required_version(), path)
     else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        con = dataset_file.connect_checked(Path(path), read_only=False)
-        migrate(con)
+        con = _connect_writable(Path(path))
+        try:
+            migrate(con)  # recreates the views: a write even when the schema is current
+            mark_interrupted(con, Path(path))
+        except duckdb.Error as e:
+            con.close()
+            reason, errno = reason_of(e)
+            if errno is None:
+                raise
+            raise DatasetNotWritable(path, reason, errno) from None
     con.execute("set timezone = 'UTC'")
     con.execute("set enable_progress_bar = false")  # it would write over our own output
     return con
 
+
+
+def _connect_writable(path: Path) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect for writing; DatasetNotWritable for a read-only place or a full disk
+    (DuckDB's own lock error is left to open_dataset)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return dataset_file.connect_checked(path, read_only=False)
+    except OSError as e:
+        raise DatasetNotWritable(path, *reason_of(e)) from None
+    except duckdb.IOException as e:
+        if "lock" in str(e).lower():
+            raise
+        raise DatasetNotWritable(path, *reason_of(e)) from None
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
+    """Mark runs still `running` as `interrupted` when nobody holds the dataset's write lock:
+    their process was killed (a crawl holds the lock for its whole run, an import keeps
+    DuckDB's own lock). Returns the run ids marked."""
+    if snapshot.is_working_copy(path):
+        return []  # its running row is the run writing it (a killed run's copy is discarded)
+    running = [r for (r,) in con.execute(
+        "select run_id from runs where status = 'running' order by run_id").fetchall()]
+    if not running or lock.held(path):
+        return []
+    con.execute("update runs set status = 'interrupted', finished_at = coalesce(finished_at, ?)"
+                " where status = 'running'", [datetime.now(UTC)])
+    return running
 
 
 def open_dataset(path: Path, read_only: bool = True, *, create: bool = False,

@@ -1,20 +1,29 @@
-"""Crawl extensions: a throttle that respects per-platform floors, and visible progress."""
+"""Crawl extensions: a throttle that respects per-platform floors, visible progress, a word
+when a platform stops answering, and the run's optional deadline."""
 
 from __future__ import annotations
 
 import logging
 import sys
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
+from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.reactor import CallLaterOnce
+from twisted.internet.task import LoopingCall
+
+from benchmarks.run_stats import DEADLINE
 
 if TYPE_CHECKING:
+    from collections.abc import Sized
+
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +99,114 @@ class ProgressExtension:
               f"{stats.get_value('item_scraped_count', 0)} items, "
               f"{stats.get_value(f'audit/failures/{spider.name}', 0)} failures",
               file=sys.stderr, flush=True)
+
+
+class StallWatch:
+    """Says on the terminal when a platform has stopped answering, and for how long.
+
+    After AUDIT_STALL_SECONDS without a response while requests are waiting, prints
+    "mastodon: no answer for 60 s (3 requests waiting)" to stderr (where the progress lines
+    go), again at twice, four times … that silence, and "mastodon: answering again after
+    75 s" when answers resume. A server that holds
+    connections open says nothing otherwise until the download timeouts and retries run out.
+    """
+
+    def __init__(self, crawler: Crawler, seconds: float) -> None:
+        self.crawler, self.seconds = crawler, seconds
+        self.last_answer = time.monotonic()
+        self.reported = 0.0  # how long the silence was when last reported
+        self.task: LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StallWatch:
+        seconds = crawler.settings.getfloat("AUDIT_STALL_SECONDS")
+        if seconds <= 0:
+            raise NotConfigured
+        ext = cls(crawler, seconds)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.last_answer = time.monotonic()
+        self.task = LoopingCall(self.check)
+        self.task.start(min(self.seconds, 5.0), now=False)
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.task is not None and self.task.running:
+            self.task.stop()
+
+    def response_received(self, response: Response, request: Request, spider: Spider) -> None:
+        silent = time.monotonic() - self.last_answer
+        if self.reported:
+            self.say(f"answering again after {silent:.0f} s")
+        self.last_answer, self.reported = time.monotonic(), 0.0
+
+    def waiting(self) -> int:
+        """Requests sent and not answered, plus those queued behind them."""
+        engine = self.crawler.engine
+        if engine is None:
+            return 0
+        queued = engine._slot.scheduler if engine._slot is not None else None
+        return len(engine.downloader.active) + (len(cast("Sized", queued)) if queued else 0)
+
+    def check(self) -> None:
+        silent = time.monotonic() - self.last_answer
+        waiting = self.waiting()
+        # Said at 1, 2, 4, 8 … times the threshold: a long stall stays visible, not noisy.
+        if not waiting or silent < max(self.seconds, 2 * self.reported):
+            return
+        self.reported = silent
+        self.say(f"no answer for {silent:.0f} s ({waiting} request"
+                 f"{'s' if waiting != 1 else ''} waiting)")
+
+    def say(self, text: str) -> None:
+        name = getattr(self.crawler.spider, "name", "crawl")
+        logger.warning("%s: %s", name, text)
+        print(f"  {name}: {text}", file=sys.stderr, flush=True)
+
+
+DEADLINE_PASSED = "audit/deadline/passed"  # stats key: no more retries (middlewares.py)
+
+
+class RunDeadline:
+    """Stops a platform still crawling AUDIT_DEADLINE_SECONDS after it started.
+
+    Its finish reason is "deadline": the platform is recorded as failed, with a note, and
+    what it and the other platforms wrote is kept (benchmarks/run_stats.py).
+    """
+
+    def __init__(self, crawler: Crawler, seconds: float) -> None:
+        self.crawler, self.seconds = crawler, seconds
+        self.call: CallLaterOnce[None] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunDeadline:
+        seconds = crawler.settings.getfloat("AUDIT_DEADLINE_SECONDS")
+        if seconds <= 0:
+            raise NotConfigured
+        ext = cls(crawler, seconds)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.call = CallLaterOnce(self.expire, spider)
+        self.call.schedule(self.seconds)
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.call is not None:
+            self.call.cancel()
+
+    def expire(self, spider: Spider) -> None:
+        minutes = self.seconds / 60
+        text = (f"stopped at the run's deadline ({minutes:g} min) before it had finished; "
+                "what it collected until then is kept")
+        notes = getattr(spider, "notes", None)
+        if isinstance(notes, list):
+            notes.append(text)
+        print(f"  {spider.name}: {text}", file=sys.stderr, flush=True)
+        assert self.crawler.engine is not None and self.crawler.stats is not None
+        self.crawler.stats.set_value(DEADLINE_PASSED, True)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=DEADLINE))

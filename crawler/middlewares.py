@@ -21,9 +21,10 @@ from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
-from crawler.extensions import announce_wait
+from crawler.extensions import DEADLINE_PASSED, announce_wait
 from crawler.parsers.facebook import USAGE_HEADERS, usage_percent
 
 if TYPE_CHECKING:
@@ -75,7 +76,9 @@ def reset_epoch(value: str | None, now: float | None = None) -> float | None:
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    """Retries like Scrapy's RetryMiddleware, but first waits what the server asked for."""
+    """Retries like Scrapy's RetryMiddleware, but first waits what the server asked for, and
+    not at all once the run's deadline has passed (extensions.RunDeadline): a stalled
+    server then holds the closing crawl for one download timeout, not for every retry."""
 
     # Set in from_crawler: the base class's __init__ only takes the settings.
     max_wait: float
@@ -88,11 +91,26 @@ class RetryAfterMiddleware(RetryMiddleware):
         mw.backoff = crawler.settings.getfloat("AUDIT_RETRY_BACKOFF_SECONDS")
         return mw
 
+    def _past_deadline(self) -> bool:
+        stats = self.crawler.stats
+        return bool(stats is not None and stats.get_value(DEADLINE_PASSED))
+
+    def process_request(self, request: Request) -> None:
+        if self._past_deadline():  # e.g. released by robots.txt after the deadline
+            raise IgnoreRequest("the run's deadline has passed")
+
+    def process_exception(  # type: ignore[override]
+            self, request: Request, exception: Exception) -> Request | Response | None:
+        if self._past_deadline():
+            return None
+        return super().process_exception(request, exception)
+
     # Scrapy 2.13+ awaits coroutine middleware methods and no longer passes `spider`; the
     # base class still declares the old synchronous signature.
     async def process_response(  # type: ignore[override]
             self, request: Request, response: Response) -> Request | Response:
-        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+        if (request.meta.get("dont_retry") or response.status not in self.retry_http_codes
+                or self._past_deadline()):
             return response
         stats = self.crawler.stats
         assert stats is not None

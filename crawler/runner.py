@@ -7,21 +7,24 @@ tests call this from a fresh process each time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
 
+import duckdb
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoaderProtocol, get_spider_loader
+from scrapy.utils.defer import deferred_from_coro
 
 from benchmarks import incremental as incremental_plans
 from benchmarks import platforms as registry
 from benchmarks import store
 from benchmarks.config import AuditConfig
 from benchmarks.derived import derive
-from benchmarks.errors import MixedXSources
+from benchmarks.errors import CrawlWriteFailed, DatasetNotWritable, MixedXSources
 from benchmarks.recorder import RunRecorder, RunWindow
 from benchmarks.run_stats import ItemCounts, PlatformStats, RunStats
 from crawler.spiders.base import PlatformSpider
@@ -74,6 +77,8 @@ def crawl_settings(config: AuditConfig, run_id: int,
     settings.set("DOWNLOAD_SLOTS", slots, priority="project")
     settings.set("AUDIT_DB_PATH", str(config.db), priority="project")
     settings.set("AUDIT_RUN_ID", run_id, priority="project")
+    if config.deadline_minutes:
+        settings.set("AUDIT_DEADLINE_SECONDS", config.deadline_minutes * 60, priority="project")
     if config.user_agent:
         settings.set("USER_AGENT", config.user_agent, priority="project")
     for key, value in (overrides or {}).items():
@@ -91,7 +96,9 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     to the spiders only, never into the dataset. With `incremental`, a database that already
     holds a completed run is only brought up to date (benchmarks/incremental.py); each
     platform's stats say which `mode` it ran in. Raises MixedXSources, before anything is
-    written, when X is to be crawled into a dataset holding TWCS data.
+    written, when X is to be crawled into a dataset holding TWCS data; CrawlWriteFailed when
+    a batch could not be written (the crawl stops there and the run is marked failed). A
+    config's `deadline_minutes` stops platforms still crawling then (recorded as failed).
     """
     started = datetime.now(UTC)
     window = RunWindow.from_config(config, config.as_of, now=started)
@@ -114,8 +121,10 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
                                started, config.business_hours()).run_id
     con.close()
 
-    process = CrawlerProcess(crawl_settings(config, run_id, settings_overrides))
     crawlers: dict[str, Crawler] = {}
+    settings = crawl_settings(config, run_id, settings_overrides)
+    settings.set("AUDIT_HALT", _halt(crawlers), priority="cmdline")
+    process = CrawlerProcess(settings)
     for platform in config.platforms_in_use():
         crawler = process.create_crawler(spider_class(config, platform))
         crawlers[platform] = crawler
@@ -130,8 +139,38 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
 
     stats = RunStats({platform: summarize(crawler, "incremental" if platform in plans else "full")
                       for platform, crawler in crawlers.items()})
+    write_error = next(((c.stats.get_value("audit/db/write_error"),
+                         c.stats.get_value("audit/db/write_errno"))
+                        for c in crawlers.values()
+                        if c.stats is not None and c.stats.get_value("audit/db/write_error")),
+                       None)
+    if write_error is not None:
+        reason, errno = write_error
+        try:
+            _finish(config, run_id, stats, failed=True)
+        except (DatasetNotWritable, duckdb.Error):
+            raise CrawlWriteFailed(config.db, reason, errno, run_id, recorded=False) from None
+        raise CrawlWriteFailed(config.db, reason, errno, run_id, recorded=True)
     status = _finish(config, run_id, stats)
     return RunResult(run_id, status, stats.as_dict())
+
+
+def _halt(crawlers: dict[str, Crawler]) -> Callable[[str], bool]:
+    """What the writer calls on a failed write: close every platform's crawl with `reason`;
+    True the first time. A plain function (settings are copied per crawler; a function is
+    copied as itself)."""
+    tripped: list[str] = []
+
+    def halt(reason: str) -> bool:
+        first = not tripped
+        tripped.append(reason)
+        for crawler in crawlers.values():
+            engine = crawler.engine
+            if crawler.crawling and engine is not None and engine.spider is not None:
+                closing = deferred_from_coro(engine.close_spider_async(reason=reason))
+                closing.addErrback(lambda _failure: None)  # already closed: nothing to do
+        return first
+    return halt
 
 
 def _finish(config: AuditConfig, run_id: int, stats: RunStats, failed: bool = False) -> str:

@@ -57,6 +57,8 @@ EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "crawler.extensions.PlatformAutoThrottle": 0,
     "crawler.extensions.ProgressExtension": 500,
+    "crawler.extensions.StallWatch": 510,
+    "crawler.extensions.RunDeadline": 520,
 }
 
 # The longest a Retry-After or rate-limit reset may hold a request, in seconds; longer waits
@@ -71,6 +73,12 @@ AUDIT_DB_PATH = None
 AUDIT_RUN_ID = None
 # Seconds between progress lines on the terminal; 0 switches progress off.
 AUDIT_PROGRESS_INTERVAL = 5.0
+# Seconds without an answer, while requests wait, before the terminal says a platform has
+# stopped answering (repeated at that interval); 0 switches it off.
+AUDIT_STALL_SECONDS = float(os.environ.get("REPLYAUDIT_STALL_SECONDS", "60"))
+# Seconds after which a platform still crawling is stopped and recorded as failed; 0 = none.
+# Set per run from the config's [crawl] deadline_minutes or `--deadline`.
+AUDIT_DEADLINE_SECONDS = 0.0
 
 # The Chromium the opt-in X browser spider drives: REPLYAUDIT_CHROMIUM, else the system's,
 # else Playwright's own (`playwright install chromium`). Used only by spiders that ask for it.

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks import history
+from benchmarks import files, history
 from benchmarks.errors import NoCrawlYet
 from reports import dataset
 from reports.charts import Series, trend_chart
@@ -149,8 +149,7 @@ def render_benchmark(con: duckdb.DuckDBPyConnection, config: AuditConfig, out_pa
     """Write the benchmark report (UTF-8) and return its path."""
     context = build_benchmark_context(con, config, generated_at or datetime.now(UTC), version)
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
     html = environment().get_template("benchmark.html").render(report=context)
-    out.write_text(html, encoding="utf-8")
+    files.write_text(out, html)  # the old report survives any failure
     return out
 

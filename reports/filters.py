@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from reports.untrusted import reveal_bidi
+
 MISSING = "—"
 
 
@@ -142,4 +144,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "window": window,
     "count": count,
     "css_width": css_width,
+    "reveal_bidi": reveal_bidi,  # strangers' names and handles: controls shown, not obeyed
 }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchmarks import files
 from benchmarks.errors import ReplyauditError
 
 # Headless, no sandbox (containers run as root), and no background traffic of its own.
@@ -59,10 +60,9 @@ def print_pdf(html_file: Path, pdf_file: Path, executable: str | None = None) ->
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    pdf_file.parent.mkdir(parents=True, exist_ok=True)
     target = html_file.resolve().as_uri()
     try:
-        with sync_playwright() as playwright:
+        with files.replacing(pdf_file) as temporary, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, headless=True,
                                                  args=list(CHROMIUM_ARGS))
             try:
@@ -71,7 +71,7 @@ def print_pdf(html_file: Path, pdf_file: Path, executable: str | None = None) ->
                            if route.request.url == target else route.abort())
                 page.goto(target, wait_until="load")
                 page.emulate_media(media="print")
-                page.pdf(path=str(pdf_file), format="A4", print_background=True,
+                page.pdf(path=str(temporary), format="A4", print_background=True,
                          display_header_footer=True, header_template="<span></span>",
                          footer_template=FOOTER,
                          margin={"top": "14mm", "bottom": "16mm", "left": "12mm",

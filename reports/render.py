@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from benchmarks import files
 from benchmarks.queries import judged_at
 from reports.context import build_context, label
 from reports.filters import FILTERS
@@ -54,14 +55,14 @@ def render_report(con: duckdb.DuckDBPyConnection, config: AuditConfig, out_path:
 
     `generated_at` defaults to now (UTC) and `version` to the installed replyaudit's; pass
     both for a reproducible file. Statuses are judged at `as_of` (default: the judging run's
-    own). Raises benchmarks.errors.NoCrawlYet before any run finished.
+    own). Raises benchmarks.errors.NoCrawlYet before any run finished, NotWritable when the
+    file cannot be written (an earlier report there is then unchanged).
     """
     with judged_at(con, as_of):
         context = build_context(con, config, generated_at or datetime.now(UTC),
                                 version or _installed_version())
     out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(context), encoding="utf-8")
+    files.write_text(out, render_html(context))  # the old report survives any failure
     return out
 
 

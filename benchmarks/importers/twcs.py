@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import tomli_w
 
-from benchmarks import sqlfiles, store
+from benchmarks import files, sqlfiles, store
 from benchmarks.config import load_config
 from benchmarks.errors import ImportFormatError, UnknownBrand
 from benchmarks.recorder import RunRecorder, RunWindow
@@ -216,8 +216,7 @@ def write_config_for(con: duckdb.DuckDBPyConnection, result: TwcsImport, path: P
         },
         "brands": [{"id": b, "name": names.get(b, b), "x": h} for b, h in handles.items()],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    files.write_text(path, tomli_w.dumps(document))
     load_config(path)
     return path
 

@@ -5,10 +5,10 @@
 comment on table runs is 'one row per crawl';
 comment on column runs.run_id is 'increasing id of the crawl';
 comment on column runs.started_at is 'when the crawl started';
-comment on column runs.finished_at is 'when it ended (NULL while running or if it died)';
+comment on column runs.finished_at is 'when it ended (NULL while running; for an interrupted run, when that was found)';
 comment on column runs.config_name is '`[audit] name` of the config';
 comment on column runs.client_id is 'the client brand''s id';
-comment on column runs.status is '`running`, `finished` (everything fetched), `partial` (some pages could not be fetched: see `fetch_failures`), `failed`';
+comment on column runs.status is '`running`, `finished` (everything fetched), `partial` (some pages could not be fetched: see `fetch_failures`; or platforms stopped at the run''s deadline), `failed`, `interrupted` (its process was killed; marked when the dataset was next opened for writing)';
 comment on column runs.window_start is 'first instant of the audit window';
 comment on column runs.window_end is 'end of the window, exclusive; NULL = open-ended';
 comment on column runs.sla_seconds is 'an answer later than this is late';

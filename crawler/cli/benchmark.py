@@ -13,6 +13,7 @@ from crawler.cli.crawl import do_crawl, do_pdf
 from crawler.cli.errors import translated
 from crawler.cli.options import (
     db_override,
+    deadline_option,
     panel_argument,
     panel_config,
     pdf_option,
@@ -36,7 +37,9 @@ def benchmark() -> None:
 @panel_argument
 @db_override
 @wait_option
-def benchmark_run(panel: str, db: str | None, wait_seconds: float) -> None:
+@deadline_option
+def benchmark_run(panel: str, db: str | None, wait_seconds: float,
+                  deadline_minutes: float | None) -> None:
     """Crawl PANEL incrementally and record this week's metrics in the history.
 
     The first run samples the whole window; later runs fetch what is new since the last
@@ -50,7 +53,8 @@ def benchmark_run(panel: str, db: str | None, wait_seconds: float) -> None:
         replyaudit benchmark run panels/airlines.toml --db airlines.duckdb
     """
     config = panel_config(panel, db)
-    run_id = do_crawl(config, benchmark=True, wait_seconds=wait_seconds)
+    run_id = do_crawl(config, benchmark=True, wait_seconds=wait_seconds,
+                      deadline_minutes=deadline_minutes)
     no_crawl = (f"Run {run_id} did not complete; nothing was recorded in the history of "
                 f"{config.db}.")
     with translated(no_crawl=no_crawl), closing(store.open_dataset(config.db)) as con:

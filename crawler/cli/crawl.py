@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from contextlib import closing
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -17,15 +18,25 @@ from benchmarks.errors import RunFailed
 from benchmarks.run_stats import RunStats
 from crawler import __version__
 from crawler.cli.errors import translated
-from crawler.cli.options import config_argument, pdf_option, report_out_option, wait_option
+from crawler.cli.options import (
+    config_argument,
+    deadline_option,
+    pdf_option,
+    report_out_option,
+    wait_option,
+)
 
 
-def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float = 0.0) -> int:
+def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float = 0.0,
+             deadline_minutes: float | None = None) -> int:
     """Crawl in this process (crawler.crawl.run_crawl), printing a line per platform; returns
-    the run id. Raises RunFailed (exit code 3) when the run failed, e.g. fetched nothing."""
+    the run id. Raises RunFailed (exit code 3) when the run failed, e.g. fetched nothing.
+    `deadline_minutes` replaces the config's."""
     from crawler.crawl import run_crawl  # Scrapy and the spiders: only for commands that crawl
 
     dataset_file.check_writable(config.db)  # a refusal is the only line, not the second
+    if deadline_minutes:
+        config = replace(config, deadline_minutes=deadline_minutes)
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
                f"brands into {config.db} …", err=True)
     started = time.monotonic()
@@ -46,9 +57,14 @@ def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float =
 def do_report(config: AuditConfig, out: Path, pdf: str | None = None,
               as_of: datetime | None = None) -> Path:
     """Render the report of the config's dataset (judged at `as_of`), and the PDF if asked."""
+    from benchmarks.derived import derive_missing
     from reports.render import render_report
 
     no_crawl = f"{config.db} holds no finished crawl. Run: replyaudit crawl {config.path}"
+    with translated(no_crawl=no_crawl):
+        classified = derive_missing(config.db, config.path)  # e.g. a run killed classifying
+    if classified:
+        click.echo(f"Classified {classified} customer posts into post_classes.", err=True)
     with (translated(no_crawl=no_crawl),
           closing(store.open_dataset(config.db, config=config.path)) as con):
         path = render_report(con, config, out, version=__version__, as_of=as_of)
@@ -67,7 +83,8 @@ def do_pdf(html: Path, pdf: Path) -> Path:
 @click.command()
 @config_argument
 @wait_option
-def crawl(config: str, wait_seconds: float) -> None:
+@deadline_option
+def crawl(config: str, wait_seconds: float, deadline_minutes: float | None) -> None:
     """Crawl every brand account in CONFIG into its DuckDB dataset.
 
     The crawl writes a working copy and publishes it when done, so readers of the dataset
@@ -76,16 +93,18 @@ def crawl(config: str, wait_seconds: float) -> None:
 
     Example:
 
-        replyaudit crawl airlines.toml
+        replyaudit crawl airlines.toml --deadline 90
     """
-    do_crawl(load_config(config), wait_seconds=wait_seconds)
+    do_crawl(load_config(config), wait_seconds=wait_seconds, deadline_minutes=deadline_minutes)
 
 
 @click.command()
 @config_argument
 @report_out_option
 @pdf_option
-def audit(config: str, out: str | None, pdf: str | None) -> None:
+@deadline_option
+def audit(config: str, out: str | None, pdf: str | None,
+          deadline_minutes: float | None) -> None:
     """Crawl, then render the report: the whole audit in one command.
 
     Example:
@@ -93,6 +112,6 @@ def audit(config: str, out: str | None, pdf: str | None) -> None:
         replyaudit audit airlines.toml -o airlines.html --pdf airlines.pdf
     """
     cfg = load_config(config)
-    do_crawl(cfg)
+    do_crawl(cfg, deadline_minutes=deadline_minutes)
     path = do_report(cfg, Path(out) if out else cfg.db.with_suffix(".html"), pdf)
     click.echo(f"Report written to {path}")

@@ -10,6 +10,7 @@ its message differs (which command to run next, which option was wrong).
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -17,7 +18,9 @@ from typing import Any
 import click
 
 from benchmarks.dataset_file import damage_of
-from benchmarks.errors import NoCrawlYet, ReplyauditError, RunFailed
+from benchmarks.errors import NoCrawlYet, NotWritable, ReplyauditError, RunFailed, reason_of
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES}
 
 
 class ConfigProblem(click.ClickException):
@@ -50,11 +53,18 @@ def as_click(error: ReplyauditError, no_crawl: str | None = None,
 @contextmanager
 def translated(no_crawl: str | None = None,
                options: Mapping[type[ReplyauditError], str] | None = None) -> Iterator[None]:
-    """Report library errors raised in the block as `as_click` says."""
+    """Report library errors raised in the block as `as_click` says; an OSError that says a
+    place cannot be written (full, read-only, not ours) that the library did not name is
+    reported as NotWritable, in one line, rather than as a traceback."""
     try:
         yield
     except ReplyauditError as e:
         raise as_click(e, no_crawl, options) from None
+    except OSError as e:
+        if e.errno not in _WRITE_ERRNOS:
+            raise
+        where = e.filename or "a file"
+        raise as_click(NotWritable(where, *reason_of(e))) from None
 
 
 class TranslatingGroup(click.Group):

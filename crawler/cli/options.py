@@ -52,6 +52,15 @@ def wait_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "(0: stop at once with a message). Readers of the dataset never hold a run up.")(f)
 
 
+def deadline_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--deadline", "deadline_minutes", type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        help="Minutes after which platforms still crawling are stopped and recorded as "
+             "failed; what was collected is kept (default: the config's [crawl] "
+             "deadline_minutes, else none).")(f)
+
+
 def pdf_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--pdf", type=click.Path(dir_okay=False), default=None,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from benchmarks import queries, store
+from benchmarks import files, queries, store
 from benchmarks.config import PLATFORM_DEFAULTS, load_config
 from crawler.cli.crawl import do_crawl, do_report
 from crawler.cli.options import INSTANT
@@ -26,7 +26,8 @@ from reports.terminal import print_metrics
 @click.option("--now", "now", type=INSTANT, default=None,
               help="The instant the world stands at, e.g. 2026-11-01T00:00:00Z (default: now).")
 @click.option("--faults", default="",
-              help="Inject errors, e.g. '429=0.1,500=0.05,badjson=0.02,fail=<url part>'.")
+              help="Inject errors, e.g. '429=0.1,500=0.05,badjson=0.02,fail=<url part>'; "
+                   "'freeze=N' stops answering after N requests (a stalled server).")
 @click.option("--truth", type=click.Path(dir_okay=False), default=None,
               help="Write the ground truth (JSON) for every customer post here.")
 @click.option("--write-config", type=click.Path(dir_okay=False), default=None,
@@ -50,7 +51,7 @@ def simulate(port: int, seed: int, now: datetime | None, faults: str, truth: str
         raise click.BadParameter(str(e), param_hint="--faults") from None
     server = start_simulator(seed=seed, now=now, faults=fault_spec, port=port)
     if truth:
-        Path(truth).write_text(json.dumps(truth_document(server.world), indent=1), "utf-8")
+        files.write_text(truth, json.dumps(truth_document(server.world), indent=1))
     if write_config:
         write_simulator_config(server, Path(write_config))
     click.echo(f"Simulator (seed {seed}) serving on {server.base_url}; Ctrl-C stops it.")

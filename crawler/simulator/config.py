@@ -6,6 +6,7 @@ from pathlib import Path
 
 import tomli_w
 
+from benchmarks import files
 from crawler.simulator.server import SimServer
 from crawler.simulator.world import DEMO_BRANDS
 
@@ -46,6 +47,5 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
 
 
 def write_simulator_config(server: SimServer, path: Path, db: str = "audit.duckdb") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps(simulator_config(server, db)), encoding="utf-8")
+    files.write_text(path, tomli_w.dumps(simulator_config(server, db)))
     return path

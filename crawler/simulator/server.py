@@ -97,22 +97,28 @@ class Faults:
     rate_500: float = 0.0
     rate_bad_json: float = 0.0
     always_fail: tuple[str, ...] = ()  # URL substrings answered 500 every time
+    freeze_after: int | None = None  # after this many requests, stop answering (SimServer.freeze)
 
     @classmethod
     def parse(cls, spec: str) -> Faults:
-        """'429=0.1,500=0.05,badjson=0.05,fail=<substring>' (each part optional)."""
+        """'429=0.1,500=0.05,badjson=0.05,fail=<substring>,freeze=<requests>' (each part
+        optional)."""
         rates: dict[str, float] = {}
         always: list[str] = []
+        freeze = None
         for part in filter(None, (p.strip() for p in spec.split(","))):
             key, _, value = part.partition("=")
             if key == "fail":
                 always.append(value)
             elif key in ("429", "500", "badjson"):
                 rates[key] = float(value)
+            elif key == "freeze":
+                freeze = int(value)
             else:
-                raise ValueError(f"unknown fault {key!r}: use 429=, 500=, badjson= or fail=")
+                raise ValueError(f"unknown fault {key!r}: use 429=, 500=, badjson=, fail= or "
+                                 "freeze=")
         return cls(rates.get("429", 0.0), rates.get("500", 0.0), rates.get("badjson", 0.0),
-                   tuple(always))
+                   tuple(always), freeze)
 
 
 class SimServer:
@@ -131,6 +137,10 @@ class SimServer:
         self.request_log: list[tuple[str, str, int]] = []
         self.state: dict[str, Any] = {}  # per-platform scratch space (rate-limit counters, …)
         self._lock = threading.Lock()
+        self._answering = threading.Event()  # cleared: the server is frozen
+        self._answering.set()
+        self._served = 0
+        self._stopping = False
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -170,7 +180,32 @@ class SimServer:
     def serve_forever(self) -> None:
         self._httpd.serve_forever()
 
+    def freeze(self) -> None:
+        """Stop answering: every request is held, its connection open and silent, until
+        `thaw` (or `stop`), as a stalled server does."""
+        self._answering.clear()
+
+    def thaw(self) -> None:
+        """Answer again, the held requests first."""
+        self._answering.set()
+
+    @property
+    def frozen(self) -> bool:
+        return not self._answering.is_set()
+
+    def _hold_while_frozen(self) -> bool:
+        """Hold the request while frozen; False when the server stopped meanwhile."""
+        with self._lock:
+            self._served += 1
+            served = self._served
+        if self.faults.freeze_after is not None and served == self.faults.freeze_after + 1:
+            self.freeze()
+        self._answering.wait()
+        return not self._stopping
+
     def stop(self) -> None:
+        self._stopping = True
+        self.thaw()  # release held requests so their threads end, unanswered
         self._httpd.shutdown()
         self._httpd.server_close()
 
@@ -262,6 +297,9 @@ class SimServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
+                if not server._hold_while_frozen():
+                    self.close_connection = True
+                    return
                 platform, response = server.dispatch(self.command, self.path, headers, body)
                 with server._lock:
                     server.request_log.append((platform, self.path, response.status))
