@@ -151,7 +151,11 @@ class OpenHours:
     def as_config(self) -> dict[str, str]:
         """The `business_hours` table of an audit config (docs/config.md)."""
         names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-        return {"timezone": self.timezone, "days": ",".join(names[d - 1] for d in self.days),
+        first, last = self.days[0], self.days[-1]
+        days = (f"{names[first - 1]}-{names[last - 1]}"
+                if list(self.days) == list(range(first, last + 1))
+                else ",".join(names[d - 1] for d in self.days))
+        return {"timezone": self.timezone, "days": days,
                 "hours": f"{self.opens:%H:%M}-{self.closes:%H:%M}"}
 
 
