@@ -37,7 +37,8 @@ def panel_for(server: SimServer, path: Path, platforms: tuple[str, ...] = INCREM
     from crawler.simulator.config import write_simulator_config
 
     config = tomllib.loads(write_simulator_config(server, path).read_text(encoding="utf-8"))
-    config["brands"] = [{k: v for k, v in brand.items() if k in ("id", "name", *platforms)}
+    keep = ("id", "name", "business_hours", *platforms)
+    config["brands"] = [{k: v for k, v in brand.items() if k in keep}
                         for brand in config["brands"]]
     path.write_text(tomli_w.dumps(config), encoding="utf-8")
     return path

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from crawler.simulator.server import SimServer
-from crawler.simulator.truth import judge
+from crawler.simulator.truth import bot_posts, judge
 from tests.conftest import cli
 
 pytestmark = pytest.mark.crawl  # every test here runs whole crawls
@@ -53,6 +53,41 @@ def last_run(db: Path) -> dict[str, Any]:
     return {"run_id": run_id, "status": status, "stats": json.loads(stats), "failures": failures}
 
 
+def assert_automation_and_office_hours(server: SimServer, db: Path) -> None:
+    """Bot customers' posts are counted apart, never as customer posts; automated brand
+    replies are answers but not a person's; the brand with office hours is judged on them."""
+    world = server.world
+    bots = {(p.platform, p.post_id) for posts in world.posts.values() for p in posts
+            if p.author.automated and not p.author.brand_id}
+    automated_replies = [p for posts in world.posts.values() for p in posts
+                         if p.author.automated and p.author.brand_id]
+    assert {platform for platform, _ in bots} == {"mastodon", "bluesky"}
+    assert automated_replies
+    want = {(r.platform, r.post_id, r.brand_id): r for r in judge(world)}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = con.execute("select platform, post_id, brand_id, human_response_seconds, "
+                            "business_response_seconds from customer_posts").fetchall()
+        counted = con.execute("select platform, brand_id, bot_posts from brand_metrics "
+                              "where platform <> 'all' and bot_posts > 0").fetchall()
+    finally:
+        con.close()
+    assert not bots & {(p, i) for p, i, *_ in found}
+    assert {(p, b): n for p, b, n in counted} == dict(bot_posts(world)) != {}
+    human = {(p, i, b): h for p, i, b, h, _ in found}
+    assert_same(human, {k: r.human_response_seconds for k, r in want.items()})
+    assert any(r.human_response_seconds != r.response_seconds for r in want.values())
+    business = {(p, i, b): None if s is None else round(s, 3) for p, i, b, _, s in found}
+    assert_same(business, {k: None if r.business_response_seconds is None
+                           else round(r.business_response_seconds, 3)
+                           for k, r in want.items()})
+    office = [r for r in want.values() if r.business_response_seconds is not None]
+    assert {r.brand_id for r in office} == set(world.open_hours)
+    # the business clock changes verdicts: answers kept for the morning are on time
+    assert any(r.status == "on_time" and r.response_seconds > world.settings.sla_minutes * 60
+               for r in office if r.response_seconds is not None)
+
+
 def crawl(config: Path, **kwargs: Any) -> None:
     result = cli("crawl", str(config), **kwargs)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -79,6 +114,7 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     assert_same(crawled_rows(config.parent / "audit.duckdb"), want)
     run = last_run(config.parent / "audit.duckdb")
     assert run["status"] == "finished"
+    assert_automation_and_office_hours(server, config.parent / "audit.duckdb")
     # Reddit's cut trees were completed both ways: `more` stubs and "continue this thread".
     asked = [path for platform, path, _ in server.request_log if platform == "reddit"]
     assert any(path.startswith("/api/morechildren") for path in asked)

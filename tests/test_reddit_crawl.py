@@ -21,7 +21,7 @@ from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, tr
 def reddit_only(config: Path, brands: set[str] | None = None) -> Path:
     """The simulator's config with every brand's other platforms (and other brands) removed."""
     doc = tomllib.loads(config.read_text(encoding="utf-8"))
-    doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "reddit")}
+    doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "business_hours", "reddit")}
                      for b in doc["brands"] if brands is None or b["id"] in brands]
     doc["audit"]["client"] = doc["brands"][0]["id"]
     config.write_text(tomli_w.dumps(doc), encoding="utf-8")

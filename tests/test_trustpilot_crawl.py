@@ -28,7 +28,7 @@ def only_platform(config: Path, platform: str = "trustpilot") -> Path:
     """The written config with every other platform taken out of the brands."""
     doc = tomllib.loads(config.read_text(encoding="utf-8"))
     for brand in doc["brands"]:
-        for key in [k for k in brand if k not in ("id", "name", platform)]:
+        for key in [k for k in brand if k not in ("id", "name", "business_hours", platform)]:
             del brand[key]
     config.write_text(tomli_w.dumps(doc), encoding="utf-8")
     return config

@@ -26,7 +26,7 @@ SMALL = WorldSettings(window_days=4, history_days=5, customers_per_platform=30,
 
 def browser_config(config: Path) -> Path:
     doc = tomllib.loads(config.read_text("utf-8"))
-    doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "x")}
+    doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "business_hours", "x")}
                      for b in doc["brands"]]
     doc["platforms"]["x"]["collect"] = "browser"
     config.write_text(tomli_w.dumps(doc), "utf-8")

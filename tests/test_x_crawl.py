@@ -65,7 +65,7 @@ def test_simulator_sends_only_documented_fields(simulator: Callable[..., SimServ
 def x_only(config: Path, **x_settings: Any) -> Path:
     """The simulator's config with every brand on X alone (a faster crawl)."""
     doc = tomllib.loads(config.read_text("utf-8"))
-    doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "x")}
+    doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "business_hours", "x")}
                      for b in doc["brands"]]
     doc["platforms"]["x"].update(x_settings)
     config.write_text(tomli_w.dumps(doc), "utf-8")

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.crawl  # every test here runs whole crawls
 def youtube_only(config: Path, quota_units: int | None = None) -> Path:
     """The simulator's config with every brand's other platforms removed."""
     doc = tomllib.loads(config.read_text(encoding="utf-8"))
-    doc["brands"] = [{k: v for k, v in b.items() if k in ("id", "name", "youtube")}
-                     for b in doc["brands"]]
+    keep = ("id", "name", "business_hours", "youtube")
+    doc["brands"] = [{k: v for k, v in b.items() if k in keep} for b in doc["brands"]]
     if quota_units is not None:
         doc["platforms"]["youtube"]["quota_units"] = quota_units
     config.write_text(tomli_w.dumps(doc), encoding="utf-8")

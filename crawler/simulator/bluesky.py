@@ -29,6 +29,7 @@ class _BlueskyIds:
                      "initech": ["initech.bsky.social"]}
     customer_domains = ["bsky.social"]
     hostile_handle = "evil.bsky.social"
+    bot_handles = ["flightalerts.bsky.social"]  # labels itself `bot` (profile_basic)
 
     def customer_handle(self, user: str, domain: str) -> str:
         return f"{user}.{domain}"
@@ -65,7 +66,10 @@ def profile_basic(account: Account) -> dict[str, Any]:
         "handle": account.handle,
         "displayName": account.display_name,
         "avatar": f"https://cdn.bsky.app/img/avatar/plain/{account.key}/{_cid(account.key)}@jpeg",
-        "labels": [],
+        # An automated account says so with a self-label, as the app's setting writes it.
+        "labels": [{"src": account.key, "uri": f"at://{account.key}/app.bsky.actor.profile/self",
+                    "cid": _cid(f"label:{account.key}"), "val": "bot",
+                    "cts": "2023-09-19T15:47:01.417Z"}] if account.automated else [],
         "createdAt": "2023-09-19T15:47:01.417Z",
     }
 

@@ -23,6 +23,8 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
     brands = []
     for brand_id, name, _, _ in DEMO_BRANDS:
         brand: dict[str, object] = {"id": brand_id, "name": name}
+        if brand_id in world.open_hours:
+            brand["business_hours"] = world.open_hours[brand_id].as_config()
         for platform, module in PLATFORM_MODULES.items():
             # Each platform writes the brand's entry itself (its handles, or a table of
             # handles and options); None: the brand is not on it.

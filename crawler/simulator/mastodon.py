@@ -28,6 +28,9 @@ class _MastodonIds:
                      "initech": ["initech@mastodon.social"]}
     customer_domains = ["mastodon.social", "fosstodon.org", "hachyderm.io"]
     hostile_handle = "evil@hachyderm.io"
+    # Accounts with the `bot` flag: Globex's auto-acknowledgement account, flight trackers.
+    automated_handles = {"globex": "globexcare@fosstodon.org"}
+    bot_handles = ["flightalerts@botsin.space", "delaywatch@mastodon.social"]
 
     def customer_handle(self, user: str, domain: str) -> str:
         return f"{user}@{domain}"
@@ -61,7 +64,7 @@ def account_entity(account: Account, statuses: int = 0) -> dict[str, Any]:
     user, domain = account.key.split("@")
     return {
         "id": account.native_id, "username": user, "acct": acct(account),
-        "display_name": account.display_name, "locked": False, "bot": False,
+        "display_name": account.display_name, "locked": False, "bot": account.automated,
         "discoverable": True, "indexable": False, "group": False,
         "created_at": "2022-11-07T00:00:00.000Z", "note": "",
         "url": f"https://{domain}/@{user}", "uri": f"https://{domain}/users/{user}",
@@ -255,8 +258,9 @@ def routes() -> list[Route]:
 
 
 def brand_entry(brand_id: str, base_url: str) -> list[str] | None:
-    """The brand's entry in the written config: its accounts here."""
-    return list(IDS.brand_handles.get(brand_id, [])) or None
+    """The brand's entry in the written config: its accounts here, its automated one last."""
+    automated = [IDS.automated_handles[brand_id]] if brand_id in IDS.automated_handles else []
+    return list(IDS.brand_handles.get(brand_id, [])) + automated or None
 
 
 def config_section(base_url: str) -> dict[str, Any]:

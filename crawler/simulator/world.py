@@ -16,8 +16,9 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol, cast
+from zoneinfo import ZoneInfo
 
 HOSTILE_TEXT = (
     '<script>alert("owned")</script><img src=x onerror=alert(1)> {{ 7*7 }} '
@@ -52,6 +53,15 @@ COMPLAINTS = (
     "Three hours on hold. Flight {n}. Seriously?",
     "Can I bring a bike on flight {n}?",
 )
+# What a brand's auto-acknowledgement account posts, seconds after a customer writes.
+AUTO_REPLY = ("Thanks for your message! It is in our queue and one of our agents will reply "
+              "here as soon as they can.")
+# What a bot customer (a flight tracker the platform flags as automated) posts at brands.
+BOT_TEXTS = (
+    "Flight {n} is now delayed by {m} minutes. #flightstatus",
+    "Flight {n} departed {m} minutes late. #flightstatus",
+    "Gate change for flight {n}: now boarding at gate {m}. #flightstatus",
+)
 ANNOUNCEMENTS = (
     "New routes this winter: see what's on sale.",
     "Travel advisory: storms may affect flights today.",
@@ -71,6 +81,10 @@ class Account:
     followers: int
     brand_id: str | None = None
     native_id: str = ""  # the platform's own id where it differs from `key`
+    # The platform flags the account as automated (Mastodon's `bot`, Bluesky's `bot`
+    # self-label): a bot customer's posts are no customer posts, an automated brand
+    # account's replies are answers but no person's.
+    automated: bool = False
 
 
 @dataclass
@@ -112,12 +126,55 @@ class Post:
         return depth
 
 
+@dataclass(frozen=True)
+class OpenHours:
+    """When a brand's care desk is open: ISO weekdays, local opening and closing times."""
+
+    timezone: str
+    days: tuple[int, ...]
+    opens: time
+    closes: time
+
+    def next_open(self, t: datetime) -> datetime | None:
+        """`t` if the desk is open then, else the instant it next opens (None: never)."""
+        zone = ZoneInfo(self.timezone)
+        day = t.astimezone(zone).date()
+        for _ in range(8):
+            if day.isoweekday() in self.days:
+                opens = datetime.combine(day, self.opens, zone).astimezone(UTC)
+                closes = datetime.combine(day, self.closes, zone).astimezone(UTC)
+                if t < closes:
+                    return max(t, opens)
+            day += timedelta(days=1)
+        return None
+
+    def as_config(self) -> dict[str, str]:
+        """The `business_hours` table of an audit config (docs/config.md)."""
+        names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        first, last = self.days[0], self.days[-1]
+        days = (f"{names[first - 1]}-{names[last - 1]}"
+                if list(self.days) == list(range(first, last + 1))
+                else ",".join(names[d - 1] for d in self.days))
+        return {"timezone": self.timezone, "days": days,
+                "hours": f"{self.opens:%H:%M}-{self.closes:%H:%M}"}
+
+
+# Brands whose people answer only while their desk is open (every platform): an answer due
+# while it is closed is written after it opens, working through the night's queue.
+DEMO_OPEN_HOURS: dict[str, OpenHours] = {
+    "initech": OpenHours("Europe/London", (1, 2, 3, 4, 5), time(9), time(17)),
+}
+
+
 class PlatformIds(Protocol):
     """How a platform names accounts and posts; each simulator platform module provides one.
 
     A platform whose conversations are not timelines (forums, reviews, video comments) also
     defines `populate(builder, settings)` to generate them; the others share `_populate`.
-    One whose crawl reaches old conversations with new activity sets `whole_spaces = True`."""
+    One whose crawl reaches old conversations with new activity sets `whole_spaces = True`.
+    One whose accounts the platform can flag as automated may name bot customers
+    (`bot_handles`) and brands' auto-acknowledgement accounts (`automated_handles`, brand id
+    -> handle); see _populate_accounts."""
 
     def account_key(self, handle: str, rng: random.Random) -> tuple[str, str]:
         """(key stored by the crawler, native id) for an account with this handle."""
@@ -137,8 +194,9 @@ class TimelineIds(PlatformIds, Protocol):
         """A customer's handle from a user name and one of `customer_domains`."""
 
 
-# The slowest brand answers within about nine days (see _Builder.delay); a little more.
-ANSWERS_WITHIN_DAYS = 10
+# The slowest brand answers within about nine days (see _Builder.delay), and a desk closed
+# for the weekend adds almost three; a little more.
+ANSWERS_WITHIN_DAYS = 13
 
 
 @dataclass(frozen=True)
@@ -184,6 +242,8 @@ class World:
     # Platforms whose crawl reaches every conversation in a brand's space that is active in
     # the window, however old its first post (a forum's topic list is ordered by activity).
     whole_spaces: set[str] = field(default_factory=set)
+    # Brands whose desks keep office hours (DEMO_OPEN_HOURS); the written config says so.
+    open_hours: dict[str, OpenHours] = field(default_factory=dict)
 
     @property
     def window_start(self) -> datetime:
@@ -215,10 +275,14 @@ class _Builder:
         self.world, self.platform, self.ids, self.rng = world, platform, ids, rng
         self.posts: list[Post] = []
         self.brand_traits = {b[0]: (b[2], b[3]) for b in DEMO_BRANDS}
+        # A brand's auto-acknowledgement account on this platform, if it has one.
+        self.auto_accounts: dict[str, Account] = {}
 
-    def account(self, handle: str, name: str, followers: int, brand_id: str | None) -> Account:
+    def account(self, handle: str, name: str, followers: int, brand_id: str | None,
+                automated: bool = False) -> Account:
         key, native = self.ids.account_key(handle, self.rng)
-        account = Account(self.platform, key, handle, name, followers, brand_id, native)
+        account = Account(self.platform, key, handle, name, followers, brand_id, native,
+                          automated)
         self.world.accounts[self.platform].append(account)
         return account
 
@@ -228,8 +292,15 @@ class _Builder:
         """A post, whether or not it has happened by `now`: `visible_at` hides future ones.
 
         Never branching on `now` keeps the random stream, so ids and times, the same for any
-        `now`.
+        `now`. A person's answer for a brand that keeps office hours waits for its desk to
+        open (see `_office_time`).
         """
+        if parent is not None and at <= parent.created_at:
+            # A reply planned before what it answers, which waited for office hours: it
+            # comes a few minutes after instead.
+            at = parent.created_at + timedelta(minutes=1 + int(at.timestamp()) % 30)
+        if parent is not None and author.brand_id and not author.automated:
+            at = self._office_time(author.brand_id, at)
         at = _ms(at)
         if mentions:
             text = " ".join(f"@{m.handle}" for m in mentions) + " " + text
@@ -242,6 +313,16 @@ class _Builder:
         self.posts.append(post)
         return post
 
+    def _office_time(self, brand_id: str, at: datetime) -> datetime:
+        """`at`, or when the brand's desk is closed then, a moment after it next opens: up to
+        90 minutes in, taken from `at` itself so the random stream is untouched."""
+        hours = self.world.open_hours.get(brand_id)
+        opens = hours.next_open(at) if hours else at
+        if opens is None or opens == at:
+            return at
+        backlog = int(at.timestamp()) % 5400
+        return opens + timedelta(seconds=backlog, microseconds=at.microsecond)
+
     def delay(self, speed: float) -> timedelta:
         """Minutes to days: a log-uniform spread, scaled by how slow the brand is."""
         minutes = 10 ** self.rng.uniform(0.3, 3.6) * speed
@@ -250,6 +331,9 @@ class _Builder:
 
     def maybe_answer(self, post: Post, brand_id: str, accounts: list[Account]) -> None:
         """The brand answers `post` directly, in a sub-thread, or never."""
+        auto = self.auto_accounts.get(brand_id)
+        if auto is not None:
+            self.auto_acknowledge(post, auto)
         rate, speed = self.brand_traits[brand_id]
         roll = self.rng.random()
         if roll < rate * 0.75:
@@ -269,6 +353,17 @@ class _Builder:
             self.post(self.customer(), post.created_at + self.delay(0.3),
                       "Any luck? They never answer me either.", parent=post)
 
+    def auto_acknowledge(self, post: Post, auto: Account) -> None:
+        """The brand's automated account acknowledges most posts within half a minute, with
+        one template, from a stream of its own (the conversation's other posts keep theirs)."""
+        saved, self.rng = self.rng, random.Random(f"auto:{post.post_id}")
+        try:
+            if self.rng.random() < 0.7:
+                self.post(auto, post.created_at + timedelta(seconds=self.rng.uniform(4, 30)),
+                          AUTO_REPLY, parent=post)
+        finally:
+            self.rng = saved
+
     def customer_follow_up(self, answer: Post, brand_id: str, accounts: list[Account]) -> None:
         follow = self.post(answer.parent.author if answer.parent else self.customer(),
                            answer.created_at + self.delay(0.5), "Done, sent you a DM.",
@@ -276,7 +371,8 @@ class _Builder:
         self.maybe_answer(follow, brand_id, accounts)
 
     def customer(self) -> Account:
-        return self.rng.choice([a for a in self.world.accounts[self.platform] if not a.brand_id])
+        return self.rng.choice([a for a in self.world.accounts[self.platform]
+                                if not a.brand_id and not a.automated])
 
     def complaint(self) -> str:
         flight = f"{self.rng.choice('AGI')}{self.rng.randint(100, 999)}"
@@ -292,7 +388,8 @@ def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
     """
     settings = settings or WorldSettings()
     world = World(seed, now, settings, {b[0]: b[1] for b in DEMO_BRANDS},
-                  {p: [] for p in platforms}, {p: [] for p in platforms})
+                  {p: [] for p in platforms}, {p: [] for p in platforms},
+                  open_hours=dict(DEMO_OPEN_HOURS))
     for platform, ids in sorted(platforms.items()):
         builder = _Builder(world, platform, ids, random.Random(f"{seed}:{platform}"))
         populate = getattr(ids, "populate", None)
@@ -309,14 +406,20 @@ def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
 def _populate_timelines(b: _Builder, settings: WorldSettings, seed: int, now: datetime) -> None:
     """Brand timelines with replies and mentions, one random stream per UTC day."""
     brand_accounts, hostile = _populate_accounts(b, settings)
+    bots = _populate_automated(b, brand_accounts)
     # Conversations go on for days: start early enough that every post of the last
     # `history_days` is there whatever day `now` falls on.
     first = (now - timedelta(days=settings.history_days + ANSWERS_WITHIN_DAYS)).date()
     for offset in range((now.date() - first).days + 1):
         day = first + timedelta(days=offset)
         b.rng = random.Random(f"{seed}:{b.platform}:{day.isoformat()}")
-        _populate_day(b, settings, brand_accounts, hostile,
-                      datetime(day.year, day.month, day.day, tzinfo=UTC))
+        start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        _populate_day(b, settings, brand_accounts, hostile, start)
+        if bots:
+            # The bots' posts come from a stream of their own: the rest of the day is the
+            # same with or without them.
+            b.rng = random.Random(f"{seed}:{b.platform}:{day.isoformat()}:bots")
+            _bot_day(b, bots, brand_accounts, start)
 
 
 def _populate_accounts(b: _Builder, settings: WorldSettings) -> tuple[
@@ -340,6 +443,33 @@ def _populate_accounts(b: _Builder, settings: WorldSettings) -> tuple[
         else ids.hostile_handle.replace("evil", "danawhitfield", 1),
         stranger(settings)[0], 99_999 if settings.hostile else 2_400, None)
     return brand_accounts, hostile
+
+
+def _populate_automated(b: _Builder, brand_accounts: dict[str, list[Account]]) -> list[Account]:
+    """The platform's automated accounts, after every other (the stream before is the same):
+    brands' auto-acknowledgement accounts (Builder.auto_accounts) and bot customers."""
+    for brand_id, handle in sorted(getattr(b.ids, "automated_handles", {}).items()):
+        name = b.world.brands[brand_id]
+        b.auto_accounts[brand_id] = b.account(handle, f"{name} Auto-Reply",
+                                              b.rng.randint(500, 5_000), brand_id, True)
+    return [b.account(handle, f"Flight Tracker {i + 1}", b.rng.randint(300, 30_000), None, True)
+            for i, handle in enumerate(getattr(b.ids, "bot_handles", ()))]
+
+
+def _bot_day(b: _Builder, bots: list[Account], brand_accounts: dict[str, list[Account]],
+             day: datetime) -> None:
+    """Each bot customer mentions a brand now and then; nobody answers a bot."""
+    rng = b.rng
+    for bot in bots:
+        t = day
+        while True:
+            t += timedelta(days=rng.expovariate(0.6))
+            if t >= day + timedelta(days=1):
+                break
+            brand_id = rng.choice(sorted(brand_accounts))
+            flight = f"{brand_id[0].upper()}{rng.randint(100, 999)}"
+            text = rng.choice(BOT_TEXTS).format(n=flight, m=rng.randint(5, 95))
+            b.post(bot, t, text, mentions=[brand_accounts[brand_id][0]])
 
 
 def _populate_day(b: _Builder, settings: WorldSettings, brand_accounts: dict[str, list[Account]],
