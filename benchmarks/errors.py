@@ -199,17 +199,20 @@ class DatasetNotWritable(NotWritable):
 class CrawlWriteFailed(DatasetNotWritable):
     """A crawl stopped at its first batch that could not be written; `run_id` says which
     run, `recorded` whether it could still be marked failed (else the next command that
-    opens the dataset marks it interrupted)."""
+    opens the dataset marks it interrupted). `unpublished`: the run wrote a working copy
+    (benchmarks/snapshot.py) that was discarded, so the dataset is as it was."""
 
     def __init__(self, path: object, reason: str, errno: int | None, run_id: int,
-                 recorded: bool) -> None:
+                 recorded: bool, unpublished: bool = False) -> None:
         super().__init__(path, reason, errno)
         self.run_id, self.recorded = run_id, recorded
         marked = "marked failed" if recorded else "to be marked interrupted once there is room"
-        self.hint = (f"The crawl stopped there; run {run_id} is {marked}, and the batches "
-                     "written before are kept. " + ("Free space on its disk and crawl again."
-                                                    if errno == _ENOSPC else
-                                                    "Move the dataset somewhere writable."))
+        fix = ("Free space on its disk and crawl again." if errno == _ENOSPC else
+               "Move the dataset somewhere writable.")
+        self.hint = (f"The crawl stopped there and nothing was published: {path} is as it "
+                     f"was before this run. {fix}" if unpublished else
+                     f"The crawl stopped there; run {run_id} is {marked}, and the batches "
+                     f"written before are kept. {fix}")
 
 
 _ENOSPC, _EROFS, _EACCES = 28, 30, 13

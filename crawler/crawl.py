@@ -10,6 +10,7 @@ import dataclasses
 from typing import TYPE_CHECKING
 
 from benchmarks import dataset_file, history, store
+from benchmarks.errors import CrawlWriteFailed
 from benchmarks.snapshot import writing
 from crawler import runner
 from crawler.secrets import spider_secrets
@@ -36,13 +37,17 @@ def run_crawl(config: AuditConfig, environ: Mapping[str, str] | None = None, *,
     """
     dataset_file.check_writable(config.db)  # NotADataset before the lock file is made
     secrets = spider_secrets(config, environ)
-    with writing(config.db, wait_seconds) as work:
-        result = runner.run_crawl(dataclasses.replace(config, db=work), secrets,
-                                  incremental=benchmark)
-        if benchmark and result.status != "failed":
-            con = store.connect(work)
-            try:
-                history.record(con, result.run_id)
-            finally:
-                con.close()
+    try:
+        with writing(config.db, wait_seconds) as work:
+            result = runner.run_crawl(dataclasses.replace(config, db=work), secrets,
+                                      incremental=benchmark)
+            if benchmark and result.status != "failed":
+                con = store.connect(work)
+                try:
+                    history.record(con, result.run_id)
+                finally:
+                    con.close()
+    except CrawlWriteFailed as e:  # the copy was discarded: say so of the dataset itself
+        raise CrawlWriteFailed(config.db, e.reason, e.errno, e.run_id, e.recorded,
+                               unpublished=True) from None
     return result

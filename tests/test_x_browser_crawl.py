@@ -87,9 +87,11 @@ def test_login_wall_stops_x_with_a_clear_message(
     state = storage_state(config.parent / "x-state.json", logged_in=False)
     result = cli("crawl", str(config), extra_env={"X_STORAGE_STATE": str(state),
                                                   "REPLYAUDIT_CHROMIUM": chromium})
-    assert result.returncode == 0, result.stderr[-3000:]
+    # X was the only platform and fetched nothing: the run failed (exit 3), saying why
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "X showed a login wall" in result.stderr
     run = last_run(config.parent / "audit.duckdb")
-    assert run["status"] == "partial"
+    assert run["status"] == "failed"
     assert any("X showed a login wall" in n and "X_STORAGE_STATE" in n
                for n in run["stats"]["x"]["notes"])
     assert {reason for _, _, _, reason, _ in run["failures"]} == {"a login wall"}

@@ -14,6 +14,7 @@ import pytest
 import tomli_w
 
 from crawler.simulator.server import SimServer
+from tests.conftest import cli
 from tests.test_end_to_end import crawl, crawled_rows, last_run, truth_rows
 
 pytestmark = pytest.mark.crawl  # every test here runs whole crawls
@@ -75,8 +76,12 @@ def test_a_refused_key_is_said_and_never_stored(
         simulator: Callable[..., SimServer], sim_config: Callable[[SimServer], Path]) -> None:
     server = simulator(9)
     config = youtube_only(sim_config(server))
-    crawl(config, extra_env={"YOUTUBE_API_KEY": "not-the-key"})
+    result = cli("crawl", str(config), extra_env={"YOUTUBE_API_KEY": "not-the-key"})
+    # the only platform fetched nothing: the run failed (exit 3) and says why
+    assert result.returncode == 3, result.stderr[-3000:]
+    assert "refused the API key (keyInvalid)" in result.stderr.splitlines()[-2]
     run = last_run(config.parent / "audit.duckdb")
+    assert run["status"] == "failed"
     stats = run["stats"]["youtube"]
     assert any("refused the API key (keyInvalid)" in note for note in stats["notes"])
     assert stats["items"]["posts"] == 0 and stats["requests"] == 3  # one per channel, no more
