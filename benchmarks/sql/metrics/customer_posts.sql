@@ -17,25 +17,34 @@
 -- among those the failed request would have brought).
 -- Posts and answers created after $as_of do not exist yet for this judgement.
 -- Grain: (platform, post_id, brand_id).
+-- The accounts that answer for a brand, and every post with its author's brand (NULL for
+-- customers): only the columns the judgement needs; the text and links join back in at the
+-- end. Shared by addressed_at and customer_posts_at.
+create or replace macro brand_accounts() as table
+select platform, account_id, brand_id
+from accounts
+where brand_id is not null;
+
+create or replace macro post_links() as table
+select
+    posts.platform,
+    posts.post_id,
+    posts.author_id,
+    posts.created_at,
+    posts.parent_id,
+    brand_accounts.brand_id as author_brand_id
+from posts
+left join brand_accounts() as brand_accounts
+    on brand_accounts.platform = posts.platform
+    and brand_accounts.account_id = posts.author_id;
+
 create or replace macro addressed_at(window_start, window_end, as_of) as table
 with brand_accounts as (
-    select platform, account_id, brand_id
-    from accounts
-    where brand_id is not null
+    select * from brand_accounts()
 ),
 
 post_links as (
-    select
-        posts.platform,
-        posts.post_id,
-        posts.author_id,
-        posts.created_at,
-        posts.parent_id,
-        brand_accounts.brand_id as author_brand_id
-    from posts
-    left join brand_accounts
-        on brand_accounts.platform = posts.platform
-        and brand_accounts.account_id = posts.author_id
+    select * from post_links()
 ),
 
 replies_to_brand as (
@@ -103,24 +112,11 @@ judgement as materialized (
 ),
 
 brand_accounts as (
-    select platform, account_id, brand_id
-    from accounts
-    where brand_id is not null
+    select * from brand_accounts()
 ),
 
--- Only the columns the judgement needs: the text and links join back in at the end.
 post_links as (
-    select
-        posts.platform,
-        posts.post_id,
-        posts.author_id,
-        posts.created_at,
-        posts.parent_id,
-        brand_accounts.brand_id as author_brand_id
-    from posts
-    left join brand_accounts
-        on brand_accounts.platform = posts.platform
-        and brand_accounts.account_id = posts.author_id
+    select * from post_links()
 ),
 
 brand_posts as (
