@@ -226,8 +226,15 @@ first_responses as (
 -- Hand-offs: a customer post that only confirms a move to a private channel (handoff_texts)
 -- after the brand redirected that customer (reply_kinds): the post replies to the redirect
 -- itself, or the redirect answered a post by the same customer in the same thread.
-handoffs as (
-    select distinct addressed.platform, addressed.post_id, addressed.brand_id
+confirmations as (
+    select
+        addressed.platform,
+        addressed.post_id,
+        addressed.brand_id,
+        addressed.author_id,
+        addressed.created_at,
+        post.parent_id,
+        coalesce(post.root_id, post.post_id) as thread_id
     from addressed
     join handoff_texts as texts
         on texts.platform = addressed.platform
@@ -236,24 +243,48 @@ handoffs as (
     join posts as post
         on post.platform = addressed.platform
         and post.post_id = addressed.post_id
+),
+
+redirects as (
+    select
+        redirect.platform,
+        redirect.post_id,
+        redirect_author.brand_id,
+        redirect.created_at,
+        redirected.author_id as redirected_author_id,
+        coalesce(redirect.root_id, redirect.post_id) as thread_id
+    from reply_kinds as kinds
     join posts as redirect
-        on redirect.platform = addressed.platform
-        and redirect.created_at < addressed.created_at
+        on redirect.platform = kinds.platform
+        and redirect.post_id = kinds.post_id
     join brand_accounts as redirect_author
         on redirect_author.platform = redirect.platform
         and redirect_author.account_id = redirect.author_id
-        and redirect_author.brand_id = addressed.brand_id
-    join reply_kinds as kinds
-        on kinds.platform = redirect.platform
-        and kinds.post_id = redirect.post_id
-        and kinds.kind = 'redirect'
     left join posts as redirected
         on redirected.platform = redirect.platform
         and redirected.post_id = redirect.parent_id
-    where post.parent_id = redirect.post_id
-        or (redirected.author_id = addressed.author_id
-            and coalesce(redirect.root_id, redirect.post_id)
-                = coalesce(post.root_id, post.post_id))
+    where kinds.kind = 'redirect'
+),
+
+-- Two equality joins rather than one with an OR, which would compare every confirmation
+-- with every brand post of its platform.
+handoffs as (
+    select confirmations.platform, confirmations.post_id, confirmations.brand_id
+    from confirmations
+    join redirects
+        on redirects.platform = confirmations.platform
+        and redirects.post_id = confirmations.parent_id
+        and redirects.brand_id = confirmations.brand_id
+        and redirects.created_at < confirmations.created_at
+    union
+    select confirmations.platform, confirmations.post_id, confirmations.brand_id
+    from confirmations
+    join redirects
+        on redirects.platform = confirmations.platform
+        and redirects.thread_id = confirmations.thread_id
+        and redirects.brand_id = confirmations.brand_id
+        and redirects.redirected_author_id = confirmations.author_id
+        and redirects.created_at < confirmations.created_at
 ),
 
 -- The response time counted in the brand's open hours, for brands that have them.
