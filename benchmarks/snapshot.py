@@ -25,15 +25,17 @@ import duckdb
 
 from benchmarks.lock import exclusive
 
+WORKING_SUFFIX = ".writing"
+
 
 def working_path(db: Path) -> Path:
     """Where a run writes before publishing: `<db>.writing`, beside the dataset."""
-    return db.with_name(db.name + ".writing")
+    return db.with_name(db.name + WORKING_SUFFIX)
 
 
 def is_working_copy(path: Path) -> bool:
     """Whether `path` is a run's working copy (`working_path`) rather than a dataset."""
-    return path.name.endswith(".writing")
+    return path.name.endswith(WORKING_SUFFIX)
 
 
 def wal_path(db: Path) -> Path:
