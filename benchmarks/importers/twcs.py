@@ -96,7 +96,8 @@ def normalized_copy(path: Path, directory: Path) -> Iterator[tuple[Path, int]]:
                     pending_cr = chunk.endswith(b"\r")
                     if pending_cr:
                         chunk = chunk[:-1]
-                    written = chunk.replace(b"\r\n", b"\n").replace(b"\r", _CR_STAND_IN)
+                    written = (chunk.replace(b"\r\n", b"\n").replace(b"\r", _CR_STAND_IN)
+                               if b"\r" in chunk else chunk)  # most chunks hold no CR
                     out.write(written)
                     quotes = (quotes + written.count(b'"')) % 2
                     last = written[-1:] or last

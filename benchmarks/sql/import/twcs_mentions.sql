@@ -9,6 +9,7 @@ with handles as (
         unnest(regexp_extract_all(text, '(?:^|[^A-Za-z0-9_])@([A-Za-z0-9_]{1,15})', 1))
             as handle
     from twcs_tweets
+    where contains(text, '@')  -- a cheap test first: the expression runs only where it can match
 ),
 
 brand_accounts as (

@@ -141,18 +141,26 @@ failed_threads as (
         and run_id = (select run_id from audit_params)
 ),
 
+-- The posts the walks below may step through: only platforms with a failed thread (every
+-- join in them is within one platform). Usually none, and then no walk builds anything.
+failure_platform_posts as materialized (
+    select platform, post_id, parent_id, root_id
+    from posts
+    semi join (select distinct platform from failed_threads) as failed using (platform)
+),
+
 -- The failed threads with their stored ancestors and root: the replies a failed request
 -- would have brought are part of these posts' subtrees.
 failed_thread_ancestors(platform, post_id, depth) as (
     select failed_threads.platform, unnest([failed_threads.thread_post_id, post.root_id]), 0
     from failed_threads
-    left join posts as post
+    left join failure_platform_posts as post
         on post.platform = failed_threads.platform
         and post.post_id = failed_threads.thread_post_id
     union all
     select walk.platform, post.parent_id, walk.depth + 1
     from failed_thread_ancestors as walk
-    join posts as post
+    join failure_platform_posts as post
         on post.platform = walk.platform
         and post.post_id = walk.post_id
     where post.parent_id is not null and walk.depth < 1000
@@ -162,13 +170,13 @@ failed_thread_ancestors(platform, post_id, depth) as (
 failed_thread_descendants(platform, post_id, depth) as (
     select post.platform, post.post_id, 1
     from failed_threads
-    join posts as post
+    join failure_platform_posts as post
         on post.platform = failed_threads.platform
         and failed_threads.thread_post_id in (post.parent_id, post.root_id)
     union all
     select walk.platform, post.post_id, walk.depth + 1
     from failed_thread_descendants as walk
-    join posts as post
+    join failure_platform_posts as post
         on post.platform = walk.platform
         and post.parent_id = walk.post_id
     where walk.depth < 1000
@@ -184,6 +192,14 @@ in_failed_threads as (
     where post_id is not null
 ),
 
+-- The reply links the walk below steps through, only as wide as it needs (its hash table is
+-- the walk's largest).
+reply_links as materialized (
+    select platform, post_id, parent_id
+    from posts
+    where parent_id is not null
+),
+
 -- Every (brand post, ancestor) pair, walking up the reply chain from each brand post.
 brand_post_ancestors(platform, reply_id, brand_id, replied_at, ancestor_id, depth) as (
     select platform, post_id, brand_id, created_at, parent_id, 1
@@ -193,10 +209,10 @@ brand_post_ancestors(platform, reply_id, brand_id, replied_at, ancestor_id, dept
     select walk.platform, walk.reply_id, walk.brand_id, walk.replied_at, parent.parent_id,
         walk.depth + 1
     from brand_post_ancestors as walk
-    join post_links as parent
+    join reply_links as parent
         on parent.platform = walk.platform
         and parent.post_id = walk.ancestor_id
-    where parent.parent_id is not null and walk.depth < 1000
+    where walk.depth < 1000
 ),
 
 first_responses as (
