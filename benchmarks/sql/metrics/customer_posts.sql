@@ -17,83 +17,76 @@
 -- among those the failed request would have brought).
 -- Posts and answers created after $as_of do not exist yet for this judgement.
 -- Grain: (platform, post_id, brand_id).
--- The accounts that answer for a brand, and every post with its author's brand (NULL for
--- customers): only the columns the judgement needs; the text and links join back in at the
--- end. Shared by addressed_at and customer_posts_at.
+-- The accounts that answer for a brand. Shared by addressed_at and customer_posts_at, which
+-- join only the columns they need: every intermediate of these macros is as narrow as
+-- possible, since a dataset holds millions of posts.
 create or replace macro brand_accounts() as table
 select platform, account_id, brand_id
 from accounts
 where brand_id is not null;
-
-create or replace macro post_links() as table
-select
-    posts.platform,
-    posts.post_id,
-    posts.author_id,
-    posts.created_at,
-    posts.parent_id,
-    brand_accounts.brand_id as author_brand_id
-from posts
-left join brand_accounts() as brand_accounts
-    on brand_accounts.platform = posts.platform
-    and brand_accounts.account_id = posts.author_id;
 
 create or replace macro addressed_at(window_start, window_end, as_of) as table
 with brand_accounts as (
     select * from brand_accounts()
 ),
 
-post_links as (
-    select * from post_links()
-),
-
+-- The (post, brand) pairs first, keys only; the post's author and time join in once below.
 replies_to_brand as (
-    select child.platform, child.post_id, parent.author_brand_id as brand_id, child.author_id,
-        child.created_at, child.author_brand_id
-    from post_links as child
-    join post_links as parent
+    select child.platform, child.post_id, brand_accounts.brand_id
+    from posts as child
+    join posts as parent
         on parent.platform = child.platform
         and parent.post_id = child.parent_id
-    where parent.author_brand_id is not null
+    join brand_accounts
+        on brand_accounts.platform = parent.platform
+        and brand_accounts.account_id = parent.author_id
 ),
 
 mentions_of_brand as (
-    select post.platform, post.post_id, brand_accounts.brand_id, post.author_id,
-        post.created_at, post.author_brand_id
+    select post_mentions.platform, post_mentions.post_id, brand_accounts.brand_id
     from post_mentions
     join brand_accounts
         on brand_accounts.platform = post_mentions.platform
         and brand_accounts.account_id = post_mentions.account_id
-    join post_links as post
-        on post.platform = post_mentions.platform
-        and post.post_id = post_mentions.post_id
 ),
 
 posted_in_brand_space as (
-    select post.platform, post.post_id, post_addressees.brand_id, post.author_id,
-        post.created_at, post.author_brand_id
+    select platform, post_id, brand_id
     from post_addressees
-    join post_links as post
-        on post.platform = post_addressees.platform
-        and post.post_id = post_addressees.post_id
 ),
 
-final as (
-    select distinct candidate.platform, candidate.post_id, candidate.brand_id,
-        candidate.author_id, candidate.created_at, candidate.author_brand_id,
-        coalesce(author.automated, false) as author_automated
+pairs as (
+    select distinct platform, post_id, brand_id
     from (
         select * from replies_to_brand
         union all select * from mentions_of_brand
         union all select * from posted_in_brand_space
     ) as candidate
+),
+
+final as (
+    select
+        pairs.platform,
+        pairs.post_id,
+        pairs.brand_id,
+        post.author_id,
+        post.created_at,
+        author_brand.brand_id as author_brand_id,
+        coalesce(author.automated, false) as author_automated
+    from pairs
+    join posts as post
+        on post.platform = pairs.platform
+        and post.post_id = pairs.post_id
+    left join brand_accounts as author_brand
+        on author_brand.platform = post.platform
+        and author_brand.account_id = post.author_id
     left join accounts as author
-        on author.platform = candidate.platform
-        and author.account_id = candidate.author_id
-    where candidate.author_brand_id is distinct from candidate.brand_id
-        and candidate.created_at >= window_start
-        and (window_end is null or candidate.created_at < window_end)
-        and candidate.created_at <= as_of
+        on author.platform = post.platform
+        and author.account_id = post.author_id
+    where author_brand.brand_id is distinct from pairs.brand_id
+        and post.created_at >= window_start
+        and (window_end is null or post.created_at < window_end)
+        and post.created_at <= as_of
 )
 
 select * from final;
@@ -115,14 +108,13 @@ brand_accounts as (
     select * from brand_accounts()
 ),
 
-post_links as (
-    select * from post_links()
-),
-
 brand_posts as (
-    select platform, post_id, author_brand_id as brand_id, created_at, parent_id
-    from post_links
-    where author_brand_id is not null
+    select posts.platform, posts.post_id, brand_accounts.brand_id, posts.created_at,
+        posts.parent_id
+    from posts
+    join brand_accounts
+        on brand_accounts.platform = posts.platform
+        and brand_accounts.account_id = posts.author_id
 ),
 
 -- Posts by customers only: a post by any brand's account is never a customer post, nor is
