@@ -158,6 +158,7 @@ def import_twcs(con: duckdb.DuckDBPyConnection, path: str | Path, *, sla_seconds
         except duckdb.Error as e:
             raise ImportFormatError(str(path), "a CSV file DuckDB can read",
                                     str(e).splitlines()[0]) from None
+    con.execute(_read("twcs_copies"))
     counts = _fetch_one(con, _read("twcs_counts"), {})
     # The record the file was cut off in is a bad record too: counted, not loaded.
     counts = {**counts, "records": counts["records"] + cut,

@@ -186,7 +186,7 @@ in_failed_threads as (
 
 -- The reply links the walk below steps through, only as wide as it needs (its hash table is
 -- the walk's largest).
-reply_links as materialized (
+reply_links as (
     select platform, post_id, parent_id
     from posts
     where parent_id is not null
