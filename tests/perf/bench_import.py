@@ -1,8 +1,13 @@
-"""How long `replyaudit import twcs` takes on a file the size of the full TWCS (2.8 M rows),
-and how much memory it needs.
+"""How long `replyaudit import twcs` + `replyaudit metrics` (brand_metrics) take on a file the
+size of the full TWCS (2.8 M rows), beside plain DuckDB doing the same load and the same
+per-brand figures, and how much memory each needs.
 
-Run: `make bench-import` (or `python -m tests.perf.bench_import --rows 2811774`). Not a test:
-speed is measured here and reported, never asserted in the suite.
+Run: `make bench-import` (or `python -m tests.perf.bench_import --rows 2811774`; `ROWS=500000
+make bench-import` while iterating). Not a test: speed is measured here and reported, never
+asserted in the suite. The per-brand counts (customer posts, on time, late, ignored, pending,
+median response) of the project and the baseline are asserted equal, then the ratio of their
+wall and CPU times is printed. Each step is its own process: the project's two commands, and
+the baseline's load and figures (tests/perf/plain_twcs.sql).
 
 The file is the real 5,000-row head (tests/fixtures/twcs/twcs_head5000.csv) replicated with
 every tweet id shifted by a multiple of 10,000 per copy, written in the original's layout
