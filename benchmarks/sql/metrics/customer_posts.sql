@@ -55,6 +55,13 @@ posted_in_brand_space as (
     from post_addressees
 ),
 
+-- Accounts the platform flags as automated: few, so the join below looks them up.
+bots as (
+    select platform, account_id
+    from accounts
+    where automated
+),
+
 pairs as (
     select distinct platform, post_id, brand_id
     from (
@@ -72,7 +79,7 @@ final as (
         post.author_id,
         post.created_at,
         author_brand.brand_id as author_brand_id,
-        coalesce(author.automated, false) as author_automated
+        bots.account_id is not null as author_automated
     from pairs
     join posts as post
         on post.platform = pairs.platform
@@ -80,9 +87,9 @@ final as (
     left join brand_accounts as author_brand
         on author_brand.platform = post.platform
         and author_brand.account_id = post.author_id
-    left join accounts as author
-        on author.platform = post.platform
-        and author.account_id = post.author_id
+    left join bots
+        on bots.platform = post.platform
+        and bots.account_id = post.author_id
     where author_brand.brand_id is distinct from pairs.brand_id
         and post.created_at >= window_start
         and (window_end is null or post.created_at < window_end)
