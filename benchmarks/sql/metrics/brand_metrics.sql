@@ -11,10 +11,21 @@
 create or replace macro brand_metrics_at(
     window_start, window_end, sla_seconds, ignore_after_seconds, as_of
 ) as table
-with judged as (
-    select customer_posts.*, post_classes.class
-    from customer_posts_at(window_start, window_end, sla_seconds, ignore_after_seconds, as_of)
-        as customer_posts
+-- Star ratings (reviews) only: few posts carry one, so the join below looks them up
+-- (customer_posts_at's other post columns are not needed here).
+with ratings as (
+    select platform, post_id, rating
+    from posts
+    where rating is not null
+),
+
+judged as (
+    select customer_posts.*, ratings.rating, post_classes.class
+    from customer_statuses_at(window_start, window_end, sla_seconds, ignore_after_seconds,
+        as_of) as customer_posts
+    left join ratings
+        on ratings.platform = customer_posts.platform
+        and ratings.post_id = customer_posts.post_id
     left join post_classes
         on post_classes.platform = customer_posts.platform
         and post_classes.post_id = customer_posts.post_id

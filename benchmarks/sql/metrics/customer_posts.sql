@@ -98,7 +98,11 @@ final as (
 
 select * from final;
 
-create or replace macro customer_posts_at(
+-- customer_statuses_at: the judgement of customer_posts_at without the post's and the author's
+-- presentation columns (handle, followers, url, text, parent, root, rating), which
+-- brand_metrics does not need: joining them onto millions of judged posts would only cost
+-- memory. Same rows and the same values as customer_posts_at.
+create or replace macro customer_statuses_at(
     window_start, window_end, sla_seconds, ignore_after_seconds, as_of
 ) as table
 with recursive
@@ -326,8 +330,6 @@ final as (
         addressed.post_id,
         addressed.brand_id,
         addressed.author_id,
-        author.handle as author_handle,
-        author.followers as author_followers,
         addressed.created_at,
         first_responses.first_response_at,
         first_responses.first_response_id,
@@ -351,17 +353,9 @@ final as (
             when datediff('microsecond', addressed.created_at, judgement.judged_at)
                 > judgement.ignore_after_seconds_ * 1e6 then 'ignored'
             else 'pending'
-        end as status,
-        post.url,
-        post.text,
-        post.parent_id,
-        post.root_id,
-        post.rating
+        end as status
     from addressed
     cross join judgement
-    join posts as post
-        on post.platform = addressed.platform
-        and post.post_id = addressed.post_id
     left join first_responses
         on first_responses.platform = addressed.platform
         and first_responses.post_id = addressed.post_id
@@ -380,9 +374,49 @@ final as (
     left join in_failed_threads
         on in_failed_threads.platform = addressed.platform
         and in_failed_threads.post_id = addressed.post_id
+)
+
+select * from final;
+
+create or replace macro customer_posts_at(
+    window_start, window_end, sla_seconds, ignore_after_seconds, as_of
+) as table
+with statuses as (
+    select *
+    from customer_statuses_at(window_start, window_end, sla_seconds, ignore_after_seconds,
+        as_of)
+),
+
+final as (
+    select
+        statuses.platform,
+        statuses.post_id,
+        statuses.brand_id,
+        statuses.author_id,
+        author.handle as author_handle,
+        author.followers as author_followers,
+        statuses.created_at,
+        statuses.first_response_at,
+        statuses.first_response_id,
+        statuses.first_response_kind,
+        statuses.first_response_channel,
+        statuses.first_human_response_at,
+        statuses.human_response_seconds,
+        statuses.response_seconds,
+        statuses.business_response_seconds,
+        statuses.status,
+        post.url,
+        post.text,
+        post.parent_id,
+        post.root_id,
+        post.rating
+    from statuses
+    join posts as post
+        on post.platform = statuses.platform
+        and post.post_id = statuses.post_id
     left join accounts as author
-        on author.platform = addressed.platform
-        and author.account_id = addressed.author_id
+        on author.platform = statuses.platform
+        and author.account_id = statuses.author_id
 )
 
 select * from final;
