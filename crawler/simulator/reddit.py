@@ -405,7 +405,20 @@ def _overview(request: SimRequest) -> SimResponse:
     if account is None or account.handle == DELETED:
         return _error(404, "Not Found")
     posts = [p for p in request.server.world.posts["reddit"] if p.author is account]
-    return _page(posts, request, lambda p: comment(p) if p.parent else submission(p))
+    return _page(posts, request, lambda p: _with_link(comment(p), p) if p.parent
+                 else submission(p))
+
+
+def _with_link(thing: dict[str, Any], post: Post) -> dict[str, Any]:
+    """A comment in a user's listing carries its submission's fields, as Reddit's do
+    (the recorded overview: link_id, link_title, link_author, num_comments, …)."""
+    root = post.root
+    thing["data"].update({
+        "link_title": submission(root)["data"]["title"], "num_comments": _count(root),
+        "link_author": DELETED if root.author.handle == DELETED else root.author.handle,
+        "link_permalink": f"https://www.reddit.com{_permalink(root)}",
+        "link_url": f"https://www.reddit.com{_permalink(root)}"})
+    return thing
 
 
 def _new(request: SimRequest) -> SimResponse:
