@@ -79,7 +79,7 @@ class _DiscourseIds:
             forum.welcome(index)
         # Day by day (world.each_day), so the forums travel in time as the timelines do; a
         # revived topic's conversation lasts longer than others, hence the longer reach.
-        for day in each_day(b, settings, reach_days=REVIVED_AFTER_DAYS[1] + 14):
+        for day in each_day(b, settings, reach_days=int(REVIVED_AFTER_DAYS[1]) + 14):
             for index, forum in enumerate(forums):
                 forum.rng = b.rng
                 forum.day(day, index)
