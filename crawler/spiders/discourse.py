@@ -6,7 +6,8 @@ activity first, until the topics' last activity is older than the window (pinned
 on top whatever their age, so they never stop the walk); every topic active in the window
 (`/t/{id}.json`), and, for a long topic whose first page holds only part of its post stream,
 the rest by id (`/t/{id}/posts.json`). A topic is parsed once all its posts are in, because
-a reply may point at any post of it.
+a reply may point at any post of it. An incremental benchmark run reads only the topics
+active since the previous run (docs/benchmarks.md).
 """
 
 from __future__ import annotations

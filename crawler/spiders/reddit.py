@@ -11,7 +11,8 @@ submissions; the submissions in the window that mention it (`/search`: Reddit's 
 covers submissions, not comments) with their threads; each of the brand's subreddits'
 submissions in the window (`/r/{sub}/new`) with their whole threads. Trees Reddit cuts are
 completed: `more` stubs through `/api/morechildren`, "continue this thread" stubs by
-fetching that comment's subtree.
+fetching that comment's subtree. An incremental benchmark run reads again only the threads
+whose comment count changed and the young brand comments' subtrees (docs/benchmarks.md).
 """
 
 from __future__ import annotations

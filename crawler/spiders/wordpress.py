@@ -8,6 +8,9 @@ the site breaks comments into pages), as far as robots.txt allows.
 A 200 answer that is not what was asked for (a REST index that is not JSON, a feed or page
 cut off, an interstitial page without article markup) is retried like a 500 and, if it stays
 so, recorded as a failure of that URL: never read as a fact about the site.
+
+An incremental benchmark run starts from each site's comments feed and reads only what was
+commented on since the previous run (docs/benchmarks.md).
 """
 
 from __future__ import annotations
