@@ -40,6 +40,17 @@ class IncrementalPlan:
     young_seconds: int
     pending: dict[str, Anchor] = field(default_factory=dict)
     young: dict[str, Anchor] = field(default_factory=dict)
+    # Every post of the platform stored since the previous run's window start, with its
+    # stored reply count: for platforms whose listings say how big a thread is now
+    # (Reddit's num_comments) or name the posts of a thread (Discourse's post stream).
+    stored: dict[str, int | None] = field(default_factory=dict)
+
+    def is_stored(self, post_id: str) -> bool:
+        return post_id in self.stored
+
+    def grew(self, post_id: str, reply_count: int | None) -> bool:
+        """A stored post whose reply count now differs from the stored one."""
+        return post_id in self.stored and (reply_count or 0) != (self.stored[post_id] or 0)
 
     def is_new(self, created_at: datetime) -> bool:
         return created_at > self.since
@@ -78,7 +89,10 @@ def plan(con: duckdb.DuckDBPyConnection, platform: str, previous: dict[str, Any]
     for post_id, reason, author_id, by_brand, brand_id, created_at, replies in result.fetchall():
         anchor = Anchor(post_id, author_id, bool(by_brand), brand_id, created_at, replies)
         (pending if reason == "pending" else young)[post_id] = anchor
-    return IncrementalPlan(previous["as_of"], young_seconds, pending, young)
+    stored = dict(con.execute(
+        "select post_id, reply_count from posts where platform = ? and created_at >= ?",
+        [platform, previous["window_start"]]).fetchall())
+    return IncrementalPlan(previous["as_of"], young_seconds, pending, young, stored)
 
 
 def previous_run(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
@@ -92,6 +106,9 @@ def previous_run(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
 def knows_accounts(con: duckdb.DuckDBPyConnection, platform: str, handles: list[str]) -> bool:
     """Whether every brand account in `handles` was crawled before on `platform`. An account
     new to the panel has no history to build on, so its platform is crawled in full."""
+    # A site or forum (a URL) names no account: its spider crawls one it has stored
+    # nothing from in full (e.g. crawler/spiders/wordpress.py, whole_site).
+    handles = [h for h in handles if "://" not in h]
     known: set[str] = set()
     for handle, account_id in con.execute(
             "select handle, account_id from accounts where platform = ? and brand_id is not null",

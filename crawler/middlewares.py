@@ -25,6 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
 from crawler.extensions import DEADLINE_PASSED, announce_wait
+from crawler.fetch_errors import network_failure
 from crawler.parsers.facebook import USAGE_HEADERS, usage_percent
 
 if TYPE_CHECKING:
@@ -33,6 +34,20 @@ if TYPE_CHECKING:
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
+
+
+class _RobotsUnreachable(logging.Filter):
+    """Scrapy logs a robots.txt it could not download with the whole traceback; when the
+    network is the cause, its one-line message and the spider's own note say all there is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and network_failure(error):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_RobotsUnreachable())
 
 
 def _platform(request: Request) -> str:

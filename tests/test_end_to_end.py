@@ -118,7 +118,8 @@ def test_crawl_equals_ground_truth(seed: int, simulator: Callable[..., SimServer
     # Reddit's cut trees were completed both ways: `more` stubs and "continue this thread".
     asked = [path for platform, path, _ in server.request_log if platform == "reddit"]
     assert any(path.startswith("/api/morechildren") for path in asked)
-    deepest = max(server.world.posts["reddit"], key=lambda p: p.depth())
+    deepest = max((p for p in server.world.posts["reddit"]  # of a thread in the window
+                   if p.root.created_at >= server.world.window_start), key=lambda p: p.depth())
     assert deepest.depth() > 10
     con = duckdb.connect(str(config.parent / "audit.duckdb"), read_only=True)
     try:

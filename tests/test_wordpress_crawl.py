@@ -85,12 +85,14 @@ def test_blog_pages_forbidden_by_robots_are_not_fetched_and_said(
 
 
 def initech_pages(server: SimServer, per_page: int) -> set[str]:
-    """Every distinct address of Initech's article pages: the permalink (the newest comment
-    page) and, where comments run over several pages, `comment-page-1/` … `comment-page-N/`."""
+    """Every distinct address of Initech's article pages in the window: the permalink (the
+    newest comment page) and, where comments run over several pages, `comment-page-1/` …
+    `comment-page-N/`. (The world's blogs go back further than the window.)"""
     site = simulated.SITES["initech"]
     pages = set()
     for article in server.world.posts["wordpress"]:
-        if article.parent is None and simulated.site_of(article) is site:
+        if (article.parent is None and simulated.site_of(article) is site
+                and article.created_at >= server.world.window_start):
             path = simulated.permalink(article, "/wp/initech")
             pages.add(path)
             top = len(article.children)
@@ -149,7 +151,8 @@ def test_a_callback_that_raises_is_a_failure_of_its_page(
     server = simulator(7)
     site = simulated.SITES["initech"]
     article = next(a for a in sorted(server.world.posts["wordpress"], key=lambda p: p.created_at)
-                   if a.parent is None and simulated.site_of(a) is site and a.children)
+                   if a.parent is None and simulated.site_of(a) is site and a.children
+                   and a.created_at >= server.world.window_start)
     path = simulated.permalink(article, "/wp/initech")
     hook = tmp_path / "hook"
     hook.mkdir()
@@ -188,7 +191,8 @@ def test_answers_cut_off_are_retried_then_failures_not_facts(
     server = simulator(7)
     site = simulated.SITES["initech"]
     article = next(a for a in sorted(server.world.posts["wordpress"], key=lambda p: p.created_at)
-                   if a.parent is None and simulated.site_of(a) is site and a.children)
+                   if a.parent is None and simulated.site_of(a) is site and a.children
+                   and a.created_at >= server.world.window_start)
     page = simulated.permalink(article, "/wp/initech")
     server.state["wordpress_cut_off"] = {"/wp/acme/wp-json/", page}
     config = only(sim_config(server), {"wordpress"})

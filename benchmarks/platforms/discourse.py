@@ -41,4 +41,5 @@ SPEC = Platform(
         "categories": (_CATEGORY,
                        "a category path with its id, as in the forum's URL: 'support/5'"),
     }),
+    incremental=True,
 )

@@ -85,4 +85,5 @@ SPEC = Platform(
     handle=handle_rule(normalize_reddit_user, _USER_EXPECTED),
     secrets={"client_id": "REDDIT_CLIENT_ID", "client_secret": "REDDIT_CLIENT_SECRET"},
     entry=read_reddit_entry,
+    incremental=True,
 )

@@ -48,4 +48,5 @@ SPEC = Platform(
     },
     handle=handle_rule(normalize_site_url, "a WordPress site URL like 'https://blog.acme.com'"),
     entry=read_wordpress_entry,
+    incremental=True,
 )

@@ -72,6 +72,8 @@ class Parsed:
     accounts: list[Account] = field(default_factory=list)
     more: list[MoreStub] = field(default_factory=list)
     after: str | None = None  # a listing's cursor to the next (older) page
+    # A user's listing: each comment's submission's comment count then (`num_comments`).
+    link_comments: dict[str, int] = field(default_factory=dict)
 
     @property
     def oldest(self) -> datetime | None:
@@ -156,6 +158,9 @@ def parse_listing(data: Any, rules: list[BrandRules], fetched_at: datetime, sour
     parsed = Parsed(after=((data or {}).get("data") or {}).get("after"))
     for kind, thing in _children(data):
         _add(parsed, parse_thing(kind, thing, rules, fetched_at, source_url, brand_id))
+        count = as_int(thing.get("num_comments"))
+        if kind == "t1" and thing.get("name") and count is not None:
+            parsed.link_comments[str(thing["name"])] = count
     return parsed
 
 

@@ -151,6 +151,12 @@ def parse_feed(xml: str) -> tuple[str | None, list[FeedItem]]:
     return home, items
 
 
+def commented_article(link: str) -> str:
+    """The article page a comment's permalink (`…/slug/comment-page-N/#comment-M`, as the
+    comments feed lists it) belongs to: without its fragment and comment page."""
+    return re.sub(r"comment-page-\d+/$", "", link.split("#", 1)[0])
+
+
 def comment_pages(page: str, url: str) -> list[str]:
     """Links to the article's other comment pages (`…/comment-page-N/`) in the page at `url`,
     resolved against it and canonical: without fragment and without the arguments WordPress

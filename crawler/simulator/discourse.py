@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 __all__ = ["FORUMS", "IDS", "brand_entry", "config_section", "routes", "served_topics"]
 
 PER_PAGE, CHUNK = 30, 20
+# A topic is closed (if at all) this long after it was opened: its conversation is over.
+CLOSED_AFTER_DAYS = 16
+TOPIC_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # A forum that exists but shows nothing without a login (Discourse's `login_required`).
 LOGIN_REQUIRED_FORUM = "staff.acmeair.example"
 _FORUM = r"(?P<forum>[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[a-z0-9-]+)?)"
@@ -80,14 +83,16 @@ def served_topics(server: SimServer) -> dict[str, list[_SimTopic]]:
     if "discourse_topics" in state:
         return state["discourse_topics"]
     world = server.world
-    rng = random.Random(f"{world.seed}:discourse-serve")
     by_forum: dict[str, list[_SimTopic]] = {}
     roots = sorted((p for p in world.posts.get("discourse", []) if p.parent is None),
                    key=lambda p: p.created_at)
     for root in roots:
         forum = forum_of(root.author)
         topics = by_forum.setdefault(forum, [])
-        topic = _SimTopic(10 + len(topics), forum, root, rng.choice(CATEGORIES),
+        # Each topic from its own stream, numbered by when it was opened: the same topic
+        # whatever `now` the world was generated for (time travel).
+        rng = random.Random(f"{world.seed}:discourse-serve:{root.post_id}")
+        topic = _SimTopic(_topic_id(root, topics), forum, root, rng.choice(CATEGORIES),
                           pinned=not topics)  # the forum's oldest topic is the welcome
         posts = sorted(_subtree(root), key=lambda p: p.created_at)
         number: dict[int, int] = {}
@@ -107,12 +112,24 @@ def served_topics(server: SimServer) -> dict[str, list[_SimTopic]]:
             else:
                 reply_to = number[id(post.parent)]
             topic.entries.append((n, post, 1, reply_to, post.created_at))
-        closed_at = posts[-1].created_at + timedelta(hours=1)
-        if rng.random() < 0.15 and closed_at <= world.now:
+        # Staff close a topic once its conversation is over (after anything written in it).
+        closed_at = root.created_at + timedelta(days=CLOSED_AFTER_DAYS)
+        if (rng.random() < 0.15 and closed_at <= world.now
+                and posts[-1].created_at < closed_at):
             topic.entries.append((n + 1, None, 3, None, closed_at))  # staff closed it
         topics.append(topic)
     state["discourse_topics"] = by_forum
     return by_forum
+
+
+def _topic_id(root: Post, earlier: list[_SimTopic]) -> int:
+    """Ten per day since 2020 (the next free one when a day has more), the welcome topic 10."""
+    if not earlier:
+        return 10
+    number = 100 + (root.created_at - TOPIC_EPOCH).days * 10
+    while any(t.topic_id == number for t in earlier[-20:]):
+        number += 1
+    return number
 
 
 def _subtree(root: Post) -> list[Post]:

@@ -10,7 +10,7 @@ serves it as Discourse's JSON.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from crawler.simulator.world import (
@@ -19,6 +19,8 @@ from crawler.simulator.world import (
     Account,
     Post,
     customer_name,
+    day_number,
+    each_day,
     stranger,
 )
 
@@ -45,6 +47,10 @@ GROUP_MEMBERS = {"support": ("leo", "ana")}
 PRIVATE_GROUPS_BRAND = "initech"
 TOPICS_PER_DAY = 1.3
 CUSTOMERS_PER_FORUM = 40
+# The pinned welcome topic, long before any window.
+WELCOME_AT = datetime(2024, 1, 15, 9, tzinfo=UTC)
+# A revived topic comes back this many days after it was opened (every 7 days, one is).
+REVIVED_AFTER_DAYS = (8.0, 12.0)
 
 
 class _DiscourseIds:
@@ -67,8 +73,16 @@ class _DiscourseIds:
         return f"https://{forum_of(author)}/p/{native}", native
 
     def populate(self, b: _Builder, settings: WorldSettings) -> None:
-        for brand_id, name, rate, speed in DEMO_BRANDS:
-            _Forum(b, brand_id, name, rate, speed).populate(settings)
+        forums = [_Forum(b, brand_id, name, rate, speed)
+                  for brand_id, name, rate, speed in DEMO_BRANDS]
+        for index, forum in enumerate(forums):
+            forum.welcome(index)
+        # Day by day (world.each_day), so the forums travel in time as the timelines do; a
+        # revived topic's conversation lasts longer than others, hence the longer reach.
+        for day in each_day(b, settings, reach_days=int(REVIVED_AFTER_DAYS[1]) + 14):
+            for index, forum in enumerate(forums):
+                forum.rng = b.rng
+                forum.day(day, index)
 
 
 IDS = _DiscourseIds()
@@ -100,15 +114,19 @@ class _Forum:
     def customer(self, besides: Account | None = None) -> Account:
         return self.rng.choice([c for c in self.customers if c is not besides])
 
-    def populate(self, settings: WorldSettings) -> None:
-        b, rng, now = self.b, self.rng, self.b.world.now
-        # The pinned welcome topic, long before any window.
-        b.post(self.staff[0], now - timedelta(days=200, minutes=rng.randint(0, 600)),
-               "Welcome! Read this before posting.", addressed_to=self.brand_id)
-        t = now - timedelta(days=settings.history_days)
+    def welcome(self, index: int) -> None:
+        """The pinned welcome topic, from the platform's stream."""
+        self.b.post(self.staff[0], WELCOME_AT + timedelta(days=index, minutes=self.rng.randint(
+            0, 600)), "Welcome! Read this before posting.", addressed_to=self.brand_id)
+
+    def day(self, day: datetime, index: int) -> None:
+        """The topics opened on `day` (midnight UTC), played out in full; every 14 days a
+        long topic, every 7 a topic that comes back days later, and the hostile post."""
+        b, rng = self.b, self.rng
+        t = day
         while True:
             t += timedelta(days=rng.expovariate(TOPICS_PER_DAY))
-            if t > now:
+            if t >= day + timedelta(days=1):
                 break
             if rng.random() < 0.15:
                 self.announcement(t)
@@ -118,10 +136,14 @@ class _Forum:
                 if rng.random() < 0.3:  # others chime in at topic level: not addressed
                     b.post(self.customer(opener.author), t + b.delay(0.5),
                            "Same problem here.", parent=opener)
-        self.long_topic(now - timedelta(days=rng.uniform(5, 15)))
-        self.revived_topic(self.b.world.window_start - timedelta(days=rng.uniform(1, 4)))
-        b.post(self.hostile, now - timedelta(days=5, minutes=rng.randint(0, 600)),
-               self.stranger[1], addressed_to=self.brand_id)
+        number = day_number(day)
+        if number % 14 == 3 * index:
+            self.long_topic(day + timedelta(hours=rng.uniform(6, 18)))
+        if number % 7 == index:
+            self.revived_topic(day + timedelta(hours=rng.uniform(6, 18)))
+        if number % 7 == 5:
+            b.post(self.hostile, day + timedelta(minutes=rng.randint(0, 600)),
+                   self.stranger[1], addressed_to=self.brand_id)
 
     def announcement(self, t: datetime) -> None:
         """A staff topic; customers' replies to it are addressed to the brand."""
@@ -164,7 +186,7 @@ class _Forum:
         opener = b.post(self.customer(), t, b.complaint(), addressed_to=self.brand_id)
         answer = b.post(self.staff[0], t + timedelta(hours=2), "Fixed, please try again.",
                         parent=opener)
-        back = b.world.window_start + timedelta(days=self.rng.uniform(2, 8))
+        back = t + timedelta(days=self.rng.uniform(*REVIVED_AFTER_DAYS))
         follow = b.post(opener.author, back, "It broke again this week.", parent=answer)
         self.answer(follow)
 

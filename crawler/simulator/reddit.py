@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from crawler.simulator.server import Route, SimRequest, SimResponse
-from crawler.simulator.world import ANNOUNCEMENTS, Account, Post
+from crawler.simulator.world import ANNOUNCEMENTS, Account, Post, day_number, each_day
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -89,8 +89,9 @@ def _base36(n: int) -> str:
 
 
 def _populate(b: _Builder, settings: WorldSettings) -> None:
-    rng, world = b.rng, b.world
-    window_start = world.window_start
+    """Accounts from the platform's stream, then conversations day by day (world.each_day),
+    so Reddit travels in time as the timelines do."""
+    rng = b.rng
     listed: dict[str, list[Account]] = {}
     in_sub: dict[str, list[Account]] = {}  # everyone who answers for the brand in its subreddit
     for brand_id, brand in BRANDS.items():
@@ -103,6 +104,21 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
     for i in range(settings.customers_per_platform):
         b.account(f"traveller_{i:03d}", f"traveller_{i:03d}", 0, None)
     b.account(DELETED, DELETED, 0, None)
+    for day in each_day(b, settings):
+        _day(b, day, listed, in_sub)
+    for post in b.posts:
+        # Reddit counts whole seconds; the kind prefix follows the post's place.
+        post.created_at = post.created_at.replace(microsecond=0)
+        if post.author.handle == DELETED:
+            post.kind = ""  # a deleted comment's text is gone: nobody can read a hand-off
+        post.post_id = f"{'t1' if post.parent else 't3'}_{post.native_id}"
+    _unlisted_only_on_their_day(b.posts, listed)
+
+
+def _day(b: _Builder, day: datetime, listed: dict[str, list[Account]],
+         in_sub: dict[str, list[Account]]) -> None:
+    """Every conversation that starts on `day` (midnight UTC), played out in full."""
+    rng, end = b.rng, day + timedelta(days=1)
 
     def speaker() -> Account:
         """A customer who can be seen (a deleted author's text says nothing)."""
@@ -111,69 +127,73 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             if who.handle != DELETED:
                 return who
 
-    start = world.now - timedelta(days=settings.history_days)
     for brand_id, brand in BRANDS.items():
         # Customers' submissions in the brand's subreddit: addressed to it.
-        t = start
-        while (t := t + timedelta(days=rng.expovariate(1.2))) < world.now:
+        t = day
+        while (t := t + timedelta(days=rng.expovariate(1.2))) < end:
             post = b.post(b.customer(), t, b.complaint(), addressed_to=brand_id)
-            # Staff and moderators are recognised in the threads the crawl reads: the
-            # subreddit's submissions in the window. Older threads get the listed accounts.
-            answerers = in_sub[brand_id] if t >= window_start else listed[brand_id]
-            b.maybe_answer(post, brand_id, answerers)
+            b.maybe_answer(post, brand_id, in_sub[brand_id])
             for _ in range(rng.randint(0, 2)):
-                # A comment that mentions the brand is found in its thread: only threads in
-                # the window are read (Reddit's search does not cover comments).
-                mentioned = (listed[brand_id][0] if rng.random() < 0.3 and t >= window_start
-                             else None)
+                # A comment that mentions the brand is found in its thread (Reddit's search
+                # does not cover comments), so only on the submission's own day: a thread
+                # the crawl reads then holds it (see _unlisted_only_on_their_day).
+                roll, at = rng.random(), t + b.delay(0.3)
+                mentioned = listed[brand_id][0] if roll < 0.3 and at < end else None
                 text = (f"u/{mentioned.handle} can you help here?" if mentioned
                         else "Following, same problem.")
-                chat = b.post(speaker() if mentioned else b.customer(), t + b.delay(0.3), text,
-                              parent=post, mentions=None)
-                if chat is not None and mentioned is not None:
+                chat = b.post(speaker() if mentioned else b.customer(), at, text, parent=post)
+                if mentioned is not None:
                     chat.mentions = [mentioned]
-                    b.maybe_answer(chat, brand_id, answerers)
-            for mod in (a for a in world.accounts["reddit"] if a.handle in brand.moderators):
+                    b.maybe_answer(chat, brand_id, in_sub[brand_id])
+            for mod in (a for a in b.world.accounts["reddit"] if a.handle in brand.moderators):
                 if not brand.moderators_are_brand and rng.random() < 0.3:
                     b.post(mod, t + b.delay(0.2), "Please use the weekly megathread.",
                            parent=post)
         # Announcements by the brand in its subreddit: replies to them are addressed.
-        t = start
-        while (t := t + timedelta(days=rng.expovariate(0.4))) < world.now:
+        t = day
+        while (t := t + timedelta(days=rng.expovariate(0.4))) < end:
             root = b.post(listed[brand_id][0], t, rng.choice(ANNOUNCEMENTS),
                           addressed_to=brand_id)
             for _ in range(rng.randint(0, 4)):
                 reply = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=root)
                 b.maybe_answer(reply, brand_id, listed[brand_id])
         # The brand's listed account answering customers' submissions elsewhere.
-        t = start
-        while (t := t + timedelta(days=rng.expovariate(0.5))) < world.now:
+        t = day
+        while (t := t + timedelta(days=rng.expovariate(0.5))) < end:
             question = b.post(speaker(), t, "Which airline has the best legroom?")
             pitch = b.post(rng.choice(listed[brand_id]), t + b.delay(0.5),
                            "Our new seats have 34 inches of pitch, happy to help!",
                            parent=question)
-            if pitch is not None:
-                for _ in range(rng.randint(0, 3)):
-                    reply = b.post(b.customer(), pitch.created_at + b.delay(0.4), b.complaint(),
-                                   parent=pitch)
-                    if reply is not None:
-                        b.maybe_answer(reply, brand_id, listed[brand_id])
+            for _ in range(rng.randint(0, 3)):
+                reply = b.post(b.customer(), pitch.created_at + b.delay(0.4), b.complaint(),
+                               parent=pitch)
+                b.maybe_answer(reply, brand_id, listed[brand_id])
         # Customers naming the brand's account in submissions elsewhere: found by search.
-        t = start
-        while (t := t + timedelta(days=rng.expovariate(0.3))) < world.now:
+        t = day
+        while (t := t + timedelta(days=rng.expovariate(0.3))) < end:
             mention = b.post(speaker(), t, f"u/{listed[brand_id][0].handle} {b.complaint()}")
             mention.mentions = [listed[brand_id][0]]
             b.maybe_answer(mention, brand_id, listed[brand_id])
-    # A search for u/AcmeAirHelp also matches another name that starts alike: not a mention.
-    b.post(speaker(), world.now - timedelta(days=4, hours=rng.randint(1, 30)),
-           f"Is u/{BRANDS['acme'].accounts[0]}Desk legit? Looks like a scam account.")
-    _long_thread(b, listed["acme"], window_start + timedelta(days=rng.uniform(2, 6)))
-    for post in b.posts:
-        # Reddit counts whole seconds; the kind prefix follows the post's place.
-        post.created_at = post.created_at.replace(microsecond=0)
-        if post.author.handle == DELETED:
-            post.kind = ""  # a deleted comment's text is gone: nobody can read a hand-off
-        post.post_id = f"{'t1' if post.parent else 't3'}_{post.native_id}"
+    number = day_number(day)
+    if number % 7 == 2:
+        # A search for u/AcmeAirHelp also matches another name that starts alike: no mention.
+        b.post(speaker(), day + timedelta(hours=rng.randint(1, 23)),
+               f"Is u/{BRANDS['acme'].accounts[0]}Desk legit? Looks like a scam account.")
+    if number % 14 == 6:
+        _long_thread(b, listed["acme"], day + timedelta(hours=rng.uniform(1, 12)))
+
+
+def _unlisted_only_on_their_day(posts: list[Post], listed: dict[str, list[Account]]) -> None:
+    """Staff and moderators (recognised by flair, not listed) answer in threads the crawl
+    reads whole: a subreddit's submissions. A crawl that starts at midnight UTC reads a
+    thread when it reads its submission, so their answers stay on the submission's UTC day;
+    a later one is written by the brand's listed account (whose posts the crawl lists)."""
+    for post in posts:
+        brand_id = post.author.brand_id
+        if (brand_id is None or post.author in listed[brand_id]
+                or post.created_at.date() == post.root.created_at.date()):
+            continue
+        post.author = listed[brand_id][0]
 
 
 def _long_thread(b: _Builder, acme: list[Account], t: datetime) -> None:
@@ -385,7 +405,20 @@ def _overview(request: SimRequest) -> SimResponse:
     if account is None or account.handle == DELETED:
         return _error(404, "Not Found")
     posts = [p for p in request.server.world.posts["reddit"] if p.author is account]
-    return _page(posts, request, lambda p: comment(p) if p.parent else submission(p))
+    return _page(posts, request, lambda p: _with_link(comment(p), p) if p.parent
+                 else submission(p))
+
+
+def _with_link(thing: dict[str, Any], post: Post) -> dict[str, Any]:
+    """A comment in a user's listing carries its submission's fields, as Reddit's do
+    (the recorded overview: link_id, link_title, link_author, num_comments, …)."""
+    root = post.root
+    thing["data"].update({
+        "link_title": submission(root)["data"]["title"], "num_comments": _count(root),
+        "link_author": DELETED if root.author.handle == DELETED else root.author.handle,
+        "link_permalink": f"https://www.reddit.com{_permalink(root)}",
+        "link_url": f"https://www.reddit.com{_permalink(root)}"})
+    return thing
 
 
 def _new(request: SimRequest) -> SimResponse:

@@ -6,7 +6,8 @@ reply tree under a brand post published in the window, or (only when mention sea
 it mentions a brand account and was published in the window, or lies under such a post, or
 it was made in a brand's own space (a community topic, a review) in the window, or lies under
 such a post (crawling the space reaches it); on platforms listed in `World.whole_spaces` the
-space's conversations of any age are reached.
+space's conversations of any age are reached; on platforms listed in
+`World.reached_from_roots` only brand posts that open a conversation lead into the sample.
 `needs_search` marks the posts that only the second route reaches.
 
 Posts by accounts the platform flags as automated (bot customers) are no customer posts;
@@ -154,7 +155,7 @@ def _sample(world: World, as_of: datetime, since: datetime | None, until: dateti
     reach = min(reached_since or since, since)
     for platform, posts in sorted(world.posts.items()):
         whole = platform in world.whole_spaces
-        tree_reached = (_under_brand_posts(posts, reach)
+        tree_reached = (_under_brand_posts(posts, reach, platform in world.reached_from_roots)
                         | _in_brand_spaces(posts, reach, until, whole))
         search_reached = _under_mentions(posts, reach, until)
         for post in posts:
@@ -168,8 +169,9 @@ def _sample(world: World, as_of: datetime, since: datetime | None, until: dateti
                 yield platform, post, brand_id, id(post) not in tree_reached
 
 
-def _under_brand_posts(posts: list[Post], since: datetime) -> set[int]:
-    roots = [p for p in posts if p.author.brand_id and p.created_at >= since]
+def _under_brand_posts(posts: list[Post], since: datetime, roots_only: bool = False) -> set[int]:
+    roots = [p for p in posts if p.author.brand_id and p.created_at >= since
+             and not (roots_only and p.parent is not None)]
     return _subtrees(roots)
 
 

@@ -41,12 +41,13 @@ from crawler.simulator.wordpress_site import (
     Site,
     all_below,
     article_page,
+    comments_feed,
     feed,
     permalink,
     site_of,
     slug,
 )
-from crawler.simulator.world import ANNOUNCEMENTS, DEMO_BRANDS, Account, Post
+from crawler.simulator.world import ANNOUNCEMENTS, DEMO_BRANDS, Account, Post, each_day
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -56,6 +57,10 @@ PLATFORM = "wordpress"
 
 class _WordPressIds:
     """Ids are assigned once the tree is built (a comment's id names its article)."""
+
+    # The crawl reads the articles of the window with their comments; a brand's comment
+    # under an older article is not reached (REST cannot list a guest's comments).
+    reached_from_roots = True
 
     def account_key(self, handle: str, rng: random.Random) -> tuple[str, str]:
         return handle, ""
@@ -71,15 +76,13 @@ IDS = _WordPressIds()
 
 
 def _populate(b: _Builder, settings: WorldSettings) -> None:
-    rng, world = b.rng, b.world
+    """Accounts from the platform's stream, then articles day by day (world.each_day), so
+    the blogs travel in time as the timelines do."""
     customers = [b.account(f"visitor{i:03d}", f"Traveller {i}", 0, None)
                  for i in range(settings.customers_per_platform // 2)]
     for account in customers:
         account.native_id = "0"
-    # The sample is the articles published in the window (with every comment below them), so
-    # the world's blogs start there: the truth's "under a brand post in the window" then
-    # means the same thing.
-    start = world.window_start
+    people: dict[str, tuple[Account, list[Account]]] = {}
     for brand_id, name, _, _ in DEMO_BRANDS:
         site = SITES[brand_id]
         editor = b.account(f"{site.home}/?author=1", name, 0, brand_id)
@@ -88,33 +91,44 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
         support.native_id = "2"
         staff = b.account(f"guest:{STAFF[brand_id]}", STAFF[brand_id], 0, brand_id)
         staff.native_id = "0"
-        answerers = [support, staff]
-        t = start
-        while True:
-            t += timedelta(days=rng.expovariate(settings.brand_posts_per_day))
-            if t > world.now:
-                break
-            article = b.post(editor, t, rng.choice(ANNOUNCEMENTS))
-            for _ in range(rng.randint(0, 5)):
-                comment = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=article)
-                b.maybe_answer(comment, brand_id, answerers)
+        people[brand_id] = (editor, [support, staff])
+    for day in each_day(b, settings):
+        for brand_id, (editor, answerers) in people.items():
+            t = day
+            while True:
+                t += timedelta(days=b.rng.expovariate(settings.brand_posts_per_day))
+                if t >= day + timedelta(days=1):
+                    break
+                article = b.post(editor, t, b.rng.choice(ANNOUNCEMENTS))
+                for _ in range(b.rng.randint(0, 5)):
+                    comment = b.post(b.customer(), t + b.delay(0.4), b.complaint(),
+                                     parent=article)
+                    b.maybe_answer(comment, brand_id, answerers)
     _assign_ids(b.posts)
 
 
+# Ids count from here: minutes (articles) and seconds (comments) since, so that a post keeps
+# its id whatever `now` the world is generated for (WordPress counts rows; any increasing
+# number will do for the crawler).
+ID_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
 def _assign_ids(posts: list[Post]) -> None:
-    """WordPress stores seconds; ids count up per site, articles and comments apart."""
-    counters: dict[str, list[int]] = {}
+    """WordPress stores seconds; ids grow with time per site, articles and comments apart
+    (the next free number when two fall on the same minute or second)."""
+    used: set[tuple[str, bool, int]] = set()
     for post in sorted(posts, key=lambda p: p.created_at):
         post.created_at = post.created_at.replace(microsecond=0)
         site = site_of(post)
-        articles, comments = counters.setdefault(site.brand_id, [100, 5000])
+        seconds = int((post.created_at - ID_EPOCH).total_seconds())
+        number = seconds if post.parent else seconds // 60
+        while (site.brand_id, post.parent is None, number) in used:
+            number += 1
+        used.add((site.brand_id, post.parent is None, number))
+        post.native_id = str(number)
         if post.parent is None:
-            counters[site.brand_id][0] = articles + 1
-            post.native_id = str(articles + 1)
             post.post_id = f"{site.home}/?p={post.native_id}"
         else:
-            counters[site.brand_id][1] = comments + 1
-            post.native_id = str(comments + 1)
             post.post_id = f"{site.home}/?p={post.root.native_id}#comment-{post.native_id}"
 
 
@@ -201,11 +215,12 @@ def _paged(request: SimRequest, rows: list[Any]) -> tuple[list[Any], dict[str, s
     return rows[(page - 1) * per_page: page * per_page], headers
 
 
-def _when(value: str | None) -> datetime | None:
+def _when(value: str | None, site: Site | None = None) -> datetime | None:
+    """An ISO 8601 argument; without a zone, in UTC or (given `site`) the site's time."""
     if not value:
         return None
     when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when if when.tzinfo else when.replace(tzinfo=site.zone if site else UTC)
 
 
 def _index(request: SimRequest) -> SimResponse:
@@ -227,9 +242,11 @@ def _posts(request: SimRequest) -> SimResponse:
     if site is None or not site.rest:
         return _disabled()
     after, before = _when(request.arg("after")), _when(request.arg("before"))
+    include = set((request.arg("include") or "").split(",")) - {""}
     rows = [a for a in _articles(request, site)
             if (after is None or a.created_at > after)
-            and (before is None or a.created_at < before)]
+            and (before is None or a.created_at < before)
+            and (not include or a.native_id in include)]
     paged = _paged(request, rows)
     if isinstance(paged, SimResponse):
         return paged
@@ -243,8 +260,15 @@ def _comments(request: SimRequest) -> SimResponse:
         return _disabled()
     wanted = request.arg("post")
     articles = {a.native_id: a for a in _articles(request, site)}
-    article = articles.get(wanted or "")
-    rows = sorted(all_below(article) if article else [],
+    if wanted is None:  # every comment of the site, as WordPress lists them without `post`
+        below = [c for a in articles.values() for c in all_below(a)]
+    else:
+        article = articles.get(wanted)
+        below = all_below(article) if article else []
+    # `after`/`before` compare the comment's local date (comment_date), as WordPress does.
+    after, before = (_when(request.arg(k), site) for k in ("after", "before"))
+    rows = sorted((c for c in below if (after is None or c.created_at > after)
+                   and (before is None or c.created_at < before)),
                   key=lambda c: (c.created_at, int(c.native_id)), reverse=True)
     paged = _paged(request, rows)
     if isinstance(paged, SimResponse):
@@ -264,6 +288,22 @@ def _feed(request: SimRequest) -> SimResponse:
         return SimResponse(404, raw=b"<html><body>Page not found</body></html>",
                            headers={"Content-Type": "text/html; charset=UTF-8"})
     return SimResponse(raw=feed(site, chunk).encode(),
+                       headers={"Content-Type": "application/rss+xml; charset=UTF-8"})
+
+
+def _comments_feed(request: SimRequest) -> SimResponse:
+    """`/comments/feed/`: the site's latest comments, newest first, FEED_ITEMS a page."""
+    site = _site(request)
+    if site is None:
+        return SimResponse(404, raw=b"Not found", headers={"Content-Type": "text/html"})
+    page = request.int_arg("paged", 1, 10**6)
+    comments = sorted((c for a in _articles(request, site) for c in all_below(a)),
+                      key=lambda c: (c.created_at, int(c.native_id)), reverse=True)
+    chunk = comments[(page - 1) * FEED_ITEMS: page * FEED_ITEMS]
+    if page > 1 and not chunk:
+        return SimResponse(404, raw=b"<html><body>Page not found</body></html>",
+                           headers={"Content-Type": "text/html; charset=UTF-8"})
+    return SimResponse(raw=comments_feed(site, chunk).encode(),
                        headers={"Content-Type": "application/rss+xml; charset=UTF-8"})
 
 
@@ -290,6 +330,7 @@ def routes() -> list[Route]:
         (rf"{site}/wp-json/wp/v2/posts", _posts),
         (rf"{site}/wp-json/wp/v2/comments", _comments),
         (rf"{site}/feed/?", _feed),
+        (rf"{site}/comments/feed/?", _comments_feed),
         (rf"{site}/\d{{4}}/\d{{2}}/([a-z0-9-]+)/(?:comment-page-(\d+)/)?", _article),
     ]
     return [Route("GET", pattern, _cut_off(handler), PLATFORM) for pattern, handler in table]

@@ -226,6 +226,31 @@ def feed(site: Site, articles: list[Post]) -> str:
     )
 
 
+def comments_feed(site: Site, comments: list[Post]) -> str:
+    """The site's comments feed (`/comments/feed/`), newest first, as WordPress writes it:
+    each comment's permalink (`get_comment_link()`, on an unpaged thread) and date."""
+    items = "".join(
+        "<item>\n"
+        f"<title>Comment on {html.escape(c.root.text.split(':')[0])} by "
+        f"{html.escape(c.author.display_name)}</title>\n"
+        f"<link>{permalink(c.root)}#comment-{c.native_id}</link>\n"
+        f"<dc:creator><![CDATA[{c.author.display_name}]]></dc:creator>\n"
+        f"<pubDate>{format_datetime(c.created_at.astimezone(UTC))}</pubDate>\n"
+        f'<guid isPermaLink="false">{permalink(c.root)}#comment-{c.native_id}</guid>\n'
+        f"<description><![CDATA[{c.text}]]></description>\n"
+        "</item>\n"
+        for c in comments)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:atom="http://www.w3.org/2005/Atom">\n<channel>\n'
+        f"<title>Comments for {site.brand_id} blog</title>\n<link>{site.home}</link>\n"
+        "<description>News</description>\n"
+        f"{items}</channel>\n</rss>\n"
+    )
+
+
 def all_below(post: Post) -> list[Post]:
     out, stack = [], list(post.children)
     while stack:

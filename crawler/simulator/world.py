@@ -14,7 +14,7 @@ post that existed keeps its id and timestamp, and the posts and answers written 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol, cast
@@ -242,6 +242,9 @@ class World:
     # Platforms whose crawl reaches every conversation in a brand's space that is active in
     # the window, however old its first post (a forum's topic list is ordered by activity).
     whole_spaces: set[str] = field(default_factory=set)
+    # Platforms whose crawl reaches replies only through their conversation's first post (a
+    # blog's articles in the window): a brand's reply under an older one leads nowhere.
+    reached_from_roots: set[str] = field(default_factory=set)
     # Brands whose desks keep office hours (DEMO_OPEN_HOURS); the written config says so.
     open_hours: dict[str, OpenHours] = field(default_factory=dict)
 
@@ -400,6 +403,8 @@ def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
         world.posts[platform] = visible_at(builder.posts, now)
         if getattr(ids, "whole_spaces", False):
             world.whole_spaces.add(platform)
+        if getattr(ids, "reached_from_roots", False):
+            world.reached_from_roots.add(platform)
     return world
 
 
@@ -420,6 +425,25 @@ def _populate_timelines(b: _Builder, settings: WorldSettings, seed: int, now: da
             # same with or without them.
             b.rng = random.Random(f"{seed}:{b.platform}:{day.isoformat()}:bots")
             _bot_day(b, bots, brand_accounts, start)
+
+
+def each_day(b: _Builder, settings: WorldSettings, tag: str = "",
+             reach_days: int = ANSWERS_WITHIN_DAYS) -> Iterator[datetime]:
+    """The UTC days (as midnight) whose conversations reach the last `history_days` before
+    `now`, `reach_days` further back, each with `b.rng` set to its own stream (seed,
+    platform, `tag`, day): for platforms with their own `populate`, the way to travel in
+    time as the timelines do (see the module docstring)."""
+    now = b.world.now
+    first = (now - timedelta(days=settings.history_days + reach_days)).date()
+    for offset in range((now.date() - first).days + 1):
+        day = first + timedelta(days=offset)
+        b.rng = random.Random(f"{b.world.seed}:{b.platform}{tag}:{day.isoformat()}")
+        yield datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def day_number(day: datetime) -> int:
+    """Days since Monday 2000-01-03: what periodic events (every n days) count on."""
+    return (day.date() - date(2000, 1, 3)).days
 
 
 def _populate_accounts(b: _Builder, settings: WorldSettings) -> tuple[

@@ -6,7 +6,8 @@ activity first, until the topics' last activity is older than the window (pinned
 on top whatever their age, so they never stop the walk); every topic active in the window
 (`/t/{id}.json`), and, for a long topic whose first page holds only part of its post stream,
 the rest by id (`/t/{id}/posts.json`). A topic is parsed once all its posts are in, because
-a reply may point at any post of it.
+a reply may point at any post of it. An incremental benchmark run reads only the topics
+active since the previous run (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from crawler.parsers import discourse as parse
 from crawler.spiders.base import PlatformSpider, failed_request, json_callback
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
@@ -111,8 +114,9 @@ class DiscourseSpider(PlatformSpider):
                    rules: parse.BrandRules, page: int) -> Iterator[Any]:
         topics = parse.parse_topic_list(data)
         older_than_window = False
+        since = self.active_since(forum)
         for topic in topics.topics:
-            active = topic.last_activity is not None and topic.last_activity >= self.window_start
+            active = topic.last_activity is not None and topic.last_activity >= since
             if active:
                 yield from self.topic(forum, topic, rules)
             elif not topic.pinned:
@@ -124,6 +128,15 @@ class DiscourseSpider(PlatformSpider):
         else:
             self.note(f"Discourse: stopped after {page + 1} pages of {forum}{path} "
                       "(crawl.max_pages_per_account); older topics in the window are missing.")
+
+    def active_since(self, forum: str) -> datetime:
+        """Topics active since then are read: the window start, or in an incremental run the
+        previous run's instant (a new post bumps its topic; nothing else changes what is
+        measured), unless nothing was stored from this forum before (new to the panel)."""
+        if self.incremental is None or not any(
+                k.startswith(f"{forum}/p/") for k in self.incremental.stored):
+            return self.window_start
+        return max(self.window_start, self.incremental.since)
 
     def topic(self, forum: str, topic: parse.TopicRef,
               rules: parse.BrandRules) -> Iterator[scrapy.Request]:

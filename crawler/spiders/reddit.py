@@ -11,7 +11,8 @@ submissions; the submissions in the window that mention it (`/search`: Reddit's 
 covers submissions, not comments) with their threads; each of the brand's subreddits'
 submissions in the window (`/r/{sub}/new`) with their whole threads. Trees Reddit cuts are
 completed: `more` stubs through `/api/morechildren`, "continue this thread" stubs by
-fetching that comment's subtree.
+fetching that comment's subtree. An incremental benchmark run reads again only the threads
+whose comment count changed and the young brand comments' subtrees (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from crawler.parsers import reddit as parse
 from crawler.spiders.base import PlatformSpider, json_callback, request_of
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
@@ -206,11 +209,37 @@ class RedditSpider(PlatformSpider):
             yield account
             yield post
             if post.parent_id is None:
-                yield from self.thread(post.post_id, brand_id)
+                if self.incremental is None or self.wants(post):
+                    yield from self.thread(post.post_id, brand_id)
             else:
-                yield from self.subtree(post.root_id or "", post.post_id, brand_id)
+                yield from self.replies_below(post, parsed.link_comments.get(post.post_id),
+                                              brand_id)
         yield from self.next_page(parsed, page, f"u/{handle}",
-                                  lambda after: self.overview(handle, brand_id, after, page + 1))
+                                  lambda after: self.overview(handle, brand_id, after, page + 1),
+                                  self.paging_floor(handle))
+
+    def wants(self, submission: Any) -> bool:
+        """Read a submission's thread: it has comments and is new to the dataset, or (in an
+        incremental run) its comment count changed since it was stored."""
+        if self.incremental is None or not self.incremental.is_stored(submission.post_id):
+            return bool(submission.reply_count)
+        return self.incremental.grew(submission.post_id, submission.reply_count)
+
+    def replies_below(self, comment: Any, link_comments: int | None,
+                      brand_id: str) -> Iterator[scrapy.Request]:
+        """The subtree below a brand account's comment. Incremental: in a thread already in
+        the dataset, the whole thread when its comment count changed; elsewhere (an ancestor
+        never stored, so no count to compare) the subtree when the comment is new, has a
+        pending reply, or is young enough to be answered still."""
+        plan, link = self.incremental, comment.root_id or ""
+        if plan is None:
+            yield from self.subtree(link, comment.post_id, brand_id)
+        elif plan.is_stored(link) and link_comments is not None:
+            if plan.grew(link, link_comments):
+                yield from self.thread(link, brand_id)
+        elif (plan.is_new(comment.created_at) or comment.post_id in plan.pending
+              or comment.post_id in plan.young):
+            yield from self.subtree(link, comment.post_id, brand_id)
 
     # Mentions ------------------------------------------------------------------------------
 
@@ -239,7 +268,7 @@ class RedditSpider(PlatformSpider):
                 continue
             yield account
             yield post
-            if post.reply_count:
+            if self.wants(post):
                 yield from self.thread(post.post_id, brand_id)
         yield from self.next_page(parsed, page, f"the search for u/{handle}",
                                   lambda after: self.search(handle, brand_id, after, page + 1))
@@ -257,17 +286,19 @@ class RedditSpider(PlatformSpider):
                 continue
             yield account
             yield post
-            if post.reply_count:
+            if self.wants(post):
                 yield from self.thread(post.post_id, brand_id)
         yield from self.next_page(parsed, page, f"r/{sub}", lambda after: self.get(
             f"/r/{sub}/new", {"limit": PAGE, "after": after}, self.on_subreddit, brand_id,
             cb_kwargs={"sub": sub, "page": page + 1}))
 
     def next_page(self, parsed: parse.Parsed, page: int, what: str,
-                  request: Callable[[str], scrapy.Request]) -> Iterator[scrapy.Request]:
-        """The next (older) page while the window goes on and the page budget lasts."""
+                  request: Callable[[str], scrapy.Request],
+                  floor: datetime | None = None) -> Iterator[scrapy.Request]:
+        """The next (older) page while the window (or `floor`) goes on and the page budget
+        lasts."""
         oldest = parsed.oldest
-        if not parsed.after or oldest is None or oldest < self.window_start:
+        if not parsed.after or oldest is None or oldest < (floor or self.window_start):
             return
         if page < self.config.max_pages_per_account:
             yield request(parsed.after)
