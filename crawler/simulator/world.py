@@ -14,7 +14,7 @@ post that existed keeps its id and timestamp, and the posts and answers written 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol, cast
@@ -420,6 +420,23 @@ def _populate_timelines(b: _Builder, settings: WorldSettings, seed: int, now: da
             # same with or without them.
             b.rng = random.Random(f"{seed}:{b.platform}:{day.isoformat()}:bots")
             _bot_day(b, bots, brand_accounts, start)
+
+
+def each_day(b: _Builder, settings: WorldSettings) -> Iterator[datetime]:
+    """The UTC days (their midnights) a platform's `populate` generates conversations for,
+    with `b.rng` set to that day's own stream (seed, platform, day) while it does: the same
+    days `_populate_timelines` covers, so such a world travels in time the same way."""
+    now = b.world.now
+    first = (now - timedelta(days=settings.history_days + ANSWERS_WITHIN_DAYS)).date()
+    for offset in range((now.date() - first).days + 1):
+        day = first + timedelta(days=offset)
+        b.rng = random.Random(f"{b.world.seed}:{b.platform}:{day.isoformat()}")
+        yield datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def day_number(day: datetime) -> int:
+    """Days since 2000-01-03 (a Monday): for things a world does every so many days."""
+    return (day.date() - date(2000, 1, 3)).days
 
 
 def _populate_accounts(b: _Builder, settings: WorldSettings) -> tuple[
