@@ -40,6 +40,10 @@ class IncrementalPlan:
     young_seconds: int
     pending: dict[str, Anchor] = field(default_factory=dict)
     young: dict[str, Anchor] = field(default_factory=dict)
+    # Customer posts no brand had answered at `since` (benchmarks/sql/incremental/
+    # unanswered.sql), for platforms whose answers show only in the thread they answer.
+    unanswered: dict[str, Anchor] = field(default_factory=dict)
+    unverified: frozenset[str] = frozenset()  # those of them whose thread could not be read
 
     def is_new(self, created_at: datetime) -> bool:
         return created_at > self.since
@@ -78,7 +82,20 @@ def plan(con: duckdb.DuckDBPyConnection, platform: str, previous: dict[str, Any]
     for post_id, reason, author_id, by_brand, brand_id, created_at, replies in result.fetchall():
         anchor = Anchor(post_id, author_id, bool(by_brand), brand_id, created_at, replies)
         (pending if reason == "pending" else young)[post_id] = anchor
-    return IncrementalPlan(previous["as_of"], young_seconds, pending, young)
+    unanswered = unanswered_posts(con, platform, previous)
+    return IncrementalPlan(previous["as_of"], young_seconds, pending, young,
+                           {k: a for k, (a, _) in unanswered.items()},
+                           frozenset(k for k, (_, unverified) in unanswered.items() if unverified))
+
+
+def unanswered_posts(con: duckdb.DuckDBPyConnection, platform: str,
+                     previous: dict[str, Any]) -> dict[str, tuple[Anchor, bool]]:
+    """The customer posts on `platform` no brand had answered at the run `previous`, each
+    with whether it was unverified then."""
+    result = con.execute(sqlfiles.load("incremental/unanswered.sql"), {
+        "platform": platform, **{k: previous[k] for k in (
+            "window_start", "window_end", "sla_seconds", "ignore_after_seconds", "as_of")}})
+    return {row[0]: (Anchor(*row[:6]), bool(row[6])) for row in result.fetchall()}
 
 
 def previous_run(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
