@@ -12,12 +12,19 @@ cleanly before: a thread is stored only with all its replies, so what was stored
 correctly and what was not is said in a note.
 Without a key nothing is crawled: the public watch pages only give relative times
 ("2 days ago"), which cannot measure a response time.
+
+In an incremental benchmark run (benchmarks/incremental.py) the uploads are paged back only
+to the videos young at the previous run; a new video's threads are all read, a young
+video's only back to the previous run (`order=time`: newest top-level comments first); the
+threads of comments no brand had answered then, and of the brand's own young comments, are
+fetched again by id, fifty a unit (`commentThreads.list?id=`), and their replies only when
+the thread's reply count has moved (docs/benchmarks.md, "What each platform's API allows").
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
 import scrapy
@@ -30,15 +37,22 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
+    from datetime import datetime
+
     from benchmarks.config import Brand
+    from crawler.items import Post
 
 PAGE = 50  # playlistItems.list maximum
 COMMENTS_PAGE = 100  # commentThreads.list and comments.list maximum
+COMMENTS_BATCH = 50  # the most ids one commentThreads.list?id= call takes
 UNIT_COST = 1  # channels, playlistItems, commentThreads and comments list calls
+VIDEO_ID_LENGTH = 11  # a video's id; a comment's is longer, a reply's is `{thread}.{reply}`
 
 
 class YoutubeSpider(PlatformSpider):
     name = "youtube"
+    # Threads to look at again are fetched by id (`recheck`), never found by paging.
+    finds_pending_by_paging: ClassVar[bool] = False
 
     def __init__(self, *args: Any, api_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,6 +60,7 @@ class YoutubeSpider(PlatformSpider):
         self.budget = int(self.platform_settings.options["quota_units"])
         self.units = 0
         self.stopped = False  # the budget (or the API's own quota) ended the crawl
+        self.stored_replies: dict[str, int | None] = {}  # incremental: thread -> its count
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self._api_key:
@@ -55,6 +70,8 @@ class YoutubeSpider(PlatformSpider):
                       "and those cannot measure a response time.")
             return
         async for request in super().start():
+            yield request
+        for request in self.recheck():
             yield request
 
     # Requests and quota --------------------------------------------------------------------
@@ -158,9 +175,9 @@ class YoutubeSpider(PlatformSpider):
                     self.window_end is not None and video.created_at >= self.window_end):
                 continue
             yield video
-            yield from self.threads(video.post_id, brand_id, None)
+            yield from self.video_threads(video, brand_id)
         oldest = parsed.oldest
-        if parsed.next_page and oldest is not None and oldest >= self.window_start:
+        if parsed.next_page and oldest is not None and oldest >= self.paging_floor(channel):
             if page < self.config.max_pages_per_account:
                 yield from self.playlist(playlist, channel, brand_id, parsed.next_page, page + 1)
             else:
@@ -170,8 +187,18 @@ class YoutubeSpider(PlatformSpider):
 
     # Comments ------------------------------------------------------------------------------
 
-    def threads(self, video: str, brand_id: str | None,
-                token: str | None) -> Iterator[scrapy.Request]:
+    def video_threads(self, video: Post, brand_id: str) -> Iterator[scrapy.Request]:
+        """Every thread of a video in a first run or of a video new since the previous run;
+        of a video young then, only the threads started since (older ones that can still
+        change a measure are fetched again by `recheck`); none of an older video."""
+        plan = self.incremental
+        if plan is None or plan.is_new(video.created_at):
+            yield from self.threads(video.post_id, brand_id, None)
+        elif video.post_id in plan.young:
+            yield from self.threads(video.post_id, brand_id, None, since=plan.since)
+
+    def threads(self, video: str, brand_id: str | None, token: str | None,
+                since: datetime | None = None) -> Iterator[scrapy.Request]:
         params = {"part": "snippet,replies", "videoId": video, "maxResults": COMMENTS_PAGE,
                   "order": "time", "textFormat": "plainText"}
         if token:
@@ -180,12 +207,15 @@ class YoutubeSpider(PlatformSpider):
         # never the replies of the threads already stored (each is stored whole, or kept
         # as unverified by keep_thread).
         request = self.call("commentThreads", params, self.on_threads, brand_id,
-                            cb_kwargs={"video": video})
+                            cb_kwargs={"video": video, "since": since})
         if request is not None:
             yield request
 
     @json_callback
-    def on_threads(self, response: Response, data: Any, video: str) -> Iterator[Any]:
+    def on_threads(self, response: Response, data: Any, video: str,
+                   since: datetime | None = None) -> Iterator[Any]:
+        """A page of a video's threads, newest first; with `since`, only the threads started
+        after it, and no further page once one started before."""
         if response.status in (400, 403):
             if parse.error_reason(data) == "commentsDisabled":
                 self.note("YouTube: some videos have comments turned off; they hold no "
@@ -196,12 +226,58 @@ class YoutubeSpider(PlatformSpider):
         brand_id = response.meta["brand_id"]
         parsed = parse.parse_threads(data, video, self.now(), response.url, brand_id)
         for thread in parsed.threads:
-            if thread.complete:
-                yield from self.emit(thread.top, thread.author, thread.replies)
-            else:
-                yield from self.replies(video, thread, [], brand_id, None)
-        if parsed.next_page:
-            yield from self.threads(video, brand_id, parsed.next_page)
+            if since is None or thread.top.created_at > since:
+                yield from self.whole(video, thread, brand_id)
+        if parsed.next_page and (since is None or all(t.top.created_at > since
+                                                      for t in parsed.threads)):
+            yield from self.threads(video, brand_id, parsed.next_page, since)
+
+    def whole(self, video: str, thread: parse.Thread,
+              brand_id: str | None) -> Iterator[Any]:
+        """A thread with all its replies: as it came, or with comments.list for the rest."""
+        if thread.complete:
+            yield from self.emit(thread.top, thread.author, thread.replies)
+        else:
+            yield from self.replies(video, thread, [], brand_id, None)
+
+    def recheck(self) -> Iterator[scrapy.Request]:
+        """Incremental: the threads of customer comments no brand had answered at the
+        previous run and of the brand's young comments, by id, fifty a call."""
+        plan = self.incremental
+        if plan is None:
+            return
+        # The brand's young comments that head a thread (its own top-level comments); its
+        # young replies are not looked at again (docs/benchmarks.md says what that misses).
+        anchors = [*plan.unanswered.values(),
+                   *(a for a in plan.young.values() if "." not in a.post_id)]
+        self.stored_replies = {a.post_id: a.reply_count for a in anchors}
+        by_brand: dict[str | None, set[str]] = {}
+        for anchor in anchors:
+            if len(anchor.post_id) > VIDEO_ID_LENGTH:  # a comment, not a video
+                by_brand.setdefault(anchor.brand_id, set()).add(anchor.post_id.split(".")[0])
+        for brand_id, ids in by_brand.items():
+            ordered = sorted(ids)
+            for i in range(0, len(ordered), COMMENTS_BATCH):
+                # maxResults is refused with `id`: the answer holds every thread named.
+                params = {"part": "snippet,replies", "textFormat": "plainText",
+                          "id": ",".join(ordered[i:i + COMMENTS_BATCH])}
+                request = self.call("commentThreads", params, self.on_recheck, brand_id)
+                if request is not None:
+                    yield request
+
+    @json_callback
+    def on_recheck(self, response: Response, data: Any) -> Iterator[Any]:
+        """Threads fetched again: stored again whole when their reply count has moved."""
+        if response.status in (400, 403):
+            yield from self.refused(response, data)
+            return
+        for item in data.get("items") or []:
+            video = (item.get("snippet") or {}).get("videoId") or ""
+            parsed = parse.parse_threads({"items": [item]}, video, self.now(), response.url,
+                                         response.meta["brand_id"])
+            for thread in parsed.threads:
+                if self.stored_replies.get(thread.top.post_id) != thread.top.reply_count:
+                    yield from self.whole(video, thread, response.meta["brand_id"])
 
     def replies(self, video: str, thread: parse.Thread, found: list[tuple[Any, Any]],
                 brand_id: str | None, token: str | None) -> Iterator[scrapy.Request]:
