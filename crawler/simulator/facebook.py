@@ -4,8 +4,9 @@ Shapes follow the Graph API reference (developers.facebook.com/docs/graph-api/re
 page/feed and object/comments): ids `{page}_{post}` and `{post}_{comment}`, timestamps like
 `2026-10-05T09:00:00+0000`, `{"data": [...], "paging": {"cursors": {...}, "next": ...}}`,
 comments in chronological order with `filter=stream`, a reply's `parent`, two levels only (a
-reply to a reply is filed under the top-level comment), `from` left out for some people, and
-usage as percentages of an hourly budget in `x-app-usage` (error code 4 once it is spent).
+reply to a reply is filed under the top-level comment), `from` left out for some people,
+usage as percentages of an hourly budget in `x-app-usage` (error code 4 once it is spent),
+and a post's `updated_time` (when asked for) moved by every comment below it.
 A token is required: without a valid one the API answers OAuthException code 190.
 """
 

@@ -3,7 +3,8 @@
 Shapes follow the recorded payloads in tests/fixtures/youtube/: `youtube#…ListResponse`
 envelopes with `pageInfo` and `nextPageToken`, channels with `contentDetails.relatedPlaylists
 .uploads`, playlist items with `contentDetails.videoPublishedAt` (absent for private videos),
-comment threads with `totalReplyCount` and at most five inline `replies`, replies through
+comment threads with `totalReplyCount` and at most five inline `replies` (by video, newest
+first, or by `id`: the threads named, comma-separated, without paging), replies through
 `comments?parentId=`, and Google's error envelope (`error.errors[].reason`: `forbidden`,
 `keyInvalid`, `commentsDisabled`, `quotaExceeded`). Every call costs one quota unit of the
 key's daily budget.
@@ -23,7 +24,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from crawler.simulator.server import Route, SimRequest, SimResponse
-from crawler.simulator.world import ANNOUNCEMENTS, Account, Post, customer_name, day_number, each_day
+from crawler.simulator.world import (
+    ANNOUNCEMENTS,
+    Account,
+    Post,
+    customer_name,
+    day_number,
+    each_day,
+)
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -120,8 +128,13 @@ def _thread(b: _Builder, video: Post, brand_id: str, channel: Account, at: datet
 
 def _channel_thread(b: _Builder, video: Post, brand_id: str, channel: Account) -> None:
     """The channel's own top-level comment: customers reply to it (addressed), and the
-    channel answers each with a reply to that reply (`@customer …`)."""
-    top = b.post(channel, video.created_at + timedelta(minutes=2),
+    channel answers each with a reply to that reply (`@customer …`). Only when its desk is
+    open as the video goes out: a question thread opened days later under a video older
+    than the window would hang below no video the crawl reads."""
+    at = video.created_at + timedelta(minutes=2)
+    if b._office_time(brand_id, at) != at:
+        return
+    top = b.post(channel, at,
                  "Questions about the new routes? Ask here!", parent=video)
     rate, speed = b.brand_traits[brand_id]
     asked: set[str] = set()  # one reply per customer: "@handle" names one reply

@@ -34,10 +34,10 @@ from crawler.parsers import youtube as parse
 from crawler.spiders.base import PlatformSpider, failed_request, json_callback, request_of
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from scrapy.http import Response
     from twisted.python.failure import Failure
-
-    from datetime import datetime
 
     from benchmarks.config import Brand
     from crawler.items import Post
