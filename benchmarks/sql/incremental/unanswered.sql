@@ -4,10 +4,12 @@
 -- whose brand answers appear only inside the thread they answer, never in a brand timeline
 -- (YouTube comments, Trustpilot reviews), look at these threads again.
 -- Parameters: $platform, $window_start, $window_end, $sla_seconds, $ignore_after_seconds,
--- $as_of. Grain: one row per post_id; `unverified`: its thread could not be read then.
+-- $as_of. Grain: one row per post_id; `brand_id`: the brand it is addressed to (the first
+-- by id, if several); `unverified`: its thread could not be read then.
 with unanswered as (
     -- a post addressed to two brands is judged for each: unverified wins
-    select platform, post_id, max(status = 'unverified') as unverified
+    select platform, post_id, min(brand_id) as brand_id,
+        max(status = 'unverified') as unverified
     from customer_posts_at($window_start, $window_end, $sla_seconds, $ignore_after_seconds,
                            $as_of)
     where platform = $platform
@@ -20,7 +22,7 @@ final as (
         posts.post_id,
         posts.author_id,
         posts.by_brand,
-        posts.brand_id,
+        unanswered.brand_id,
         posts.created_at,
         posts.reply_count,
         unanswered.unverified
