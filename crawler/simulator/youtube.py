@@ -3,8 +3,9 @@
 Shapes follow the recorded payloads in tests/fixtures/youtube/: `youtube#…ListResponse`
 envelopes with `pageInfo` and `nextPageToken`, channels with `contentDetails.relatedPlaylists
 .uploads`, playlist items with `contentDetails.videoPublishedAt` (absent for private videos),
-comment threads with `totalReplyCount` and at most five inline `replies` (by video, newest
-first, or by `id`: the threads named, comma-separated, without paging), replies through
+comment threads with `totalReplyCount` and at most five inline `replies` (by video or by
+channel, `allThreadsRelatedToChannelId`, newest first, or by `id`: the threads named,
+comma-separated, without paging), replies through
 `comments?parentId=`, and Google's error envelope (`error.errors[].reason`: `forbidden`,
 `keyInvalid`, `commentsDisabled`, `quotaExceeded`). Every call costs one quota unit of the
 key's daily budget.
@@ -312,6 +313,13 @@ def _comment_threads(request: SimRequest) -> SimResponse:
         items = [_thread_resource(top, with_replies) for top in tops
                  if top.parent is not None and top.parent.parent is None]
         return SimResponse(body=_list("commentThread", items, len(items), len(items), None))
+    channel = request.arg("allThreadsRelatedToChannelId")
+    if channel is not None:  # every thread on the channel's videos, newest first
+        tops = [p for p in request.server.world.posts["youtube"] if p.parent is not None
+                and p.parent.parent is None and p.parent.author.key == channel]
+        tops.sort(key=lambda p: p.created_at, reverse=True)
+        return _page(request, "commentThread", tops,
+                     lambda top, _: _thread_resource(top, with_replies), 100)
     video = _index(request)["posts"].get(request.arg("videoId") or "")
     if video is None or video.parent is not None:
         return _error(404, "videoNotFound", "The video identified by the videoId parameter "

@@ -13,18 +13,19 @@ correctly and what was not is said in a note.
 Without a key nothing is crawled: the public watch pages only give relative times
 ("2 days ago"), which cannot measure a response time.
 
-In an incremental benchmark run (benchmarks/incremental.py) the uploads are paged back only
-to the videos young at the previous run; a new video's threads are all read, a young
-video's only back to the previous run (`order=time`: newest top-level comments first); the
-threads of comments no brand had answered then, and of the brand's own young comments, are
-fetched again by id, fifty a unit (`commentThreads.list?id=`), and their replies only when
-the thread's reply count has moved (docs/benchmarks.md, "What each platform's API allows").
+In an incremental benchmark run (benchmarks/incremental.py) the window's uploads are listed
+again, then the threads started since the previous run on any of them, newest first, for
+the whole channel at once (`commentThreads.list?allThreadsRelatedToChannelId=`); the threads
+of comments no brand had answered then, and of the brand's own young top-level comments,
+are fetched again by id, fifty a unit (`commentThreads.list?id=`), and their replies only
+when the thread's reply count has moved (docs/benchmarks.md, "What each platform's API
+allows").
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 import scrapy
@@ -34,13 +35,11 @@ from crawler.parsers import youtube as parse
 from crawler.spiders.base import PlatformSpider, failed_request, json_callback, request_of
 
 if TYPE_CHECKING:
-    from datetime import datetime
 
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
     from benchmarks.config import Brand
-    from crawler.items import Post
 
 PAGE = 50  # playlistItems.list maximum
 COMMENTS_PAGE = 100  # commentThreads.list and comments.list maximum
@@ -51,8 +50,6 @@ VIDEO_ID_LENGTH = 11  # a video's id; a comment's is longer, a reply's is `{thre
 
 class YoutubeSpider(PlatformSpider):
     name = "youtube"
-    # Threads to look at again are fetched by id (`recheck`), never found by paging.
-    finds_pending_by_paging: ClassVar[bool] = False
 
     def __init__(self, *args: Any, api_key: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +58,8 @@ class YoutubeSpider(PlatformSpider):
         self.units = 0
         self.stopped = False  # the budget (or the API's own quota) ended the crawl
         self.stored_replies: dict[str, int | None] = {}  # incremental: thread -> its count
+        self.window_videos: dict[str, set[str]] = {}  # channel -> its videos in the window
+        self.recheck_brand: dict[str, str | None] = {}  # incremental: thread -> its brand
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self._api_key:
@@ -175,30 +174,58 @@ class YoutubeSpider(PlatformSpider):
                     self.window_end is not None and video.created_at >= self.window_end):
                 continue
             yield video
-            yield from self.video_threads(video, brand_id)
+            if self.incremental is None:
+                yield from self.threads(video.post_id, brand_id, None)
+            self.window_videos.setdefault(channel, set()).add(video.post_id)
         oldest = parsed.oldest
-        if parsed.next_page and oldest is not None and oldest >= self.paging_floor(channel):
+        if parsed.next_page and oldest is not None and oldest >= self.window_start:
             if page < self.config.max_pages_per_account:
                 yield from self.playlist(playlist, channel, brand_id, parsed.next_page, page + 1)
-            else:
-                self.note(f"YouTube: stopped after {page} pages of uploads "
-                          "(crawl.max_pages_per_account); older videos in the window are "
-                          "missing.")
+                return
+            self.note(f"YouTube: stopped after {page} pages of uploads "
+                      "(crawl.max_pages_per_account); older videos in the window are missing.")
+        if self.incremental is not None:  # every video of the window is known: new threads
+            yield from self.channel_threads(channel, brand_id, None)
 
     # Comments ------------------------------------------------------------------------------
 
-    def video_threads(self, video: Post, brand_id: str) -> Iterator[scrapy.Request]:
-        """Every thread of a video in a first run or of a video new since the previous run;
-        of a video young then, only the threads started since (older ones that can still
-        change a measure are fetched again by `recheck`); none of an older video."""
-        plan = self.incremental
-        if plan is None or plan.is_new(video.created_at):
-            yield from self.threads(video.post_id, brand_id, None)
-        elif video.post_id in plan.young:
-            yield from self.threads(video.post_id, brand_id, None, since=plan.since)
+    def channel_threads(self, channel: str, brand_id: str,
+                        token: str | None) -> Iterator[scrapy.Request]:
+        """Incremental: the threads started since the previous run on any of the channel's
+        videos, newest first, a hundred a unit (older threads that can still change a measure
+        are fetched again by `recheck`)."""
+        params = {"part": "snippet,replies", "allThreadsRelatedToChannelId": channel,
+                  "maxResults": COMMENTS_PAGE, "order": "time", "textFormat": "plainText"}
+        if token:
+            params["pageToken"] = token
+        request = self.call("commentThreads", params, self.on_channel_threads, brand_id,
+                            cb_kwargs={"channel": channel})
+        if request is not None:
+            yield request
 
-    def threads(self, video: str, brand_id: str | None, token: str | None,
-                since: datetime | None = None) -> Iterator[scrapy.Request]:
+    @json_callback
+    def on_channel_threads(self, response: Response, data: Any, channel: str) -> Iterator[Any]:
+        """New threads on the window's videos, stored whole; no further page once a thread
+        older than the previous run appears."""
+        if response.status in (400, 403):
+            yield from self.refused(response, data)
+            return
+        assert self.incremental is not None
+        brand_id = response.meta["brand_id"]
+        since, videos = self.incremental.since, self.window_videos.get(channel, set())
+        older = False
+        for item in data.get("items") or []:
+            video = (item.get("snippet") or {}).get("videoId") or ""
+            for thread in parse.parse_threads({"items": [item]}, video, self.now(),
+                                              response.url, brand_id).threads:
+                older = older or thread.top.created_at <= since
+                if thread.top.created_at > since and video in videos:
+                    yield from self.whole(video, thread, brand_id)
+        if data.get("nextPageToken") and not older:
+            yield from self.channel_threads(channel, brand_id, data["nextPageToken"])
+
+    def threads(self, video: str, brand_id: str | None,
+                token: str | None) -> Iterator[scrapy.Request]:
         params = {"part": "snippet,replies", "videoId": video, "maxResults": COMMENTS_PAGE,
                   "order": "time", "textFormat": "plainText"}
         if token:
@@ -207,15 +234,12 @@ class YoutubeSpider(PlatformSpider):
         # never the replies of the threads already stored (each is stored whole, or kept
         # as unverified by keep_thread).
         request = self.call("commentThreads", params, self.on_threads, brand_id,
-                            cb_kwargs={"video": video, "since": since})
+                            cb_kwargs={"video": video})
         if request is not None:
             yield request
 
     @json_callback
-    def on_threads(self, response: Response, data: Any, video: str,
-                   since: datetime | None = None) -> Iterator[Any]:
-        """A page of a video's threads, newest first; with `since`, only the threads started
-        after it, and no further page once one started before."""
+    def on_threads(self, response: Response, data: Any, video: str) -> Iterator[Any]:
         if response.status in (400, 403):
             if parse.error_reason(data) == "commentsDisabled":
                 self.note("YouTube: some videos have comments turned off; they hold no "
@@ -226,11 +250,9 @@ class YoutubeSpider(PlatformSpider):
         brand_id = response.meta["brand_id"]
         parsed = parse.parse_threads(data, video, self.now(), response.url, brand_id)
         for thread in parsed.threads:
-            if since is None or thread.top.created_at > since:
-                yield from self.whole(video, thread, brand_id)
-        if parsed.next_page and (since is None or all(t.top.created_at > since
-                                                      for t in parsed.threads)):
-            yield from self.threads(video, brand_id, parsed.next_page, since)
+            yield from self.whole(video, thread, brand_id)
+        if parsed.next_page:
+            yield from self.threads(video, brand_id, parsed.next_page)
 
     def whole(self, video: str, thread: parse.Thread,
               brand_id: str | None) -> Iterator[Any]:
@@ -251,19 +273,17 @@ class YoutubeSpider(PlatformSpider):
         anchors = [*plan.unanswered.values(),
                    *(a for a in plan.young.values() if "." not in a.post_id)]
         self.stored_replies = {a.post_id: a.reply_count for a in anchors}
-        by_brand: dict[str | None, set[str]] = {}
         for anchor in anchors:
             if len(anchor.post_id) > VIDEO_ID_LENGTH:  # a comment, not a video
-                by_brand.setdefault(anchor.brand_id, set()).add(anchor.post_id.split(".")[0])
-        for brand_id, ids in by_brand.items():
-            ordered = sorted(ids)
-            for i in range(0, len(ordered), COMMENTS_BATCH):
-                # maxResults is refused with `id`: the answer holds every thread named.
-                params = {"part": "snippet,replies", "textFormat": "plainText",
-                          "id": ",".join(ordered[i:i + COMMENTS_BATCH])}
-                request = self.call("commentThreads", params, self.on_recheck, brand_id)
-                if request is not None:
-                    yield request
+                self.recheck_brand.setdefault(anchor.post_id.split(".")[0], anchor.brand_id)
+        ordered = sorted(self.recheck_brand)
+        for i in range(0, len(ordered), COMMENTS_BATCH):
+            # maxResults is refused with `id`: the answer holds every thread named.
+            params = {"part": "snippet,replies", "textFormat": "plainText",
+                      "id": ",".join(ordered[i:i + COMMENTS_BATCH])}
+            request = self.call("commentThreads", params, self.on_recheck, None)
+            if request is not None:
+                yield request
 
     @json_callback
     def on_recheck(self, response: Response, data: Any) -> Iterator[Any]:
@@ -273,11 +293,12 @@ class YoutubeSpider(PlatformSpider):
             return
         for item in data.get("items") or []:
             video = (item.get("snippet") or {}).get("videoId") or ""
+            brand_id = self.recheck_brand.get(str(item.get("id")))
             parsed = parse.parse_threads({"items": [item]}, video, self.now(), response.url,
-                                         response.meta["brand_id"])
+                                         brand_id)
             for thread in parsed.threads:
                 if self.stored_replies.get(thread.top.post_id) != thread.top.reply_count:
-                    yield from self.whole(video, thread, response.meta["brand_id"])
+                    yield from self.whole(video, thread, brand_id)
 
     def replies(self, video: str, thread: parse.Thread, found: list[tuple[Any, Any]],
                 brand_id: str | None, token: str | None) -> Iterator[scrapy.Request]:
