@@ -29,6 +29,9 @@ DOMAINS = {"acme": "acmeair.example", "globex": "www.globex.example",
            "initech": "initech.example"}
 PER_PAGE, LOGIN_WALL_PAGE = 20, 10
 REVIEWS_PER_DAY = 2.5
+# A company's reply comes up to six times the brand's slowest delay after its review (about
+# 50 days), a desk's weekend on top.
+REPLIES_WITHIN_DAYS = 55
 CUSTOMERS = 150
 RATINGS, RATING_WEIGHTS = (1, 2, 3, 4, 5), (25, 10, 8, 17, 40)
 TITLES = {1: "Terrible service", 2: "Disappointing", 3: "It was OK", 4: "Good flight",
@@ -58,7 +61,7 @@ class _TrustpilotIds:
         hostile = b.account("evil" if settings.hostile else "dana.whitfield", name, 0, None)
         companies = {brand_id: b.account(DOMAINS[brand_id], name, 0, brand_id)
                      for brand_id, name, _, _ in DEMO_BRANDS}
-        for day in each_day(b, settings):
+        for day in each_day(b, settings, REPLIES_WITHIN_DAYS):
             rng = b.rng
             for brand_id, _, rate, speed in DEMO_BRANDS:
                 company = companies[brand_id]

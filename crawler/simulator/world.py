@@ -422,12 +422,14 @@ def _populate_timelines(b: _Builder, settings: WorldSettings, seed: int, now: da
             _bot_day(b, bots, brand_accounts, start)
 
 
-def each_day(b: _Builder, settings: WorldSettings) -> Iterator[datetime]:
+def each_day(b: _Builder, settings: WorldSettings,
+             answers_within_days: int = ANSWERS_WITHIN_DAYS) -> Iterator[datetime]:
     """The UTC days (their midnights) a platform's `populate` generates conversations for,
     with `b.rng` set to that day's own stream (seed, platform, day) while it does: the same
-    days `_populate_timelines` covers, so such a world travels in time the same way."""
+    days `_populate_timelines` covers (more, for a platform whose answers come later than
+    ANSWERS_WITHIN_DAYS), so such a world travels in time the same way."""
     now = b.world.now
-    first = (now - timedelta(days=settings.history_days + ANSWERS_WITHIN_DAYS)).date()
+    first = (now - timedelta(days=settings.history_days + answers_within_days)).date()
     for offset in range((now.date() - first).days + 1):
         day = first + timedelta(days=offset)
         b.rng = random.Random(f"{b.world.seed}:{b.platform}:{day.isoformat()}")
