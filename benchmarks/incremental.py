@@ -44,6 +44,10 @@ class IncrementalPlan:
     # stored reply count: for platforms whose listings say how big a thread is now
     # (Reddit's num_comments) or name the posts of a thread (Discourse's post stream).
     stored: dict[str, int | None] = field(default_factory=dict)
+    # Customer posts no brand had answered at `since` (benchmarks/sql/incremental/
+    # unanswered.sql), for platforms whose answers show only in the thread they answer.
+    unanswered: dict[str, Anchor] = field(default_factory=dict)
+    unverified: frozenset[str] = frozenset()  # those of them whose thread could not be read
 
     def is_stored(self, post_id: str) -> bool:
         return post_id in self.stored
@@ -92,7 +96,21 @@ def plan(con: duckdb.DuckDBPyConnection, platform: str, previous: dict[str, Any]
     stored = dict(con.execute(
         "select post_id, reply_count from posts where platform = ? and created_at >= ?",
         [platform, previous["window_start"]]).fetchall())
-    return IncrementalPlan(previous["as_of"], young_seconds, pending, young, stored)
+    unanswered = unanswered_posts(con, platform, previous)
+    return IncrementalPlan(
+        previous["as_of"], young_seconds, pending, young, stored=stored,
+        unanswered={k: a for k, (a, _) in unanswered.items()},
+        unverified=frozenset(k for k, (_, unverified) in unanswered.items() if unverified))
+
+
+def unanswered_posts(con: duckdb.DuckDBPyConnection, platform: str,
+                     previous: dict[str, Any]) -> dict[str, tuple[Anchor, bool]]:
+    """The customer posts on `platform` no brand had answered at the run `previous`, each
+    with whether it was unverified then."""
+    result = con.execute(sqlfiles.load("incremental/unanswered.sql"), {
+        "platform": platform, **{k: previous[k] for k in (
+            "window_start", "window_end", "sla_seconds", "ignore_after_seconds", "as_of")}})
+    return {row[0]: (Anchor(*row[:6]), bool(row[6])) for row in result.fetchall()}
 
 
 def previous_run(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:

@@ -25,10 +25,12 @@ WEEK_2 = WEEK_1 + timedelta(days=7)
 FAST = {"mastodon": (3000, 300)}  # several runs exceed Mastodon's real 300 per 5 minutes
 # The platforms whose spiders crawl incrementally and whose simulated worlds travel in time;
 # the others are crawled in full every run (docs/benchmarks.md).
-INCREMENTAL = ("bluesky", "mastodon", "x", "reddit", "wordpress", "discourse")
-# Platforms held to the issue's budget one by one: week 2 at most half of week 1's requests,
-# a repeat with nothing new under a tenth.
-WITHIN_BUDGET = ("reddit", "wordpress", "discourse")
+INCREMENTAL = ("bluesky", "discourse", "facebook", "mastodon", "reddit", "trustpilot",
+               "wordpress", "x", "youtube")
+# Platforms held to the budget one by one: week 2 at most half of week 1's requests, a repeat
+# with nothing new under a tenth. The others cannot be, for reasons their APIs impose
+# (docs/benchmarks.md, "What each platform's API allows"); the whole run is held to it below.
+WITHIN_BUDGET = ("discourse", "facebook", "reddit", "wordpress")
 
 
 def panel_for(server: SimServer, path: Path, platforms: tuple[str, ...] = INCREMENTAL) -> Path:
@@ -97,6 +99,11 @@ def test_week_two_incremental_equals_ground_truth(two_weeks: dict[str, Any]) -> 
     assert two_weeks["first"]["modes"] == dict.fromkeys(INCREMENTAL, "full")
     assert two_weeks["second"]["modes"] == dict.fromkeys(INCREMENTAL, "incremental")
     assert two_weeks["second"]["status"] == "finished"
+    first, second = two_weeks["first"], two_weeks["second"]
+    per_platform = {p: f"{second['stats'][p]['requests']} of {s['requests']}"
+                    for p, s in first["stats"].items()}
+    print(f"week 2: {second['requests']} of {first['requests']} requests = "
+          f"{100 * second['requests'] / first['requests']:.0f} % ({per_platform})")
     truth = as_keys(two_weeks["truth_2"])
     assert_same(two_weeks["crawled_2"], truth)
     # Posts pending in week 1 have become on time, late or ignored.
@@ -124,24 +131,24 @@ def test_each_week_costs_a_fraction_of_the_first(two_weeks: dict[str, Any]) -> N
     for platform in WITHIN_BUDGET:
         first, second, repeat = figures[platform]
         assert second <= 0.5 * first and repeat < 0.1 * first, (platform, figures[platform])
+    first, second, _ = (sum(column) for column in zip(*figures.values(), strict=True))
+    assert second <= 0.5 * first, (second, first)
 
 
 @pytest.mark.crawl
-def test_platforms_without_incremental_crawling_say_they_ran_in_full(tmp_path: Path) -> None:
-    """A second run samples Facebook's whole window again (its spider has no incremental
-    mode yet), and its stats do not claim otherwise; the Bluesky part of the same run is
-    incremental."""
+def test_a_second_run_is_incremental_and_cheaper(tmp_path: Path) -> None:
+    """Run twice on one instant: the second run of a platform follows its plan, says so in
+    its stats, and fetches much less (Facebook: only posts commented on since)."""
     from crawler.simulator import start_simulator
 
     db = tmp_path / "panel.duckdb"
     with start_simulator(seed=12, now=WEEK_1) as server:
-        panel = panel_for(server, tmp_path / "panel.toml", ("bluesky", "facebook"))
+        panel = panel_for(server, tmp_path / "panel.toml", ("facebook",))
         first = run(panel, db)
         second = run(panel, db)
-    assert first["modes"] == {"bluesky": "full", "facebook": "full"}
-    assert second["modes"] == {"bluesky": "incremental", "facebook": "full"}
-    assert second["stats"]["facebook"]["requests"] == first["stats"]["facebook"]["requests"]
-    assert second["stats"]["bluesky"]["requests"] < first["stats"]["bluesky"]["requests"]
+    assert first["modes"] == {"facebook": "full"}
+    assert second["modes"] == {"facebook": "incremental"}
+    assert second["stats"]["facebook"]["requests"] < 0.25 * first["stats"]["facebook"]["requests"]
 
 
 @pytest.mark.crawl

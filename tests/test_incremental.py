@@ -64,6 +64,21 @@ def test_plan_from_a_dataset_anchors_pending_posts_and_young_brand_posts(tmp_pat
     assert plan.since == AS_OF
 
 
+def test_plan_lists_the_customer_posts_no_brand_had_answered(tmp_path: Path) -> None:
+    """Pending and ignored alike: an answer can still come to either (Facebook, YouTube and
+    Trustpilot show it only in its thread)."""
+    con, _ = build_dataset(tmp_path / "audit.duckdb")
+    previous = incremental.previous_run(con)
+    assert previous is not None
+    plan = incremental.plan(con, "bluesky", previous, young_seconds=9 * 86400)
+    con.close()
+    assert set(plan.unanswered) == {"r-pending", "r-ignored-ben", "r-ignored-cho",
+                                    "r-ignored-dee", "r-hostile", "g-r4"}
+    assert plan.unanswered["g-r4"].brand_id == "globex"
+    assert not plan.unanswered["r-pending"].by_brand
+    assert plan.unverified == frozenset()  # nothing failed in that run
+
+
 def test_an_account_new_to_the_panel_makes_its_platform_crawl_in_full(tmp_path: Path) -> None:
     con, _ = build_dataset(tmp_path / "audit.duckdb")
     known = incremental.knows_accounts(con, "bluesky", ["acmeair.bsky.social", "globex.com"])

@@ -12,10 +12,8 @@ WEEK_1 = datetime(2026, 11, 1, tzinfo=UTC)
 WEEK_2 = WEEK_1 + timedelta(days=7)
 # Timeline platforms share the day-by-day generation that travels in time; a platform with
 # its own `populate` (forums, reviews, …) travels when it generates day by day too
-# (world.each_day).
-TRAVELLING = ("reddit", "wordpress", "discourse")
-IDS = {p: m.IDS for p, m in PLATFORM_MODULES.items()
-       if not hasattr(m.IDS, "populate") or p in TRAVELLING}
+# (world.each_day): today every one of them does.
+IDS = {p: m.IDS for p, m in PLATFORM_MODULES.items()}
 
 
 def test_a_week_later_every_post_is_still_there_and_new_ones_appear() -> None:

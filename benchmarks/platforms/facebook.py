@@ -29,4 +29,5 @@ SPEC = Platform(
     handle=handle_rule(normalize_facebook_page,
                        "a Facebook Page id like '104958162837' or username"),
     secrets={"access_token": "FACEBOOK_ACCESS_TOKEN"},
+    incremental=True,
 )

@@ -30,4 +30,5 @@ SPEC = Platform(
     },
     handle=handle_rule(normalize_review_domain,
                        "a company's domain on Trustpilot like 'acme.com'"),
+    incremental=True,
 )

@@ -34,4 +34,5 @@ SPEC = Platform(
     handle=handle_rule(normalize_youtube_handle,
                        "a YouTube channel handle like '@AcmeAir' or a channel id like 'UC…'"),
     secrets={"api_key": "YOUTUBE_API_KEY"},
+    incremental=True,
 )

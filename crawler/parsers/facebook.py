@@ -29,6 +29,8 @@ class Parsed:
     posts: list[Post] = field(default_factory=list)
     accounts: list[Account] = field(default_factory=list)
     after: str | None = None  # the cursor of the next page, when there is one
+    # post id -> `updated_time` (written or last commented on), where the page carries it
+    updated: dict[str, datetime] = field(default_factory=dict)
 
 
 def parse_page(data: dict[str, Any], handle: str, fetched_at: datetime, source_url: str,
@@ -52,7 +54,7 @@ def next_cursor(data: dict[str, Any]) -> str | None:
 
 def parse_posts(data: dict[str, Any], page_id: str, fetched_at: datetime, source_url: str,
                 brand_id: str) -> Parsed:
-    """A `/{page}/posts` page: the page's own posts."""
+    """A `/{page}/posts` page: the page's own posts (and their `updated_time`, if asked)."""
     parsed = Parsed(after=next_cursor(data))
     for row in data.get("data") or []:
         created = parse_timestamp(row.get("created_time"))
@@ -62,6 +64,9 @@ def parse_posts(data: dict[str, Any], page_id: str, fetched_at: datetime, source
             platform=PLATFORM, post_id=row["id"], author_id=page_id, created_at=created,
             text=row.get("message") or "", fetched_at=fetched_at, source_url=source_url,
             url=row.get("permalink_url"), root_id=row["id"], brand_id=brand_id))
+        updated = parse_timestamp(row.get("updated_time"))
+        if updated is not None:
+            parsed.updated[row["id"]] = updated
     return parsed
 
 

@@ -4,8 +4,9 @@ Shapes follow the Graph API reference (developers.facebook.com/docs/graph-api/re
 page/feed and object/comments): ids `{page}_{post}` and `{post}_{comment}`, timestamps like
 `2026-10-05T09:00:00+0000`, `{"data": [...], "paging": {"cursors": {...}, "next": ...}}`,
 comments in chronological order with `filter=stream`, a reply's `parent`, two levels only (a
-reply to a reply is filed under the top-level comment), `from` left out for some people, and
-usage as percentages of an hourly budget in `x-app-usage` (error code 4 once it is spent).
+reply to a reply is filed under the top-level comment), `from` left out for some people,
+usage as percentages of an hourly budget in `x-app-usage` (error code 4 once it is spent),
+and a post's `updated_time` (when asked for) moved by every comment below it.
 A token is required: without a valid one the API answers OAuthException code 190.
 """
 
@@ -19,7 +20,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from crawler.simulator.server import Route, SimRequest, SimResponse
-from crawler.simulator.world import ANNOUNCEMENTS, DEMO_BRANDS, Account, Post, customer_name
+from crawler.simulator.world import (
+    ANNOUNCEMENTS,
+    DEMO_BRANDS,
+    Account,
+    Post,
+    customer_name,
+    each_day,
+)
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -34,13 +42,15 @@ HIDDEN_FROM = 0.1  # share of visitors' comments served without `from`
 
 
 class _FacebookIds:
-    """Ids are assigned once the tree is built: a comment's id starts with its post's."""
+    """Ids are assigned once the tree is built: a comment's id starts with its post's. The
+    number in them is drawn when the post is written, from its day's stream."""
 
     def account_key(self, handle: str, rng: random.Random) -> tuple[str, str]:
         return handle, handle
 
     def post_id(self, author: Account, created_at: datetime, rng: random.Random) -> tuple[str, str]:
-        return f"pending:{rng.random()}", ""
+        native = str(rng.randrange(10**15, 10**16))
+        return f"pending:{native}", native
 
     def populate(self, b: _Builder, settings: WorldSettings) -> None:
         _populate(b, settings)
@@ -53,25 +63,28 @@ CREDENTIALS = {PLATFORM: ("", "sim-facebook-page-token")}
 
 
 def _populate(b: _Builder, settings: WorldSettings) -> None:
-    rng, world = b.rng, b.world
+    """Accounts from the platform's stream, then each day's posts and comments from that
+    day's own (world.each_day): the same seed with a later `now` is the same world later."""
+    rng = b.rng
     for i in range(settings.customers_per_platform // 2):
         b.account(str(rng.randrange(10**14, 10**15)), customer_name(i), 0, None)
-    # The sample is the posts published in the window with every comment below them.
+    pages: dict[str, Account] = {}
     for brand_id, name, _, _ in DEMO_BRANDS:
         username, page_id = PAGES[brand_id]
-        page = b.account(page_id, name, rng.randint(20_000, 900_000), brand_id)
-        page.handle = username
-        t = world.window_start
-        while True:
-            t += timedelta(days=rng.expovariate(settings.brand_posts_per_day * 1.5))
-            if t > world.now:
-                break
-            post = b.post(page, t, rng.choice(ANNOUNCEMENTS))
-            for _ in range(rng.randint(0, 6)):
-                comment = b.post(b.customer(), t + b.delay(0.3), b.complaint(), parent=post)
-                b.maybe_answer(comment, brand_id, [page])
+        pages[brand_id] = b.account(page_id, name, rng.randint(20_000, 900_000), brand_id)
+        pages[brand_id].handle = username
+    # The sample is the posts published in the window with every comment below them.
+    for day in each_day(b, settings):
+        for brand_id, page in pages.items():
+            t = day
+            while (t := t + timedelta(days=b.rng.expovariate(
+                    settings.brand_posts_per_day * 1.5))) < day + timedelta(days=1):
+                post = b.post(page, t, b.rng.choice(ANNOUNCEMENTS))
+                for _ in range(b.rng.randint(0, 6)):
+                    comment = b.post(b.customer(), t + b.delay(0.3), b.complaint(), parent=post)
+                    b.maybe_answer(comment, brand_id, [page])
     _flatten(b.posts)
-    _assign_ids(b.posts, rng)
+    _assign_ids(b.posts)
 
 
 def _flatten(posts: list[Post]) -> None:
@@ -87,10 +100,9 @@ def _flatten(posts: list[Post]) -> None:
             top.children.append(post)
 
 
-def _assign_ids(posts: list[Post], rng: random.Random) -> None:
-    for post in sorted(posts, key=lambda p: p.created_at):
+def _assign_ids(posts: list[Post]) -> None:
+    for post in posts:
         post.created_at = post.created_at.replace(microsecond=0)
-        post.native_id = str(rng.randrange(10**15, 10**16))
         if post.parent is None:
             post.post_id = f"{post.author.key}_{post.native_id}"
         else:
@@ -113,10 +125,25 @@ def _hidden(post: Post) -> bool:
     return not post.author.brand_id and int(post.native_id) % 100 < HIDDEN_FROM * 100
 
 
-def post_object(post: Post) -> dict[str, Any]:
-    return {"created_time": _time(post.created_at), "message": post.text,
-            "permalink_url": f"https://www.facebook.com/{post.author.handle}/posts/"
-                             f"{post.native_id}", "id": post.post_id}
+def post_object(post: Post, fields: str = "") -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "created_time": _time(post.created_at), "message": post.text,
+        "permalink_url": f"https://www.facebook.com/{post.author.handle}/posts/"
+                         f"{post.native_id}"}
+    if "updated_time" in fields.split(","):
+        body["updated_time"] = _time(updated_time(post))
+    return body | {"id": post.post_id}
+
+
+def updated_time(post: Post) -> datetime:
+    """A post's `updated_time`: when it was written or last commented on (a reply to a
+    comment included), whichever is later."""
+    latest, stack = post.created_at, list(post.children)
+    while stack:
+        child = stack.pop()
+        latest = max(latest, child.created_at)
+        stack.extend(child.children)
+    return latest
 
 
 def comment_object(comment: Post) -> dict[str, Any]:
@@ -207,7 +234,8 @@ def _posts(request: SimRequest) -> SimResponse:
              and (not since or p.created_at.timestamp() >= int(since))
              and (not until or p.created_at.timestamp() <= int(until))]
     posts.sort(key=lambda p: p.created_at, reverse=True)
-    return SimResponse(body=_page(request, [post_object(p) for p in posts],
+    fields = request.arg("fields") or ""
+    return SimResponse(body=_page(request, [post_object(p, fields) for p in posts],
                                   f"{page.key}/posts"))
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from crawler.simulator.server import Route, SimRequest, SimResponse
-from crawler.simulator.world import DEMO_BRANDS, Account, Post, stranger
+from crawler.simulator.world import DEMO_BRANDS, Account, Post, day_number, each_day, stranger
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -29,6 +29,9 @@ DOMAINS = {"acme": "acmeair.example", "globex": "www.globex.example",
            "initech": "initech.example"}
 PER_PAGE, LOGIN_WALL_PAGE = 20, 10
 REVIEWS_PER_DAY = 2.5
+# A company's reply comes up to six times the brand's slowest delay after its review (about
+# 50 days), a desk's weekend on top.
+REPLIES_WITHIN_DAYS = 55
 CUSTOMERS = 150
 RATINGS, RATING_WEIGHTS = (1, 2, 3, 4, 5), (25, 10, 8, 17, 40)
 TITLES = {1: "Terrible service", 2: "Disappointing", 3: "It was OK", 4: "Good flight",
@@ -48,32 +51,36 @@ class _TrustpilotIds:
         return f"https://www.trustpilot.com/reviews/{native}", native
 
     def populate(self, b: _Builder, settings: WorldSettings) -> None:
-        rng, now = b.rng, b.world.now
+        """Accounts from the platform's stream, then each day's reviews and replies from
+        that day's own (world.each_day): the same seed with a later `now` is the same world
+        later. Every week the hostile account reviews Acme, so any window quotes it."""
+        rng = b.rng
         customers = [b.account(f"consumer{i:03d}", f"Reviewer {i}", 0, None)
                      for i in range(CUSTOMERS)]
         name, text = stranger(settings)
         hostile = b.account("evil" if settings.hostile else "dana.whitfield", name, 0, None)
-        for brand_id, name, rate, speed in DEMO_BRANDS:
-            company = b.account(DOMAINS[brand_id], name, 0, brand_id)
-            t = now - timedelta(days=settings.history_days)
-            while True:
-                t += timedelta(days=rng.expovariate(REVIEWS_PER_DAY))
-                if t > now:
-                    break
-                rating = rng.choices(RATINGS, RATING_WEIGHTS)[0]
-                review = b.post(rng.choice(customers), t,
-                                f"{TITLES[rating]}\n{b.complaint()}", addressed_to=brand_id)
-                review.rating = rating
-                review.language = rng.choice(("en", "en", "en", "de", "fr"))
-                # Companies answer complaints more often than praise.
-                if rng.random() < min(0.95, rate + (0.2 if rating <= 2 else -0.1)):
-                    b.post(company, t + b.delay(speed) * 6, "Thank you for your review. "
-                           "Please contact us so we can look into it.", parent=review)
-            if brand_id == "acme" and settings.hostile:  # where the report quotes reviews
-                review = b.post(hostile, now - timedelta(days=4, minutes=rng.randint(0, 600)),
-                                f"{TITLES[1]}\n{text}", addressed_to=brand_id)
-                if review is not None:
-                    review.rating = 1
+        companies = {brand_id: b.account(DOMAINS[brand_id], name, 0, brand_id)
+                     for brand_id, name, _, _ in DEMO_BRANDS}
+        for day in each_day(b, settings, reach_days=REPLIES_WITHIN_DAYS):
+            rng = b.rng
+            for brand_id, _, rate, speed in DEMO_BRANDS:
+                company = companies[brand_id]
+                t = day
+                while (t := t + timedelta(days=rng.expovariate(REVIEWS_PER_DAY))) < (
+                        day + timedelta(days=1)):
+                    rating = rng.choices(RATINGS, RATING_WEIGHTS)[0]
+                    review = b.post(rng.choice(customers), t,
+                                    f"{TITLES[rating]}\n{b.complaint()}", addressed_to=brand_id)
+                    review.rating = rating
+                    review.language = rng.choice(("en", "en", "en", "de", "fr"))
+                    # Companies answer complaints more often than praise.
+                    if rng.random() < min(0.95, rate + (0.2 if rating <= 2 else -0.1)):
+                        b.post(company, t + b.delay(speed) * 6, "Thank you for your review. "
+                               "Please contact us so we can look into it.", parent=review)
+            if day_number(day) % 7 == 2 and settings.hostile:  # where the report quotes
+                review = b.post(hostile, day + timedelta(minutes=rng.randint(360, 960)),
+                                f"{TITLES[1]}\n{text}", addressed_to="acme")
+                review.rating = 1
 
 
 IDS = _TrustpilotIds()

@@ -3,7 +3,9 @@
 Shapes follow the recorded payloads in tests/fixtures/youtube/: `youtube#…ListResponse`
 envelopes with `pageInfo` and `nextPageToken`, channels with `contentDetails.relatedPlaylists
 .uploads`, playlist items with `contentDetails.videoPublishedAt` (absent for private videos),
-comment threads with `totalReplyCount` and at most five inline `replies`, replies through
+comment threads with `totalReplyCount` and at most five inline `replies` (by video or by
+channel, `allThreadsRelatedToChannelId`, newest first, or by `id`: the threads named,
+comma-separated, without paging), replies through
 `comments?parentId=`, and Google's error envelope (`error.errors[].reason`: `forbidden`,
 `keyInvalid`, `commentsDisabled`, `quotaExceeded`). Every call costs one quota unit of the
 key's daily budget.
@@ -23,7 +25,14 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from crawler.simulator.server import Route, SimRequest, SimResponse
-from crawler.simulator.world import ANNOUNCEMENTS, Account, Post, customer_name
+from crawler.simulator.world import (
+    ANNOUNCEMENTS,
+    Account,
+    Post,
+    customer_name,
+    day_number,
+    each_day,
+)
 
 if TYPE_CHECKING:
     from crawler.simulator.world import WorldSettings, _Builder
@@ -61,30 +70,35 @@ CREDENTIALS = {"youtube": ("", "sim-youtube-api-key")}
 
 
 def _populate(b: _Builder, settings: WorldSettings) -> None:
+    """Channels and customers from the platform's stream, then each day's videos and their
+    comments from that day's own (world.each_day): the same seed with a later `now` is the
+    same world later. Every 14 days a channel posts a private video and one with comments
+    turned off, and Acme a viral one, so any window holds each."""
     rng, world = b.rng, b.world
     channels = {brand_id: b.account(handle, world.brands[brand_id],
                                     rng.randint(50_000, 900_000), brand_id)
                 for brand_id, handle in CHANNELS.items()}
     for i in range(settings.customers_per_platform):
         b.account(f"@traveller{i:03d}", customer_name(i), 0, None)
-    start = world.now - timedelta(days=settings.history_days)
-    for brand_id, channel in channels.items():
-        t = start
-        while (t := t + timedelta(days=rng.expovariate(0.4))) < world.now:
-            video = b.post(channel, t, rng.choice(ANNOUNCEMENTS))
-            for _ in range(rng.randint(0, 7)):
-                _thread(b, video, brand_id, channel, video.created_at + b.delay(0.5))
-            if rng.random() < 0.4:
-                _channel_thread(b, video, brand_id, channel)
-        quiet = world.window_start + timedelta(days=rng.uniform(1, 15))
-        b.post(channel, quiet, PRIVATE)
-        b.post(channel, quiet + timedelta(hours=5), NO_COMMENTS)
-    viral = b.post(channels["acme"], world.window_start + timedelta(days=rng.uniform(3, 9)),
-                   "Our new cabins: a first look")
-    if viral is not None:
-        for i in range(105):  # more threads than one page holds
-            _thread(b, viral, "acme", channels["acme"],
-                    viral.created_at + timedelta(minutes=7 * i + 1))
+    for day in each_day(b, settings):
+        for index, (brand_id, channel) in enumerate(channels.items()):
+            t = day
+            while (t := t + timedelta(days=b.rng.expovariate(0.4))) < day + timedelta(days=1):
+                video = b.post(channel, t, b.rng.choice(ANNOUNCEMENTS))
+                for _ in range(b.rng.randint(0, 7)):
+                    _thread(b, video, brand_id, channel, video.created_at + b.delay(0.5))
+                if b.rng.random() < 0.4:
+                    _channel_thread(b, video, brand_id, channel)
+            if day_number(day) % 14 == 3 * index + 1:
+                quiet = day + timedelta(hours=b.rng.uniform(6, 18))
+                b.post(channel, quiet, PRIVATE)
+                b.post(channel, quiet + timedelta(hours=5), NO_COMMENTS)
+        if day_number(day) % 14 == 5:
+            viral = b.post(channels["acme"], day + timedelta(hours=b.rng.uniform(8, 12)),
+                           "Our new cabins: a first look")
+            for i in range(105):  # more threads than one page holds
+                _thread(b, viral, "acme", channels["acme"],
+                        viral.created_at + timedelta(minutes=7 * i + 1))
     for post in b.posts:
         # YouTube reports whole seconds; ids take the form of the post's place.
         post.created_at = post.created_at.replace(microsecond=0)
@@ -115,8 +129,13 @@ def _thread(b: _Builder, video: Post, brand_id: str, channel: Account, at: datet
 
 def _channel_thread(b: _Builder, video: Post, brand_id: str, channel: Account) -> None:
     """The channel's own top-level comment: customers reply to it (addressed), and the
-    channel answers each with a reply to that reply (`@customer …`)."""
-    top = b.post(channel, video.created_at + timedelta(minutes=2),
+    channel answers each with a reply to that reply (`@customer …`). Only when its desk is
+    open as the video goes out: a question thread opened days later under a video older
+    than the window would hang below no video the crawl reads."""
+    at = video.created_at + timedelta(minutes=2)
+    if b._office_time(brand_id, at) != at:
+        return
+    top = b.post(channel, at,
                  "Questions about the new routes? Ask here!", parent=video)
     rate, speed = b.brand_traits[brand_id]
     asked: set[str] = set()  # one reply per customer: "@handle" names one reply
@@ -287,6 +306,20 @@ def _playlist_items(request: SimRequest) -> SimResponse:
 
 
 def _comment_threads(request: SimRequest) -> SimResponse:
+    with_replies = "replies" in (request.arg("part") or "").split(",")
+    if request.arg("id") is not None:  # threads by id: those that exist, no paging
+        posts = _index(request)["posts"]
+        tops = [posts[i] for i in (request.arg("id") or "").split(",") if i in posts]
+        items = [_thread_resource(top, with_replies) for top in tops
+                 if top.parent is not None and top.parent.parent is None]
+        return SimResponse(body=_list("commentThread", items, len(items), len(items), None))
+    channel = request.arg("allThreadsRelatedToChannelId")
+    if channel is not None:  # every thread on the channel's videos, newest first
+        tops = [p for p in request.server.world.posts["youtube"] if p.parent is not None
+                and p.parent.parent is None and p.parent.author.key == channel]
+        tops.sort(key=lambda p: p.created_at, reverse=True)
+        return _page(request, "commentThread", tops,
+                     lambda top, _: _thread_resource(top, with_replies), 100)
     video = _index(request)["posts"].get(request.arg("videoId") or "")
     if video is None or video.parent is not None:
         return _error(404, "videoNotFound", "The video identified by the videoId parameter "
@@ -295,7 +328,6 @@ def _comment_threads(request: SimRequest) -> SimResponse:
         return _error(403, "commentsDisabled", "The video identified by the videoId parameter "
                       "has disabled comments.")
     threads = sorted(video.children, key=lambda p: p.created_at, reverse=True)
-    with_replies = "replies" in (request.arg("part") or "").split(",")
     return _page(request, "commentThread", threads,
                  lambda top, _: _thread_resource(top, with_replies), 100)
 

@@ -6,6 +6,12 @@ for competitors' pages); without one the platform is skipped with a note naming 
 environment variable. The token travels in the Authorization header only, never in a URL
 (URLs are logged and stored with fetch failures), and the next-page URL is built here from
 the cursor, never taken from `paging.next`, which embeds the token.
+
+In an incremental benchmark run (benchmarks/incremental.py) the page's posts in the window
+are listed again (one call per hundred posts), each with its `updated_time`, which moves
+whenever anyone comments on the post; only the comments of posts commented on since the
+previous run, and of posts holding a customer comment whose thread could not be read then,
+are fetched again (docs/benchmarks.md, "What each platform's API allows").
 """
 
 from __future__ import annotations
@@ -21,9 +27,12 @@ from crawler.parsers import facebook as parse
 from crawler.spiders.base import PlatformSpider, json_callback, request_of
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from scrapy.http import Response
 
     from benchmarks.config import Brand
+    from crawler.items import Post
 
 PAGE = 100  # the largest page the edges serve
 GRAPH_ERRORS = [400, 401, 403, 404]
@@ -99,7 +108,8 @@ class FacebookSpider(PlatformSpider):
 
     def posts(self, page_id: str, brand_id: str, after: str | None = None,
               page: int = 1) -> scrapy.Request:
-        params: dict[str, Any] = {"fields": "created_time,message,permalink_url", "limit": PAGE,
+        params: dict[str, Any] = {"fields": "created_time,updated_time,message,permalink_url",
+                                  "limit": PAGE,
                                   "since": int(self.window_start.timestamp())}
         if self.window_end is not None:
             params["until"] = int(self.window_end.timestamp())
@@ -119,7 +129,8 @@ class FacebookSpider(PlatformSpider):
                      and (self.window_end is None or p.created_at < self.window_end)]
         for post in in_window:
             yield post
-            yield self.comments(post.post_id, brand_id)
+            if self.wants_comments(post, parsed.updated.get(post.post_id)):
+                yield self.comments(post.post_id, brand_id)
         oldest = min((p.created_at for p in parsed.posts), default=None)
         if parsed.after and oldest is not None and oldest >= self.window_start:
             if page < self.config.max_pages_per_account:
@@ -127,6 +138,19 @@ class FacebookSpider(PlatformSpider):
             else:
                 self.note(f"Facebook: stopped after {page} pages of posts "
                           "(crawl.max_pages_per_account); older posts in the window are missing.")
+
+    def wants_comments(self, post: Post, updated: datetime | None) -> bool:
+        """Every post's comments in a first run. In an incremental run, a post's only if it
+        was commented on since the previous run (`updated_time` after it and after the post
+        itself), holds a customer comment whose thread could not be read then (unverified),
+        or came without an `updated_time`. An answer to a pending comment moves the time."""
+        plan = self.incremental
+        if plan is None or updated is None:
+            return True
+        # A comment's id starts with its post's own number: `{post}_{comment}`.
+        if post.post_id.split("_")[-1] in {u.split("_")[0] for u in plan.unverified}:
+            return True
+        return updated > max(plan.since, post.created_at)
 
     def comments(self, post_id: str, brand_id: str, after: str | None = None) -> scrapy.Request:
         params: dict[str, Any] = {"filter": "stream", "limit": PAGE,

@@ -5,6 +5,11 @@ page until the reviews are older than the window. These are HTML pages of a webs
 robots.txt is obeyed. After some page Trustpilot sends anonymous visitors to a login
 instead: the crawl stops there and says how far back the sample reached (it is then the
 newest reviews, not all of the window).
+
+In an incremental benchmark run (benchmarks/incremental.py) the pages are read back to the
+previous run and to the oldest review in the window the company had not answered then: a
+reply shows only on its review, and can come at any time (docs/benchmarks.md, "What each
+platform's API allows").
 """
 
 from __future__ import annotations
@@ -98,13 +103,22 @@ class TrustpilotSpider(PlatformSpider):
             self.oldest_reached[domain] = page.oldest
         if page.current_page >= page.total_pages or not page.posts:
             return
-        if page.oldest is not None and page.oldest < self.window_start:
+        if page.oldest is not None and page.oldest < self.floor(brand_id):
             return
         if number < self.config.max_pages_per_account:
             yield self.page(brand_id, domain, number + 1)
         else:
             self.note(f"Trustpilot: stopped after {number} pages of {domain} "
                       "(crawl.max_pages_per_account); older reviews in the window are missing.")
+
+    def floor(self, brand_id: str) -> datetime:
+        """How far back a brand's reviews are read: the window start; in an incremental run,
+        the previous run or the oldest of its reviews then unanswered, if later."""
+        plan = self.incremental
+        if plan is None:
+            return self.window_start
+        unanswered = [a.created_at for a in plan.unanswered.values() if a.brand_id == brand_id]
+        return max(self.window_start, min([plan.since, *unanswered]))
 
     def unreadable(self, response: Response, why: str) -> Iterator[Any]:
         """A page without its data (cut short, a changed layout): retried, then recorded."""

@@ -12,6 +12,14 @@ cleanly before: a thread is stored only with all its replies, so what was stored
 correctly and what was not is said in a note.
 Without a key nothing is crawled: the public watch pages only give relative times
 ("2 days ago"), which cannot measure a response time.
+
+In an incremental benchmark run (benchmarks/incremental.py) the window's uploads are listed
+again, then the threads started since the previous run on any of them, newest first, for
+the whole channel at once (`commentThreads.list?allThreadsRelatedToChannelId=`); the threads
+of comments no brand had answered then, and of the brand's own young top-level comments,
+are fetched again by id, fifty a unit (`commentThreads.list?id=`), and their replies only
+when the thread's reply count has moved (docs/benchmarks.md, "What each platform's API
+allows").
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from crawler.parsers import youtube as parse
 from crawler.spiders.base import PlatformSpider, failed_request, json_callback, request_of
 
 if TYPE_CHECKING:
+
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
@@ -34,7 +43,9 @@ if TYPE_CHECKING:
 
 PAGE = 50  # playlistItems.list maximum
 COMMENTS_PAGE = 100  # commentThreads.list and comments.list maximum
+COMMENTS_BATCH = 50  # the most ids one commentThreads.list?id= call takes
 UNIT_COST = 1  # channels, playlistItems, commentThreads and comments list calls
+VIDEO_ID_LENGTH = 11  # a video's id; a comment's is longer, a reply's is `{thread}.{reply}`
 
 
 class YoutubeSpider(PlatformSpider):
@@ -46,6 +57,9 @@ class YoutubeSpider(PlatformSpider):
         self.budget = int(self.platform_settings.options["quota_units"])
         self.units = 0
         self.stopped = False  # the budget (or the API's own quota) ended the crawl
+        self.stored_replies: dict[str, int | None] = {}  # incremental: thread -> its count
+        self.window_videos: dict[str, set[str]] = {}  # channel -> its videos in the window
+        self.recheck_brand: dict[str, str | None] = {}  # incremental: thread -> its brand
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if not self._api_key:
@@ -55,6 +69,8 @@ class YoutubeSpider(PlatformSpider):
                       "and those cannot measure a response time.")
             return
         async for request in super().start():
+            yield request
+        for request in self.recheck():
             yield request
 
     # Requests and quota --------------------------------------------------------------------
@@ -158,17 +174,55 @@ class YoutubeSpider(PlatformSpider):
                     self.window_end is not None and video.created_at >= self.window_end):
                 continue
             yield video
-            yield from self.threads(video.post_id, brand_id, None)
+            if self.incremental is None:
+                yield from self.threads(video.post_id, brand_id, None)
+            self.window_videos.setdefault(channel, set()).add(video.post_id)
         oldest = parsed.oldest
         if parsed.next_page and oldest is not None and oldest >= self.window_start:
             if page < self.config.max_pages_per_account:
                 yield from self.playlist(playlist, channel, brand_id, parsed.next_page, page + 1)
-            else:
-                self.note(f"YouTube: stopped after {page} pages of uploads "
-                          "(crawl.max_pages_per_account); older videos in the window are "
-                          "missing.")
+                return
+            self.note(f"YouTube: stopped after {page} pages of uploads "
+                      "(crawl.max_pages_per_account); older videos in the window are missing.")
+        if self.incremental is not None:  # every video of the window is known: new threads
+            yield from self.channel_threads(channel, brand_id, None)
 
     # Comments ------------------------------------------------------------------------------
+
+    def channel_threads(self, channel: str, brand_id: str,
+                        token: str | None) -> Iterator[scrapy.Request]:
+        """Incremental: the threads started since the previous run on any of the channel's
+        videos, newest first, a hundred a unit (older threads that can still change a measure
+        are fetched again by `recheck`)."""
+        params = {"part": "snippet,replies", "allThreadsRelatedToChannelId": channel,
+                  "maxResults": COMMENTS_PAGE, "order": "time", "textFormat": "plainText"}
+        if token:
+            params["pageToken"] = token
+        request = self.call("commentThreads", params, self.on_channel_threads, brand_id,
+                            cb_kwargs={"channel": channel})
+        if request is not None:
+            yield request
+
+    @json_callback
+    def on_channel_threads(self, response: Response, data: Any, channel: str) -> Iterator[Any]:
+        """New threads on the window's videos, stored whole; no further page once a thread
+        older than the previous run appears."""
+        if response.status in (400, 403):
+            yield from self.refused(response, data)
+            return
+        assert self.incremental is not None
+        brand_id = response.meta["brand_id"]
+        since, videos = self.incremental.since, self.window_videos.get(channel, set())
+        older = False
+        for item in data.get("items") or []:
+            video = (item.get("snippet") or {}).get("videoId") or ""
+            for thread in parse.parse_threads({"items": [item]}, video, self.now(),
+                                              response.url, brand_id).threads:
+                older = older or thread.top.created_at <= since
+                if thread.top.created_at > since and video in videos:
+                    yield from self.whole(video, thread, brand_id)
+        if data.get("nextPageToken") and not older:
+            yield from self.channel_threads(channel, brand_id, data["nextPageToken"])
 
     def threads(self, video: str, brand_id: str | None,
                 token: str | None) -> Iterator[scrapy.Request]:
@@ -196,12 +250,55 @@ class YoutubeSpider(PlatformSpider):
         brand_id = response.meta["brand_id"]
         parsed = parse.parse_threads(data, video, self.now(), response.url, brand_id)
         for thread in parsed.threads:
-            if thread.complete:
-                yield from self.emit(thread.top, thread.author, thread.replies)
-            else:
-                yield from self.replies(video, thread, [], brand_id, None)
+            yield from self.whole(video, thread, brand_id)
         if parsed.next_page:
             yield from self.threads(video, brand_id, parsed.next_page)
+
+    def whole(self, video: str, thread: parse.Thread,
+              brand_id: str | None) -> Iterator[Any]:
+        """A thread with all its replies: as it came, or with comments.list for the rest."""
+        if thread.complete:
+            yield from self.emit(thread.top, thread.author, thread.replies)
+        else:
+            yield from self.replies(video, thread, [], brand_id, None)
+
+    def recheck(self) -> Iterator[scrapy.Request]:
+        """Incremental: the threads of customer comments no brand had answered at the
+        previous run and of the brand's young comments, by id, fifty a call."""
+        plan = self.incremental
+        if plan is None:
+            return
+        # The brand's young comments that head a thread (its own top-level comments); its
+        # young replies are not looked at again (docs/benchmarks.md says what that misses).
+        anchors = [*plan.unanswered.values(),
+                   *(a for a in plan.young.values() if "." not in a.post_id)]
+        self.stored_replies = {a.post_id: a.reply_count for a in anchors}
+        for anchor in anchors:
+            if len(anchor.post_id) > VIDEO_ID_LENGTH:  # a comment, not a video
+                self.recheck_brand.setdefault(anchor.post_id.split(".")[0], anchor.brand_id)
+        ordered = sorted(self.recheck_brand)
+        for i in range(0, len(ordered), COMMENTS_BATCH):
+            # maxResults is refused with `id`: the answer holds every thread named.
+            params = {"part": "snippet,replies", "textFormat": "plainText",
+                      "id": ",".join(ordered[i:i + COMMENTS_BATCH])}
+            request = self.call("commentThreads", params, self.on_recheck, None)
+            if request is not None:
+                yield request
+
+    @json_callback
+    def on_recheck(self, response: Response, data: Any) -> Iterator[Any]:
+        """Threads fetched again: stored again whole when their reply count has moved."""
+        if response.status in (400, 403):
+            yield from self.refused(response, data)
+            return
+        for item in data.get("items") or []:
+            video = (item.get("snippet") or {}).get("videoId") or ""
+            brand_id = self.recheck_brand.get(str(item.get("id")))
+            parsed = parse.parse_threads({"items": [item]}, video, self.now(), response.url,
+                                         brand_id)
+            for thread in parsed.threads:
+                if self.stored_replies.get(thread.top.post_id) != thread.top.reply_count:
+                    yield from self.whole(video, thread, brand_id)
 
     def replies(self, video: str, thread: parse.Thread, found: list[tuple[Any, Any]],
                 brand_id: str | None, token: str | None) -> Iterator[scrapy.Request]:
