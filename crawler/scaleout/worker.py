@@ -75,10 +75,8 @@ def unit_settings(spec: RunSpec, unit: Unit, board: Board, url: str,
     settings.set("ITEM_PIPELINES", {
         "crawler.pipelines.validate.ValidatePipeline": 100,
         "crawler.pipelines.redis_sink.RedisSinkPipeline": 800}, priority="cmdline")
-    middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
-    # After every other wait (Retry-After, rate-limit resets), before the request is signed
-    middlewares["crawler.scaleout.politeness.SharedPoliteness"] = 568
-    settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
+    handler = "crawler.scaleout.politeness.BudgetedDownloadHandler"
+    settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="cmdline")
     for key, value in {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
