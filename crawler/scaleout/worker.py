@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     from benchmarks.incremental import IncrementalPlan
 
 
+# Seconds a worker that lost its Redis gives its crawls to close before it exits.
+LOST_REDIS_GRACE_S = 5.0
+
+
 @dataclass(frozen=True)
 class RunSpec:
     """What every worker needs to crawl a unit of the run (pickled on the board). Secrets
@@ -170,12 +174,23 @@ class Worker:
                     break
                 self.launch(unit)
         except redis.RedisError as e:
-            self.failed = f"lost the Redis at {self.url}: {e}"
             stopping = True
-            for crawler in self.running.values():
-                if crawler.engine is not None:
-                    crawler.stop()
+            if self.failed is None:
+                self.failed = f"lost the Redis at {self.url}: {e}"
+                for crawler in list(self.running.values()):
+                    if crawler.engine is not None:
+                        crawler.stop()
+                # what its crawls collect can no longer reach the writer: do not wait long
+                reactor.callLater(LOST_REDIS_GRACE_S, self._abandon)
         if stopping and not self.running and reactor.running:
+            reactor.stop()
+
+    def _abandon(self) -> None:
+        from twisted.internet import reactor as installed
+
+        reactor: Any = installed
+        self.running.clear()
+        if reactor.running:
             reactor.stop()
 
     def launch(self, unit: Unit) -> None:
