@@ -179,6 +179,12 @@ def _replyaudit(*args: str, **kwargs: object) -> subprocess.Popen[str]:
                             **kwargs)  # type: ignore[call-overload]
 
 
+# The simulated platforms' own windows (Mastodon: 300 requests per 300 s) lifted: a unit done
+# again after a kill adds requests, and a spent window would pause the run for minutes. The
+# configured requests_per_second is what these tests hold the workers to.
+NO_PLATFORM_LIMITS = {p: (100_000, 300) for p in ("bluesky", "mastodon", "reddit")}
+
+
 def _with_rates(config: Path, rates: dict[str, float]) -> Path:
     doc = tomllib.loads(config.read_text())
     for platform, rate in rates.items():
@@ -191,7 +197,7 @@ def _with_rates(config: Path, rates: dict[str, float]) -> Path:
 def test_a_worker_killed_mid_run_loses_nothing(
         simulator: Callable[..., object], sim_config: Callable[[object], Path],
         redis_url: str) -> None:
-    server = simulator(1)
+    server = simulator(1, rate_limits=NO_PLATFORM_LIMITS)
     # slow enough that the third worker is caught holding units
     config = _with_rates(sim_config(server), {"bluesky": 20.0, "mastodon": 20.0, "x": 20.0})
     coordinator = _replyaudit("crawl", str(config), "--workers", "2", "--redis", redis_url)
@@ -221,7 +227,7 @@ def test_workers_together_keep_each_platforms_rate(
         simulator: Callable[..., object], sim_config: Callable[[object], Path],
         tmp_path: Path) -> None:
     log = tmp_path / "requests.jsonl"
-    server = simulator(2, request_log=str(log))
+    server = simulator(2, request_log=str(log), rate_limits=NO_PLATFORM_LIMITS)
     rates = {"bluesky": 12.0, "mastodon": 12.0, "reddit": 12.0, "x": 12.0, "youtube": 12.0}
     config = _with_rates(sim_config(server), rates)
     crawl = _replyaudit("crawl", str(config), "--workers", "3")
@@ -239,3 +245,16 @@ def test_workers_together_keep_each_platforms_rate(
 
     assert sum(busiest[p] >= math.floor(rates[p] / (1 + WINDOW_MARGIN_S))
                for p in rates) >= 3, busiest
+
+
+def test_an_unreachable_redis_is_said_and_nothing_is_published(
+        simulator: Callable[..., object], sim_config: Callable[[object], Path]) -> None:
+    from tests.conftest import cli
+
+    config = sim_config(simulator(1))
+    result = cli("crawl", str(config), "--workers", "2", "--redis", "redis://127.0.0.1:1/0")
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "cannot reach the Redis at redis://127.0.0.1:1/0" in result.stderr
+    assert "Traceback" not in result.stderr
+    # the working copy with its `failed` run was discarded: the dataset is as it was (none)
+    assert not (config.parent / "audit.duckdb").exists()

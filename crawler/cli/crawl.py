@@ -45,8 +45,16 @@ def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float =
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
                f"brands into {config.db}{spread} …", err=True)
     started = time.monotonic()
-    result = run_crawl(config, os.environ, benchmark=benchmark, wait_seconds=wait_seconds,
-                       workers=workers, redis_url=redis_url)
+    try:
+        result = run_crawl(config, os.environ, benchmark=benchmark, wait_seconds=wait_seconds,
+                           workers=workers, redis_url=redis_url)
+    except RuntimeError as e:  # the scale-out's own: no redis-server, every worker gone
+        from crawler.scaleout.coordinator import RedisUnreachable, WorkersGone
+        from crawler.scaleout.redis_server import RedisNotInstalled
+
+        if isinstance(e, RedisNotInstalled | RedisUnreachable | WorkersGone):
+            raise click.ClickException(str(e)) from None
+        raise
     for platform, stats in result.stats.items():
         click.echo(f"  {platform}: {stats['requests']} requests, {stats['items']['posts']} posts, "
                    f"{stats['failures']} failures, mentions {stats['mentions']}", err=True)

@@ -43,6 +43,10 @@ class WorkersGone(RuntimeError):
     """Units are left and no worker is alive to crawl them."""
 
 
+class RedisUnreachable(RuntimeError):
+    """The Redis of `--redis URL` does not answer."""
+
+
 def make_units(config: AuditConfig, workers: int) -> list[Unit]:
     """The run's units: per platform, its brands in chunks (about four units per worker
     and platform), interleaved across platforms so that concurrent units spread over the
@@ -120,7 +124,10 @@ def run_distributed(config: AuditConfig, workers: int, redis_url: str | None = N
         with (PrivateRedis() if redis_url is None else nullcontext(redis_url)) as url:
             board = Board(redis.Redis.from_url(url), f"run{run_id}-{token_hex(4)}")
             units = make_units(config, workers)
-            board.publish(spec, units)
+            try:
+                board.publish(spec, units)
+            except redis.RedisError as e:
+                raise RedisUnreachable(f"cannot reach the Redis at {url}: {e}") from None
             procs = [spawn_worker(url, board.run_key, spider_kwargs or {})
                      for _ in range(workers)]
             try:
