@@ -258,3 +258,25 @@ def test_an_unreachable_redis_is_said_and_nothing_is_published(
     assert "Traceback" not in result.stderr
     # the working copy with its `failed` run was discarded: the dataset is as it was (none)
     assert not (config.parent / "audit.duckdb").exists()
+
+
+@pytest.mark.crawl
+def test_a_weekly_run_over_workers_is_incremental_and_equals_the_truth(tmp_path: Path) -> None:
+    """`benchmark run --workers 2`: week 1 in full, week 2 by the incremental plans the
+    coordinator hands every worker, and week 2 equals the ground truth."""
+    from crawler.simulator import start_simulator
+    from crawler.simulator.truth import judge
+    from tests.test_benchmark import FAST, INCREMENTAL, WEEK_1, WEEK_2, as_keys, panel_for, run
+
+    db = tmp_path / "panel.duckdb"
+    with start_simulator(seed=11, now=WEEK_1, rate_limits=FAST) as week_1:
+        first = run(panel_for(week_1, tmp_path / "week1.toml"), db, "--workers", "2")
+        reached_since = week_1.world.window_start
+    with start_simulator(seed=11, now=WEEK_2, rate_limits=FAST) as week_2:
+        second = run(panel_for(week_2, tmp_path / "week2.toml"), db, "--workers", "2")
+        truth = [r for r in judge(week_2.world, reached_since=reached_since)
+                 if r.platform in INCREMENTAL]
+    assert first["modes"] == dict.fromkeys(INCREMENTAL, "full")
+    assert second["modes"] == dict.fromkeys(INCREMENTAL, "incremental")
+    assert second["status"] == "finished"
+    assert_same(crawled_rows(db), as_keys(truth))
