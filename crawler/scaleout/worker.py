@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import redis
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.exceptions import ScrapyDeprecationWarning
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import install_reactor
 from twisted.python.failure import Failure
 
@@ -124,6 +125,7 @@ class Worker:
         self.name = worker_name()
         self.running: dict[str, Crawler] = {}
         self.failed: str | None = None
+        self.closing = False
         self._beating = threading.Event()
 
     def _heartbeat(self) -> None:
@@ -168,6 +170,11 @@ class Worker:
 
         try:
             stopping = self.board.stopped() or self.board.spec() is None
+            if stopping and self.running and not self.closing:
+                # the run ended without these units (the coordinator stopped or failed):
+                # close them rather than crawl for nobody
+                self.closing = True
+                self._stop_crawls()
             while not stopping and len(self.running) < self.capacity:
                 unit = self.board.lease(self.name)
                 if unit is None:
@@ -177,13 +184,17 @@ class Worker:
             stopping = True
             if self.failed is None:
                 self.failed = f"lost the Redis at {self.url}: {e}"
-                for crawler in list(self.running.values()):
-                    if crawler.engine is not None:
-                        crawler.stop()
+                self._stop_crawls()
                 # what its crawls collect can no longer reach the writer: do not wait long
                 reactor.callLater(LOST_REDIS_GRACE_S, self._abandon)
         if stopping and not self.running and reactor.running:
             reactor.stop()
+
+    def _stop_crawls(self) -> None:
+        for crawler in list(self.running.values()):
+            if crawler.engine is not None:
+                stopping = deferred_from_coro(crawler.stop_async())
+                stopping.addErrback(lambda _failure: None)  # already closing
 
     def _abandon(self) -> None:
         from twisted.internet import reactor as installed
