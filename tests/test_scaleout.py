@@ -200,9 +200,13 @@ def test_a_worker_killed_mid_run_loses_nothing(
     server = simulator(1, rate_limits=NO_PLATFORM_LIMITS)
     # slow enough that the third worker is caught holding units
     config = _with_rates(sim_config(server), {"bluesky": 20.0, "mastodon": 20.0, "x": 20.0})
-    coordinator = _replyaudit("crawl", str(config), "--workers", "2", "--redis", redis_url)
-    victim = _replyaudit("worker", "--redis", redis_url, "--join-wait", "30")
     client = redis.Redis.from_url(redis_url)
+    client.delete("replyaudit:current")
+    coordinator = _replyaudit("crawl", str(config), "--workers", "2", "--redis", redis_url)
+    started = time.monotonic()
+    while not client.get("replyaudit:current") and time.monotonic() - started < 30:
+        time.sleep(0.05)
+    victim = _replyaudit("worker", "--redis", redis_url)  # joins the run just published
     held: list[str] = []
     deadline = time.monotonic() + 40
     while not held and time.monotonic() < deadline and victim.poll() is None:

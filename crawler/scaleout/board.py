@@ -166,6 +166,8 @@ class Board:
 
     def clean(self) -> None:
         """Remove every key of the run (scrapy-redis queues and dupefilters included)."""
+        if self.client.get(CURRENT_RUN) == self.run_key.encode():
+            self.client.delete(CURRENT_RUN)
         keys = list(self.client.scan_iter(match=f"{PREFIX}:{self.run_key}:*", count=500))
         for start in range(0, len(keys), 500):
             self.client.delete(*keys[start:start + 500])
