@@ -6,7 +6,9 @@ CHROMIUM ?= /usr/bin/chromium
 # pytest-xdist workers for make test; whole test files go to one worker (module fixtures crawl once)
 TEST_WORKERS ?= 2
 
-.PHONY: demo test test-fast browser bench bench-import clean
+REDIS_SERVER ?= /usr/bin/redis-server
+
+.PHONY: demo test test-fast browser redis bench bench-import clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +32,16 @@ browser:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
+# `--workers N` starts a private redis-server per run. As root (CI), install Debian's package
+# when it is missing; elsewhere, install it yourself or pass --redis URL (docs/scale.md).
+redis:
+	@if [ ! -x "$(REDIS_SERVER)" ] && ! command -v redis-server >/dev/null \
+		&& [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q redis-server; \
+	fi
+
 # Everything, the browser and whole crawls included: the README's test command and what CI runs.
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser redis
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The lane to run while you work: everything but whole crawls and the browser (docs/testing.md).

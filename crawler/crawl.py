@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 
 def run_crawl(config: AuditConfig, environ: Mapping[str, str] | None = None, *,
-              benchmark: bool = False, wait_seconds: float = 0.0) -> runner.RunResult:
+              benchmark: bool = False, wait_seconds: float = 0.0, workers: int = 0,
+              redis_url: str | None = None) -> runner.RunResult:
     """Crawl every platform of `config` into its database, holding the dataset's lock.
 
     Secrets come from the variables the config names in `environ` (default: os.environ;
@@ -34,13 +35,22 @@ def run_crawl(config: AuditConfig, environ: Mapping[str, str] | None = None, *,
     DatasetBusy when another run holds the lock after `wait_seconds` (readers never do),
     MixedXSources before anything is written when X is to be crawled into a dataset holding
     TWCS data, NotADataset (changing nothing) when config.db is not a replyaudit dataset.
+    With `workers`, the crawl is spread over that many worker processes sharing the Redis
+    at `redis_url` (default: a private redis-server), and this process is the one writer
+    (crawler/scaleout/coordinator.py).
     """
     dataset_file.check_writable(config.db)  # NotADataset before the lock file is made
     secrets = spider_secrets(config, environ)
     try:
         with writing(config.db, wait_seconds) as work:
-            result = runner.run_crawl(dataclasses.replace(config, db=work), secrets,
-                                      incremental=benchmark)
+            if workers:
+                from crawler.scaleout.coordinator import run_distributed
+
+                result = run_distributed(dataclasses.replace(config, db=work), workers,
+                                         redis_url, secrets, incremental=benchmark)
+            else:
+                result = runner.run_crawl(dataclasses.replace(config, db=work), secrets,
+                                          incremental=benchmark)
             if benchmark and result.status != "failed":
                 con = store.connect(work)
                 try:

@@ -86,20 +86,12 @@ def crawl_settings(config: AuditConfig, run_id: int,
     return settings
 
 
-def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | None = None,
-              settings_overrides: dict[str, Any] | None = None,
-              incremental: bool = False) -> RunResult:
-    """Crawl every platform the config uses into its database; returns the recorded run.
+def prepare_run(config: AuditConfig, incremental: bool = False) -> tuple[
+        int, RunWindow, dict[str, incremental_plans.IncrementalPlan]]:
+    """Start recording a crawl of `config`: (run id, window, incremental plan per platform).
 
-    `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
-    Mastodon and Facebook `access_token`, Reddit `credentials`, YouTube `api_key`); they go
-    to the spiders only, never into the dataset. With `incremental`, a database that already
-    holds a completed run is only brought up to date (benchmarks/incremental.py); each
-    platform's stats say which `mode` it ran in. Raises MixedXSources, before anything is
-    written, when X is to be crawled into a dataset holding TWCS data; CrawlWriteFailed when
-    a batch could not be written (the crawl stops there and the run is marked failed). A
-    config's `deadline_minutes` stops platforms still crawling then (recorded as failed).
-    """
+    Shared by the one-process crawl and a run spread over workers (crawler/scaleout/).
+    Raises MixedXSources before anything is written (see run_crawl)."""
     started = datetime.now(UTC)
     window = RunWindow.from_config(config, config.as_of, now=started)
     con = store.connect(config.db)
@@ -120,6 +112,24 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     run_id = RunRecorder.start(con, window, [(b.id, b.name) for b in config.brands],
                                started, config.business_hours()).run_id
     con.close()
+    return run_id, window, plans
+
+
+def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | None = None,
+              settings_overrides: dict[str, Any] | None = None,
+              incremental: bool = False) -> RunResult:
+    """Crawl every platform the config uses into its database; returns the recorded run.
+
+    `spider_kwargs` carries per-platform secrets read by the CLI (Bluesky `credentials`,
+    Mastodon and Facebook `access_token`, Reddit `credentials`, YouTube `api_key`); they go
+    to the spiders only, never into the dataset. With `incremental`, a database that already
+    holds a completed run is only brought up to date (benchmarks/incremental.py); each
+    platform's stats say which `mode` it ran in. Raises MixedXSources, before anything is
+    written, when X is to be crawled into a dataset holding TWCS data; CrawlWriteFailed when
+    a batch could not be written (the crawl stops there and the run is marked failed). A
+    config's `deadline_minutes` stops platforms still crawling then (recorded as failed).
+    """
+    run_id, window, plans = prepare_run(config, incremental)
 
     crawlers: dict[str, Crawler] = {}
     settings = crawl_settings(config, run_id, settings_overrides)
@@ -134,7 +144,7 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     try:
         process.start()
     except BaseException:
-        _finish(config, run_id, RunStats(), failed=True)  # never left `running`
+        finish_run(config, run_id, RunStats(), failed=True)  # never left `running`
         raise
 
     stats = RunStats({platform: summarize(crawler, "incremental" if platform in plans else "full")
@@ -147,11 +157,11 @@ def run_crawl(config: AuditConfig, spider_kwargs: dict[str, dict[str, Any]] | No
     if write_error is not None:
         reason, errno = write_error
         try:
-            _finish(config, run_id, stats, failed=True)
+            finish_run(config, run_id, stats, failed=True)
         except (DatasetNotWritable, duckdb.Error):
             raise CrawlWriteFailed(config.db, reason, errno, run_id, recorded=False) from None
         raise CrawlWriteFailed(config.db, reason, errno, run_id, recorded=True)
-    status = _finish(config, run_id, stats)
+    status = finish_run(config, run_id, stats)
     return RunResult(run_id, status, stats.as_dict())
 
 
@@ -173,7 +183,8 @@ def _halt(crawlers: dict[str, Crawler]) -> Callable[[str], bool]:
     return halt
 
 
-def _finish(config: AuditConfig, run_id: int, stats: RunStats, failed: bool = False) -> str:
+def finish_run(config: AuditConfig, run_id: int, stats: RunStats, failed: bool = False) -> str:
+    """Store the run's stats and status (derived tables too unless `failed`)."""
     con = store.connect(config.db)
     try:
         status = RunRecorder(con, run_id).finish(stats, failed=failed)

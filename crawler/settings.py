@@ -80,6 +80,14 @@ AUDIT_STALL_SECONDS = float(os.environ.get("REPLYAUDIT_STALL_SECONDS", "60"))
 # Set per run from the config's [crawl] deadline_minutes or `--deadline`.
 AUDIT_DEADLINE_SECONDS = 0.0
 
+# Scale-out workers only (crawler/scaleout/worker.py sets them per unit; docs/scale.md): where
+# a worker hands its items (a callable; pipelines/redis_sink.py), the Redis and key prefix of
+# the run's shared per-platform budgets, and each platform's requests per second there.
+AUDIT_ITEM_SINK = None
+AUDIT_REDIS_URL = None
+AUDIT_PACE_PREFIX = None
+AUDIT_PLATFORM_RATES: dict[str, float] = {}
+
 # The Chromium the opt-in X browser spider drives: REPLYAUDIT_CHROMIUM, else the system's,
 # else Playwright's own (`playwright install chromium`). Used only by spiders that ask for it.
 AUDIT_CHROMIUM = os.environ.get("REPLYAUDIT_CHROMIUM") or (

@@ -19,6 +19,7 @@ from crawler.cli.errors import TranslatingGroup
 from crawler.cli.importing import import_group
 from crawler.cli.measure import metrics, report, stats
 from crawler.cli.simulate import demo, simulate
+from crawler.cli.worker import worker
 
 
 @click.group(cls=TranslatingGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,5 +34,5 @@ def main() -> None:
 
 
 for command in (crawl, audit, metrics, stats, report, query, schema, export_command,
-                import_group, simulate, demo, benchmark):
+                import_group, simulate, demo, benchmark, worker):
     main.add_command(command)

@@ -18,6 +18,7 @@ from crawler.cli.options import (
     panel_config,
     pdf_option,
     report_out_option,
+    scaleout_options,
     wait_option,
 )
 from reports.terminal import print_metrics
@@ -38,8 +39,9 @@ def benchmark() -> None:
 @db_override
 @wait_option
 @deadline_option
+@scaleout_options
 def benchmark_run(panel: str, db: str | None, wait_seconds: float,
-                  deadline_minutes: float | None) -> None:
+                  deadline_minutes: float | None, workers: int, redis_url: str | None) -> None:
     """Crawl PANEL incrementally and record this week's metrics in the history.
 
     The first run samples the whole window; later runs fetch what is new since the last
@@ -54,7 +56,7 @@ def benchmark_run(panel: str, db: str | None, wait_seconds: float,
     """
     config = panel_config(panel, db)
     run_id = do_crawl(config, benchmark=True, wait_seconds=wait_seconds,
-                      deadline_minutes=deadline_minutes)
+                      deadline_minutes=deadline_minutes, workers=workers, redis_url=redis_url)
     no_crawl = (f"Run {run_id} did not complete; nothing was recorded in the history of "
                 f"{config.db}.")
     with translated(no_crawl=no_crawl), closing(store.open_dataset(config.db)) as con:

@@ -23,24 +23,38 @@ from crawler.cli.options import (
     deadline_option,
     pdf_option,
     report_out_option,
+    scaleout_options,
     wait_option,
 )
 
 
 def do_crawl(config: AuditConfig, benchmark: bool = False, wait_seconds: float = 0.0,
-             deadline_minutes: float | None = None) -> int:
-    """Crawl in this process (crawler.crawl.run_crawl), printing a line per platform; returns
-    the run id. Raises RunFailed (exit code 3) when the run failed, e.g. fetched nothing.
-    `deadline_minutes` replaces the config's."""
+             deadline_minutes: float | None = None, workers: int = 0,
+             redis_url: str | None = None) -> int:
+    """Crawl (crawler.crawl.run_crawl; over `workers` processes when given), printing a line
+    per platform; returns the run id. Raises RunFailed (exit code 3) when the run failed,
+    e.g. fetched nothing. `deadline_minutes` replaces the config's."""
     from crawler.crawl import run_crawl  # Scrapy and the spiders: only for commands that crawl
 
     dataset_file.check_writable(config.db)  # a refusal is the only line, not the second
     if deadline_minutes:
         config = replace(config, deadline_minutes=deadline_minutes)
+    if redis_url and not workers:
+        raise click.UsageError("--redis needs --workers N (the worker processes to start)")
+    spread = f" with {workers} workers" if workers else ""
     click.echo(f"Crawling {', '.join(config.platforms_in_use())} for {len(config.brands)} "
-               f"brands into {config.db} …", err=True)
+               f"brands into {config.db}{spread} …", err=True)
     started = time.monotonic()
-    result = run_crawl(config, os.environ, benchmark=benchmark, wait_seconds=wait_seconds)
+    try:
+        result = run_crawl(config, os.environ, benchmark=benchmark, wait_seconds=wait_seconds,
+                           workers=workers, redis_url=redis_url)
+    except RuntimeError as e:  # the scale-out's own: no redis-server, every worker gone
+        from crawler.scaleout.coordinator import RedisUnreachable, WorkersGone
+        from crawler.scaleout.redis_server import RedisNotInstalled
+
+        if isinstance(e, RedisNotInstalled | RedisUnreachable | WorkersGone):
+            raise click.ClickException(str(e)) from None
+        raise
     for platform, stats in result.stats.items():
         click.echo(f"  {platform}: {stats['requests']} requests, {stats['items']['posts']} posts, "
                    f"{stats['failures']} failures, mentions {stats['mentions']}", err=True)
@@ -84,18 +98,22 @@ def do_pdf(html: Path, pdf: Path) -> Path:
 @config_argument
 @wait_option
 @deadline_option
-def crawl(config: str, wait_seconds: float, deadline_minutes: float | None) -> None:
+@scaleout_options
+def crawl(config: str, wait_seconds: float, deadline_minutes: float | None, workers: int,
+          redis_url: str | None) -> None:
     """Crawl every brand account in CONFIG into its DuckDB dataset.
 
     The crawl writes a working copy and publishes it when done, so readers of the dataset
     see the last completed run meanwhile. A run that fetched nothing (network down, every
-    account failing) exits with code 3 and says what failed.
+    account failing) exits with code 3 and says what failed. With --workers N the run is
+    spread over N worker processes (docs/scale.md); this process stays the one writer.
 
     Example:
 
-        replyaudit crawl airlines.toml --deadline 90
+        replyaudit crawl airlines.toml --deadline 90 --workers 4
     """
-    do_crawl(load_config(config), wait_seconds=wait_seconds, deadline_minutes=deadline_minutes)
+    do_crawl(load_config(config), wait_seconds=wait_seconds, deadline_minutes=deadline_minutes,
+             workers=workers, redis_url=redis_url)
 
 
 @click.command()

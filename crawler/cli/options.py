@@ -61,6 +61,18 @@ def deadline_option(f: Callable[..., Any]) -> Callable[..., Any]:
              "deadline_minutes, else none).")(f)
 
 
+def scaleout_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option(
+        "--redis", "redis_url", default=None, metavar="URL",
+        help="With --workers: the Redis the workers share, e.g. redis://10.0.0.5:6379/0, "
+             "so workers on other machines can join (replyaudit worker --redis URL). "
+             "Default: a private redis-server on 127.0.0.1 for this run.")(f)
+    return click.option(
+        "--workers", type=click.IntRange(min=0), default=0, show_default=True,
+        help="Spread the run over this many worker processes sharing a Redis-backed "
+             "scheduler (scrapy-redis) and each platform's request budget; 0: one process.")(f)
+
+
 def pdf_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--pdf", type=click.Path(dir_okay=False), default=None,

@@ -32,8 +32,11 @@ from reports.terminal import print_metrics
               help="Write the ground truth (JSON) for every customer post here.")
 @click.option("--write-config", type=click.Path(dir_okay=False), default=None,
               help="Write a matching audit config (TOML) here.")
+@click.option("--request-log", type=click.Path(dir_okay=False), default=None,
+              help="Append one JSON line per request here: time (Unix seconds), platform, "
+                   "path, status; to measure rates and throughput.")
 def simulate(port: int, seed: int, now: datetime | None, faults: str, truth: str | None,
-             write_config: str | None) -> None:
+             write_config: str | None, request_log: str | None) -> None:
     """Serve every supported platform (APIs and pages) over a seeded world on 127.0.0.1.
 
     Example:
@@ -49,7 +52,8 @@ def simulate(port: int, seed: int, now: datetime | None, faults: str, truth: str
         fault_spec = Faults.parse(faults)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--faults") from None
-    server = start_simulator(seed=seed, now=now, faults=fault_spec, port=port)
+    server = start_simulator(seed=seed, now=now, faults=fault_spec, port=port,
+                             request_log=request_log)
     if truth:
         files.write_text(truth, json.dumps(truth_document(server.world), indent=1))
     if write_config:

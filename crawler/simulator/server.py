@@ -126,7 +126,7 @@ class SimServer:
 
     def __init__(self, world: World, routes: list[Route], faults: Faults | None = None,
                  port: int = 0, credentials: dict[str, tuple[str, str]] | None = None,
-                 session_seconds: float = 7200.0) -> None:
+                 session_seconds: float = 7200.0, request_log_path: str | None = None) -> None:
         self.world = world
         self.routes = [(r, re.compile(r.pattern)) for r in routes]
         self.faults = faults or Faults()
@@ -135,6 +135,10 @@ class SimServer:
         self.sessions: dict[str, tuple[str, float]] = {}  # token -> (kind, expires)
         self.attempts: Counter[str] = Counter()
         self.request_log: list[tuple[str, str, int]] = []
+        # One JSON line per answered request (time, platform, path, status) when a path is
+        # given: how tests and benchmarks check rates from outside the crawl.
+        self._log_file = (open(request_log_path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+                          if request_log_path else None)
         self.state: dict[str, Any] = {}  # per-platform scratch space (rate-limit counters, …)
         self._lock = threading.Lock()
         self._answering = threading.Event()  # cleared: the server is frozen
@@ -208,6 +212,8 @@ class SimServer:
         self.thaw()  # release held requests so their threads end, unanswered
         self._httpd.shutdown()
         self._httpd.server_close()
+        if self._log_file is not None:
+            self._log_file.close()
 
     def __enter__(self) -> SimServer:
         return self.start()
@@ -297,12 +303,17 @@ class SimServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 headers = {k.lower(): v for k, v in self.headers.items()}
+                arrived = time.time()
                 if not server._hold_while_frozen():
                     self.close_connection = True
                     return
                 platform, response = server.dispatch(self.command, self.path, headers, body)
                 with server._lock:
                     server.request_log.append((platform, self.path, response.status))
+                    if server._log_file is not None:
+                        server._log_file.write(json.dumps({
+                            "time": round(arrived, 6), "platform": platform,
+                            "path": self.path, "status": response.status}) + "\n")
                 raw = response.raw
                 if raw is None:
                     raw = json.dumps(response.body, ensure_ascii=False).encode("utf-8")

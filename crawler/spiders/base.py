@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
@@ -86,7 +86,8 @@ class PlatformSpider(scrapy.Spider):
 
     def __init__(self, config: AuditConfig, window_start: datetime,
                  window_end: datetime | None = None,
-                 incremental: IncrementalPlan | None = None, **kwargs: Any) -> None:
+                 incremental: IncrementalPlan | None = None,
+                 start_brands: Collection[str] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config = config
         self.window_start = window_start
@@ -94,9 +95,18 @@ class PlatformSpider(scrapy.Spider):
         self.incremental = incremental  # None: sample the whole window (a first run)
         self.platform_settings: PlatformSettings = config.platforms[self.name]
         self.notes: list[str] = []  # coverage notes for the report, in plain words
+        # A scale-out worker's spider crawls from some brands only (crawler/scaleout/); it
+        # still knows every brand of the config, so a post is attributed as in one process.
+        self.start_brands = None if start_brands is None else frozenset(start_brands)
+
+    def starting_brands(self) -> list[Brand]:
+        """The brands whose accounts this spider starts from: every brand of the config,
+        or those a scale-out worker was given."""
+        return [b for b in self.config.brands
+                if self.start_brands is None or b.id in self.start_brands]
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        for brand in self.config.brands:
+        for brand in self.starting_brands():
             for handle in brand.handles(self.name):
                 for request in self.start_account(brand, handle):
                     yield request

@@ -122,7 +122,7 @@ class RedditSpider(PlatformSpider):
         for request in waiting:
             yield request.replace(dont_filter=True)
         if first:
-            for brand in self.config.brands:
+            for brand in self.starting_brands():
                 for handle in brand.handles(self.name):
                     yield from self.start_account(brand, handle)
                 for sub in brand.platform_options(self.name).get("subreddits", ()):

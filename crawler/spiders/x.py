@@ -66,7 +66,7 @@ class XSpider(PlatformSpider):
             self.note(f"X needs an API bearer token: set {env}. X was skipped (or import what "
                       "your browser saved: replyaudit import har).")
             return
-        brands = [b for b in self.config.brands if b.handles(self.name)]
+        brands = [b for b in self.starting_brands() if b.handles(self.name)]
         self.lookups_pending = len(brands)
         for brand in brands:  # one lookup per brand: a failure costs that brand only
             params = {"usernames": ",".join(brand.handles(self.name)[:LOOKUP_BATCH]),
