@@ -62,18 +62,19 @@ def heldout_scores() -> evaluate.Scores:
 
 
 def test_the_real_sample_is_as_documented() -> None:
-    """data/PROVENANCE.md: 1,097 real TWCS customer posts, 293 held out, every class in both."""
+    """data/PROVENANCE.md: 2,247 real TWCS customer posts, 350 held out, every class in both."""
     posts = labelled_posts()
-    assert len(posts) == 1097 and len({p.tweet_id for p in posts}) == 1097
-    for split, n in (("train", 804), ("heldout", 293)):
+    assert len(posts) == 2247 and len({p.tweet_id for p in posts}) == 2247
+    for split, n in (("train", 1897), ("heldout", 350)):
         found = [p.label for p in posts if p.split == split]
         assert len(found) == n and set(found) == set(CLASSES)
         assert min(found.count(c) for c in CLASSES) >= 30
     assert {p.language for p in posts} >= set(HANDLED) - {"it", "nl"}  # none of those in TWCS
 
 
-@pytest.mark.xfail(strict=True, reason="0.710 accuracy on held-out real posts, goal 0.75: "
-                   "docs/statistics.md, 'Which kind of post gets ignored'")
+@pytest.mark.xfail(strict=True, reason="0.743 accuracy and 0.588 question recall on the "
+                   "350 new held-out real posts, goal 0.75 and 0.6: docs/statistics.md, "
+                   "'Accuracy on real customer posts'")
 def test_the_shipped_model_reaches_the_goal_on_held_out_real_posts(
         heldout_scores: evaluate.Scores) -> None:
     check_goal(CareModel().name, heldout_scores)
@@ -82,29 +83,36 @@ def test_the_shipped_model_reaches_the_goal_on_held_out_real_posts(
 def test_the_shipped_model_keeps_its_measured_figures(heldout_scores: evaluate.Scores) -> None:
     """docs/statistics.md documents these; a change that costs a few posts fails."""
     figures = heldout_scores.figures()
-    assert heldout_scores.posts == 293
-    assert figures["accuracy"] == pytest.approx(208 / 293)
-    assert figures["complaint recall"] == pytest.approx(126 / 145)
-    assert figures["question recall"] == pytest.approx(23 / 32)
+    assert heldout_scores.posts == 350
+    assert figures["accuracy"] == pytest.approx(260 / 350)
+    assert figures["complaint recall"] == pytest.approx(155 / 185)
+    assert figures["question recall"] == pytest.approx(30 / 51)
     assert figures["complaint recall"] >= GOAL["complaint recall"]
-    assert figures["question recall"] >= GOAL["question recall"]
-    assert heldout_scores.matrix[UNCLASSIFIED, UNCLASSIFIED] == 8  # ja 5, tr, hi, ar
+    assert heldout_scores.by_language == {"en": (259, 349), "es": (1, 1)}
+
+
+def test_posts_in_unhandled_languages_come_back_unclassified() -> None:
+    """The new held-out split has none (TWCS is almost all English): over the whole sample,
+    21 of 23 (ja 16, tr, ar, hi); the two Malay posts are too close to English for langid."""
+    scores = score(CareModel(), labelled_posts())
+    assert scores.matrix[UNCLASSIFIED, UNCLASSIFIED] == 21
+    assert sum(n for (t, _), n in scores.matrix.items() if t == UNCLASSIFIED) == 23
 
 
 @pytest.mark.parametrize("method", [Constant("complaint"), Constant("question"),
                                     Constant("other"), VaderRules()],
                          ids=lambda m: m.name)
 def test_the_goal_gate_trips_for_worse_methods(method: Constant | VaderRules) -> None:
-    """Always 'complaint' is right on half the posts; the earlier VADER rules on 45 %."""
-    with pytest.raises(GoalMissed, match=f"{method.name} on 293 held-out real posts: accuracy"):
+    """Always 'complaint' is right on half the posts; the earlier VADER rules on 51 %."""
+    with pytest.raises(GoalMissed, match=f"{method.name} on 350 held-out real posts: accuracy"):
         check_goal(method.name, score(method, labelled_posts("heldout")))
 
 
 def test_the_earlier_rules_on_real_posts() -> None:
     """The issue's figures, on this sample: about half right, most complaints missed."""
     found = score(VaderRules(), labelled_posts("heldout")).figures()
-    assert found["accuracy"] == pytest.approx(133 / 293)
-    assert found["complaint recall"] == pytest.approx(59 / 145)
+    assert found["accuracy"] == pytest.approx(180 / 350)
+    assert found["complaint recall"] == pytest.approx(77 / 185)
 
 
 @pytest.mark.parametrize(("text", "language"), [
@@ -133,18 +141,18 @@ def test_care_language_the_lexicon_missed_is_a_complaint(text: str) -> None:
 def test_the_docs_state_the_figures_the_model_carries() -> None:
     """model.json carries its held-out figures (the report reads them); the docs repeat them."""
     measured = shipped_weights().measured
-    assert measured["accuracy"] == pytest.approx(208 / 293, abs=1e-4)
+    assert measured["accuracy"] == pytest.approx(260 / 350, abs=1e-4)
     stated = f"{measured['accuracy']:.1%}".replace("%", " %")
     root = Path(__file__).parent.parent
     methodology = " ".join((root / "docs/methodology.md").read_text(encoding="utf-8").split())
     assert f"{stated} right on held-out real posts" in methodology
-    assert f"**{stated}** (208)" in (root / "docs/statistics.md").read_text(encoding="utf-8")
+    assert f"**{stated}** (260)" in (root / "docs/statistics.md").read_text(encoding="utf-8")
     assert stated in CareModel().accuracy_statement()
 
 
 def test_the_shipped_model_has_a_name_and_version() -> None:
     name = CareModel().name
-    assert name.startswith("care-ngram-1+") and len(name) == len("care-ngram-1+") + 7
+    assert name.startswith("care-ngram-2+") and len(name) == len("care-ngram-2+") + 7
 
 
 def test_the_sample_covers_every_class_in_both_halves() -> None:

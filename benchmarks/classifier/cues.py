@@ -111,6 +111,29 @@ COUNTED = {"problem": PROBLEM, "waiting": WAITING, "money": MONEY, "negation": N
            "handoff": HANDOFF, "help": HELP, "update": UPDATE}
 
 
+_MENTION = re.compile(r"(?<![\w@])[.]?@\w+")
+_LEADING_MENTIONS = re.compile(r"^\W*(?:[.]?@\w+\W*)+")
+_URL = re.compile(r"https?://\S+")
+
+
+def layout_features(raw: str) -> dict[str, float]:
+    """How a raw post is laid out, which normalising throws away: a reply opens with the
+    @handles it answers ("@AmazonHelp Done"), a public post names the brand inside or at the
+    end ("Love flying @SouthwestAir"), a chain of many handles is chatter (#mincepiewars),
+    and details the brand asked for are mostly digits."""
+    body = _URL.sub(" ", _MENTION.sub(" ", raw))
+    words = body.split()
+    letters = sum(1 for c in body if c.isalpha())
+    digits = sum(1 for c in body if c.isdigit())
+    leading = _LEADING_MENTIONS.match(raw) is not None
+    return {"layout:reply": float(leading), "layout:public": float(not leading),
+            "layout:many_handles": float(len(_MENTION.findall(raw)) >= 3),
+            "layout:link": float(_URL.search(raw) is not None),
+            "layout:digits": min(2 * digits / (letters + digits + 1), 1.0),
+            "layout:shouting": float(sum(w.isupper() and len(w) > 2 for w in words) >= 2),
+            "layout:tiny": float(len(words) <= 2)}
+
+
 def cue_features(text: str) -> dict[str, float]:
     """Cue name -> value in [0, 1] for a normalised post (see features.normalise)."""
     found = {name: min(len(pattern.findall(text)), 3) / 3 for name, pattern in COUNTED.items()}

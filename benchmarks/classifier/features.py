@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from benchmarks.classifier.cues import cue_features
+from benchmarks.classifier.cues import cue_features, layout_features
 
 _MENTION = re.compile(r"(?<![\w@])[.]?@\w+")
 _URL = re.compile(r"https?://\S+")
@@ -43,7 +43,8 @@ def ngrams(text: str) -> Counter[str]:
 
 
 def vector(text: str, idf: Mapping[str, float]) -> dict[str, float]:
-    """Sparse feature vector of one post: l2-normalised tf-idf of known n-grams, then cues.
+    """Sparse feature vector of one post: l2-normalised tf-idf of known n-grams, then cues
+    of the normalised text and the layout of the raw one.
 
     tf is sublinear (1 + ln count); n-grams missing from `idf` (not seen in training) are
     dropped.
@@ -53,6 +54,7 @@ def vector(text: str, idf: Mapping[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
     found = {g: v / norm for g, v in weighted.items()}
     found.update(cue_features(clean))
+    found.update(layout_features(text))
     return found
 
 

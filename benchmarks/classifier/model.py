@@ -18,7 +18,7 @@ from benchmarks.classifier.language import HANDLED, unhandled_language
 from benchmarks.classify import UNCLASSIFIED, Classification
 
 MODEL = resources.files("benchmarks.classifier").joinpath("data", "model.json")
-FAMILY = "care-ngram-1"  # bump when features.py or cues.py change what a feature means
+FAMILY = "care-ngram-2"  # bump when features.py or cues.py change what a feature means
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ comment on column post_classes.post_id is 'the customer post (key)';
 comment on column post_classes.class is '`question`, `complaint`, `praise` or `other`; `unclassified` for a post in a language the classifier does not handle';
 comment on column post_classes.sentiment is 'the classifier''s score in [-1, 1] (care model: P(praise) - P(complaint)); NULL for a method without one';
 comment on column post_classes.language is 'ISO 639-1 language of an `unclassified` post (`ja`); NULL otherwise';
-comment on column post_classes.classifier is 'name and version of the method that decided (`care-ngram-1+<weights digest>`)';
+comment on column post_classes.classifier is 'name and version of the method that decided (`care-ngram-2+<weights digest>`)';
 comment on column post_classes.classified_at is 'when';
 
 comment on table reply_kinds is 'what each brand reply does';
