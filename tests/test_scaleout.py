@@ -136,8 +136,10 @@ def test_the_shared_budget_admits_a_platforms_rate_and_holds_its_pauses(
         else:
             assert wait <= 0.1 + 1e-6  # evenly paced: 5 per 0.5 s is one per 0.1 s
             time.sleep(wait)
+    # Paced on Redis's clock, read here on ours: each gap can look a few ms short (the call
+    # that reports it returns late), never the five together.
     gaps = [b - a for a, b in zip(admitted, admitted[1:], strict=False)]
-    assert all(g >= 0.099 for g in gaps) and admitted[-1] < 1.0
+    assert all(g >= 0.08 for g in gaps) and 0.48 <= admitted[-1] - admitted[0] < 1.0, gaps
     pause = client.register_script(politeness._PAUSE)
     pause(keys=[f"{prefix}pause:q"], args=["5"])
     wait = float(admit(keys=[f"{prefix}pace:q", f"{prefix}pause:q"], args=[5, "0.5", "x"]))
