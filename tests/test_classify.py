@@ -62,19 +62,20 @@ def heldout_scores() -> evaluate.Scores:
 
 
 def test_the_real_sample_is_as_documented() -> None:
-    """data/PROVENANCE.md: 2,247 real TWCS customer posts, 350 held out, every class in both."""
+    """data/PROVENANCE.md: 2,947 real TWCS customer posts, 350 held out, every class in both."""
     posts = labelled_posts()
-    assert len(posts) == 2247 and len({p.tweet_id for p in posts}) == 2247
-    for split, n in (("train", 1897), ("heldout", 350)):
+    assert len(posts) == 2947 and len({p.tweet_id for p in posts}) == 2947
+    for split, n in (("train", 2597), ("heldout", 350)):
         found = [p.label for p in posts if p.split == split]
         assert len(found) == n and set(found) == set(CLASSES)
         assert min(found.count(c) for c in CLASSES) >= 30
     assert {p.language for p in posts} >= set(HANDLED) - {"it", "nl"}  # none of those in TWCS
 
 
-@pytest.mark.xfail(strict=True, reason="0.743 accuracy and 0.588 question recall on the "
-                   "350 new held-out real posts, goal 0.75 and 0.6: docs/statistics.md, "
-                   "'Accuracy on real customer posts'")
+@pytest.mark.xfail(strict=True, reason="0.731 accuracy on the 350 held-out real posts (2nd "
+                   "scoring, 2,597 training posts; 0.743 at the 1st), goal 0.75; complaint "
+                   "recall 0.800 and question recall 0.667 reach theirs: "
+                   "docs/statistics.md, 'Accuracy on real customer posts'")
 def test_the_shipped_model_reaches_the_goal_on_held_out_real_posts(
         heldout_scores: evaluate.Scores) -> None:
     check_goal(CareModel().name, heldout_scores)
@@ -84,19 +85,20 @@ def test_the_shipped_model_keeps_its_measured_figures(heldout_scores: evaluate.S
     """docs/statistics.md documents these; a change that costs a few posts fails."""
     figures = heldout_scores.figures()
     assert heldout_scores.posts == 350
-    assert figures["accuracy"] == pytest.approx(260 / 350)
-    assert figures["complaint recall"] == pytest.approx(155 / 185)
-    assert figures["question recall"] == pytest.approx(30 / 51)
+    assert figures["accuracy"] == pytest.approx(256 / 350)
+    assert figures["complaint recall"] == pytest.approx(148 / 185)
+    assert figures["question recall"] == pytest.approx(34 / 51)
     assert figures["complaint recall"] >= GOAL["complaint recall"]
-    assert heldout_scores.by_language == {"en": (259, 349), "es": (1, 1)}
+    assert heldout_scores.by_language == {"en": (255, 349), "es": (1, 1)}
 
 
 def test_posts_in_unhandled_languages_come_back_unclassified() -> None:
     """The new held-out split has none (TWCS is almost all English): over the whole sample,
-    21 of 23 (ja 16, tr, ar, hi); the two Malay posts are too close to English for langid."""
+    21 of 24 (ja 16, tr, ar, hi); the two Malay posts are too close to English for langid,
+    and so is a Hindi post written in Latin letters."""
     scores = score(CareModel(), labelled_posts())
     assert scores.matrix[UNCLASSIFIED, UNCLASSIFIED] == 21
-    assert sum(n for (t, _), n in scores.matrix.items() if t == UNCLASSIFIED) == 23
+    assert sum(n for (t, _), n in scores.matrix.items() if t == UNCLASSIFIED) == 24
 
 
 @pytest.mark.parametrize("method", [Constant("complaint"), Constant("question"),
@@ -141,12 +143,12 @@ def test_care_language_the_lexicon_missed_is_a_complaint(text: str) -> None:
 def test_the_docs_state_the_figures_the_model_carries() -> None:
     """model.json carries its held-out figures (the report reads them); the docs repeat them."""
     measured = shipped_weights().measured
-    assert measured["accuracy"] == pytest.approx(260 / 350, abs=1e-4)
+    assert measured["accuracy"] == pytest.approx(256 / 350, abs=1e-4)
     stated = f"{measured['accuracy']:.1%}".replace("%", " %")
     root = Path(__file__).parent.parent
     methodology = " ".join((root / "docs/methodology.md").read_text(encoding="utf-8").split())
     assert f"{stated} right on held-out real posts" in methodology
-    assert f"**{stated}** (260)" in (root / "docs/statistics.md").read_text(encoding="utf-8")
+    assert f"**{stated}** (256)" in (root / "docs/statistics.md").read_text(encoding="utf-8")
     assert stated in CareModel().accuracy_statement()
 
 
