@@ -281,14 +281,7 @@ def _feed(request: SimRequest) -> SimResponse:
     site = _site(request)
     if site is None:
         return SimResponse(404, raw=b"Not found", headers={"Content-Type": "text/html"})
-    page = request.int_arg("paged", 1, 10**6)
-    articles = _articles(request, site)
-    chunk = articles[(page - 1) * FEED_ITEMS: page * FEED_ITEMS]
-    if page > 1 and not chunk:
-        return SimResponse(404, raw=b"<html><body>Page not found</body></html>",
-                           headers={"Content-Type": "text/html; charset=UTF-8"})
-    return SimResponse(raw=feed(site, chunk).encode(),
-                       headers={"Content-Type": "application/rss+xml; charset=UTF-8"})
+    return _feed_page(request, _articles(request, site), lambda chunk: feed(site, chunk))
 
 
 def _comments_feed(request: SimRequest) -> SimResponse:
@@ -296,14 +289,20 @@ def _comments_feed(request: SimRequest) -> SimResponse:
     site = _site(request)
     if site is None:
         return SimResponse(404, raw=b"Not found", headers={"Content-Type": "text/html"})
-    page = request.int_arg("paged", 1, 10**6)
     comments = sorted((c for a in _articles(request, site) for c in all_below(a)),
                       key=lambda c: (c.created_at, int(c.native_id)), reverse=True)
-    chunk = comments[(page - 1) * FEED_ITEMS: page * FEED_ITEMS]
+    return _feed_page(request, comments, lambda chunk: comments_feed(site, chunk))
+
+
+def _feed_page(request: SimRequest, items: list[Any],
+               render: Callable[[list[Any]], str]) -> SimResponse:
+    """Page `paged` of a feed, FEED_ITEMS a page; past the last page, WordPress's 404."""
+    page = request.int_arg("paged", 1, 10**6)
+    chunk = items[(page - 1) * FEED_ITEMS: page * FEED_ITEMS]
     if page > 1 and not chunk:
         return SimResponse(404, raw=b"<html><body>Page not found</body></html>",
                            headers={"Content-Type": "text/html; charset=UTF-8"})
-    return SimResponse(raw=comments_feed(site, chunk).encode(),
+    return SimResponse(raw=render(chunk).encode(),
                        headers={"Content-Type": "application/rss+xml; charset=UTF-8"})
 
 
