@@ -32,8 +32,9 @@ COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "in_respons
 _CHUNK = 8 << 20
 _CR_STAND_IN = b"\x01"
 # The writing statements, in order, and whether each takes $fetched_at and $run_id.
-_WRITES = (("twcs_accounts", True), ("twcs_brands", False), ("twcs_posts", False),
-           ("twcs_posts_update", True), ("twcs_posts_insert", True), ("twcs_mentions", False))
+_WRITES = (("twcs_accounts_update", True), ("twcs_accounts_insert", True), ("twcs_brands", False),
+           ("twcs_posts", False), ("twcs_posts_update", True), ("twcs_posts_insert", True),
+           ("twcs_mentions", False))
 # Query that lists the replies whose parent is not in the dataset, quoted in messages and docs.
 UNLINKED_QUERY = ("select * from posts p where platform = 'x' and parent_id is not null and "
                   "not exists (select 1 from posts q where q.platform = 'x' and "

@@ -19,7 +19,7 @@ handles as (
         select tweet_id, piece, unnest(range(2, len(piece) + 1)) as i
         from pieces
     )
-    where not regexp_matches(right(piece[i - 1], 1), '[A-Za-z0-9_]')
+    where not regexp_matches(piece[i - 1], '[A-Za-z0-9_]$')
 ),
 
 brand_accounts as (
@@ -28,12 +28,16 @@ brand_accounts as (
     where platform = 'x' and brand_id is not null
 ),
 
-final as (
-    select distinct 'x' as platform, handles.tweet_id::varchar as post_id,
-        brand_accounts.account_id
+mentioned as (  -- distinct on the number: cheaper than on its text
+    select distinct handles.tweet_id, brand_accounts.account_id
     from handles
     join brand_accounts
         on brand_accounts.handle_key = lower(handles.handle)
+),
+
+final as (
+    select 'x' as platform, tweet_id::varchar as post_id, account_id
+    from mentioned
 )
 
 select *
