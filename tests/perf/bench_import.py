@@ -74,7 +74,8 @@ def build(out: Path, rows: int) -> int:
 
 def timed(command: list[str], out: Path | None = None) -> tuple[float, float, float]:
     """Run `command` (its stdout into `out` when given); (wall seconds, CPU seconds of all
-    its threads, peak RSS in MB). CPU time moves less than wall time on a shared machine."""
+    its threads, peak RSS in MiB: 1 GB is 954 MiB). CPU time moves less than wall time on a
+    shared machine."""
     started = time.monotonic()
     with (out.open("w") if out else open(os.devnull, "w")) as stdout:
         child = subprocess.Popen(command, stdout=stdout)
@@ -168,7 +169,7 @@ def main() -> None:
             "plain DuckDB figures": timed([*me, "figures", str(plain_db)], plain_csv),
         }
         for name, (wall, cpu, peak_mb) in steps.items():
-            print(f"{name:<24} {wall:6.1f} s wall, {cpu:6.1f} s CPU, peak RSS {peak_mb:6,.0f} MB")
+            print(f"{name:<24} {wall:6.1f} s wall, {cpu:6.1f} s CPU, peak RSS {peak_mb:6,.0f} MiB")
         project = per_brand(project_csv, "x")
         plain = per_brand(plain_csv, None)
         assert project == plain, "the project and plain DuckDB disagree: " + str(
@@ -185,7 +186,7 @@ def main() -> None:
         if args.again:
             wall, cpu, peak_mb = timed([*cli, "import", "twcs", str(csv_path), "--db", str(db)])
             print(f"{'same file again':<24} {wall:6.1f} s wall, {cpu:6.1f} s CPU, "
-                  f"peak RSS {peak_mb:6,.0f} MB")
+                  f"peak RSS {peak_mb:6,.0f} MiB")
 
 
 if __name__ == "__main__":

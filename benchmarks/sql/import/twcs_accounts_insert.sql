@@ -1,12 +1,15 @@
--- twcs_accounts: every author of the file as an `x` account, upserted into accounts.
+-- twcs_accounts_insert: every author of the file not yet in the dataset as an `x` account
+-- (twcs_accounts_update.sql rewrote the others; a plain insert costs less than an upsert).
 -- Brands are the authors of non-inbound tweets; brand_id = twcs_brand_id(screen name), see
--- twcs_parsed.sql. Customers keep the
--- dataset's anonymised number as account_id and handle. Parameters: $fetched_at, $run_id.
+-- twcs_parsed.sql. Customers keep the dataset's anonymised number as account_id and handle.
+-- Parameters: $fetched_at, $run_id.
 insert into accounts (platform, account_id, handle, display_name, followers, brand_id, url,
     fetched_at, run_id)
 with authors as (
     select author_id, bool_or(not inbound) as is_brand
     from twcs_tweets
+    anti join (select account_id from accounts where platform = 'x') as dataset
+        on dataset.account_id = twcs_tweets.author_id
     group by author_id
 ),
 
@@ -24,10 +27,4 @@ final as (
     from authors
 )
 
-select * from final
-on conflict (platform, account_id) do update set
-    handle = coalesce(excluded.handle, accounts.handle),
-    brand_id = coalesce(excluded.brand_id, accounts.brand_id),
-    url = coalesce(excluded.url, accounts.url),
-    fetched_at = excluded.fetched_at,
-    run_id = excluded.run_id;
+select * from final;
