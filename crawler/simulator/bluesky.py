@@ -30,6 +30,7 @@ class _BlueskyIds:
     customer_domains = ["bsky.social"]
     hostile_handle = "evil.bsky.social"
     bot_handles = ["flightalerts.bsky.social"]  # labels itself `bot` (profile_basic)
+    panel_handle = "{id}.bsky.social"  # a generated panel brand's account (world.PanelBrand)
 
     def customer_handle(self, user: str, domain: str) -> str:
         return f"{user}.{domain}"

@@ -31,6 +31,7 @@ class _MastodonIds:
     # Accounts with the `bot` flag: Globex's auto-acknowledgement account, flight trackers.
     automated_handles = {"globex": "globexcare@fosstodon.org"}
     bot_handles = ["flightalerts@botsin.space", "delaywatch@mastodon.social"]
+    panel_handle = "{id}@mastodon.social"  # a generated panel brand's (world.PanelBrand)
 
     def customer_handle(self, user: str, domain: str) -> str:
         return f"{user}@{domain}"

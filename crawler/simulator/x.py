@@ -33,6 +33,7 @@ class _XIds:
                      "initech": ["InitechAir"]}
     customer_domains = ["x.com"]  # X has no domains: the simulator serves the part before '@'
     hostile_handle = "evil@hachyderm.io"
+    panel_handle = "{camel}"  # a generated panel brand's account (world.PanelBrand)
 
     def customer_handle(self, user: str, domain: str) -> str:
         return f"{user}@{domain}"
