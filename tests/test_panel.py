@@ -16,7 +16,7 @@ from tests.conftest import TEST_NOW
 from tests.test_end_to_end import assert_same, crawl, crawled_rows, last_run, truth_rows
 
 # The platforms whose simulator modules host panel brands (see docs/scale.md).
-PANEL_PLATFORMS = {"bluesky", "mastodon", "x", "youtube", "trustpilot", "facebook"}
+PANEL_PLATFORMS = {"bluesky", "mastodon", "x", "youtube", "trustpilot", "facebook", "wordpress"}
 
 
 def test_the_panel_is_stable_and_a_larger_one_starts_with_the_smaller() -> None:

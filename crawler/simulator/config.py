@@ -41,9 +41,13 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
                 handles.setdefault((account.brand_id, platform), []).append(account.handle)
     for panel_brand in world.panel:
         brand = {"id": panel_brand.id, "name": panel_brand.name}
-        for platform in PLATFORM_MODULES:
-            if (panel_brand.id, platform) in handles:
-                brand[platform] = handles[panel_brand.id, platform]
+        for platform, module in PLATFORM_MODULES.items():
+            if (panel_brand.id, platform) not in handles:
+                continue
+            # A module whose entry is more than handles writes it (`panel_entry`).
+            panel_entry = getattr(module, "panel_entry", None)
+            brand[platform] = (panel_entry(panel_brand.id, server.base_url) if panel_entry
+                               else handles[panel_brand.id, platform])
         brands.append(brand)
     return {
         "audit": {

@@ -439,9 +439,10 @@ def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
 
     Accounts come from one stream per platform; conversations from one stream per platform
     and UTC day, starting `history_days` before `now` (see the module docstring). `brands`
-    adds a generated panel (generate_panel) on the platforms that can host one (a module's
-    `panel = True`); each panel brand's accounts and days come from streams of its own, after
-    the demo brands', so the demo brands' part of the world is the same with or without it.
+    adds a generated panel (generate_panel) on the platforms that can host one (a timeline
+    platform's `panel_handle`; a module with its own `populate` generates it there); each
+    panel brand's accounts and days come from streams of its own, after the demo brands', so
+    the demo brands' part of the world is the same with or without it.
     """
     settings = settings or WorldSettings()
     panel = generate_panel(seed, brands)

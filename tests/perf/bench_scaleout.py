@@ -59,7 +59,8 @@ def measure(workers: int, seed: int, panel: int = 0) -> dict[str, float]:
         con.close()
         posts = sum(p["items"]["posts"] for p in json.loads(stats).values())
     return {"workers": workers, "brands": brands, "world_s": generated, "wall_s": wall,
-            "requests": requests, "requests_per_s": requests / wall, "posts": posts, "posts_per_s": posts / wall}
+            "requests": requests, "requests_per_s": requests / wall, "posts": posts,
+            "posts_per_s": posts / wall}
 
 
 def main() -> None:
@@ -74,7 +75,8 @@ def main() -> None:
     for workers in (int(w) for w in args.workers.split(",")):
         r = measure(workers, args.seed, args.brands)
         print(f"{r['workers']:>7} {r['brands']:>6} {r['world_s']:>7.1f} {r['wall_s']:>7.1f} "
-              f"{r['requests']:>8} {r['requests_per_s']:>6.0f} {r['posts']:>7} {r['posts_per_s']:>7.0f}",
+              f"{r['requests']:>8} {r['requests_per_s']:>6.0f} {r['posts']:>7} "
+              f"{r['posts_per_s']:>7.0f}",
               flush=True)
 
 
