@@ -245,8 +245,8 @@ def _posts(request: SimRequest) -> SimResponse:
         return _error(400, "(#10) This endpoint requires the 'pages_read_engagement' permission "
                       "or the 'Page Public Content Access' feature.", "OAuthException", 10)
     since, until = request.arg("since"), request.arg("until")
-    posts = [p for p in request.server.world.posts[PLATFORM]
-             if p.parent is None and p.author is page
+    posts = [p for p in request.server.world.posts_by(PLATFORM, page)
+             if p.parent is None
              and (not since or p.created_at.timestamp() >= int(since))
              and (not until or p.created_at.timestamp() <= int(until))]
     posts.sort(key=lambda p: p.created_at, reverse=True)

@@ -155,7 +155,7 @@ def _account_statuses(request: SimRequest) -> SimResponse:
     account = _index(request)["accounts"].get(request.match.group(1))
     if account is None:
         return _error(404, "Record not found")
-    posts = [p for p in request.server.world.posts["mastodon"] if p.author is account]
+    posts = request.server.world.posts_by("mastodon", account)
     if request.arg("exclude_replies") in ("true", "1"):
         posts = [p for p in posts if p.parent is None]
     posts.sort(key=lambda p: int(p.native_id), reverse=True)

@@ -299,6 +299,18 @@ class World:
     def post(self, platform: str, post_id: str) -> Post | None:
         return self._index(platform).get(post_id)
 
+    def posts_by(self, platform: str, author: Account) -> list[Post]:
+        """The author's posts on the platform, oldest first (what filtering `posts` by author
+        gives), from an index built once: a feed request costs its account's posts, not the
+        whole world's (a generated panel's world is large)."""
+        cache = self.__dict__.setdefault("_by_author", {})
+        if platform not in cache:
+            index: dict[int, list[Post]] = {}
+            for post in self.posts[platform]:
+                index.setdefault(id(post.author), []).append(post)
+            cache[platform] = index
+        return list(cache[platform].get(id(author), []))
+
     def _index(self, platform: str) -> dict[str, Post]:
         cache = self.__dict__.setdefault("_post_index", {})
         if platform not in cache:

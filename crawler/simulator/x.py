@@ -180,7 +180,7 @@ def _user_tweets(request: SimRequest) -> SimResponse:
     account = _index(request)["users"].get(request.match.group(1))
     if account is None:
         return _error(404, "Not Found Error", "Could not find user.")
-    posts = [p for p in request.server.world.posts["x"] if p.author is account]
+    posts = request.server.world.posts_by("x", account)
     return _page(request, posts, "pagination_token", 100)
 
 
