@@ -214,8 +214,9 @@ def _search(request: SimRequest) -> SimResponse:
         return _error(401, "The access token is invalid")
     q = (request.arg("q") or "").removeprefix("@")
     user = q.split("@")[0].lower()
-    hits = [p for p in request.server.world.posts["mastodon"]
-            if user and f"@{user}" in p.text.lower()]  # loose, like full-text search
+    lowered = request.server.cached("mastodon_texts", lambda: [
+        (p, p.text.lower()) for p in request.server.world.posts["mastodon"]])
+    hits = [p for p, text in lowered if user and f"@{user}" in text]  # loose, like full-text
     hits.sort(key=lambda p: int(p.native_id), reverse=True)
     offset = int(request.arg("offset") or 0)
     limit = request.int_arg("limit", 20, 40)

@@ -110,8 +110,13 @@ def _reviews(request: SimRequest, domain: str) -> tuple[Account, list[Post]] | N
                     if a.brand_id and a.handle == domain), None)
     if company is None:
         return None
-    reviews = [p for p in world.posts["trustpilot"]
-               if p.parent is None and p.addressed_to == company.brand_id]
+    def build() -> dict[str | None, list[Post]]:
+        index: dict[str | None, list[Post]] = {}
+        for p in world.posts["trustpilot"]:
+            if p.parent is None:
+                index.setdefault(p.addressed_to, []).append(p)
+        return index
+    reviews = list(request.server.cached("trustpilot_reviews", build).get(company.brand_id, []))
     return company, reviews
 
 

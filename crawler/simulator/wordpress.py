@@ -208,8 +208,13 @@ def _site(request: SimRequest) -> Site | None:
 
 def _articles(request: SimRequest, site: Site) -> list[Post]:
     """The site's articles, newest first (WordPress's default order)."""
-    posts = [p for p in request.server.world.posts[PLATFORM]
-             if p.parent is None and site_of(p) is site]
+    def build() -> dict[str, list[Post]]:
+        index: dict[str, list[Post]] = {}
+        for p in request.server.world.posts[PLATFORM]:
+            if p.parent is None:
+                index.setdefault(site_of(p).brand_id, []).append(p)
+        return index
+    posts = list(request.server.cached("wordpress_articles", build).get(site.brand_id, []))
     return sorted(posts, key=lambda p: p.created_at, reverse=True)
 
 

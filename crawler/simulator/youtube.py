@@ -310,10 +310,24 @@ def _channels(request: SimRequest) -> SimResponse:
     return SimResponse(body=_list("channel", items, len(items), 5, None))
 
 
+def _by_channel(request: SimRequest) -> tuple[dict[str, list[Post]], dict[str, list[Post]]]:
+    """Videos by uploads playlist and top-level comments by channel, oldest first: built
+    once, not scanned per call."""
+    def build() -> tuple[dict[str, list[Post]], dict[str, list[Post]]]:
+        videos: dict[str, list[Post]] = {}
+        tops: dict[str, list[Post]] = {}
+        for p in request.server.world.posts["youtube"]:
+            if p.parent is None:
+                videos.setdefault(_uploads(p.author), []).append(p)
+            elif p.parent.parent is None:
+                tops.setdefault(p.parent.author.key, []).append(p)
+        return videos, tops
+    return request.server.cached("youtube_channels", build)
+
+
 def _playlist_items(request: SimRequest) -> SimResponse:
     playlist = request.arg("playlistId") or ""
-    videos = [p for p in request.server.world.posts["youtube"]
-              if p.parent is None and _uploads(p.author) == playlist]
+    videos = list(_by_channel(request)[0].get(playlist, []))
     if not videos:
         return _error(404, "playlistNotFound", "The playlist identified with the request's "
                       "playlistId parameter cannot be found.")
@@ -331,8 +345,7 @@ def _comment_threads(request: SimRequest) -> SimResponse:
         return SimResponse(body=_list("commentThread", items, len(items), len(items), None))
     channel = request.arg("allThreadsRelatedToChannelId")
     if channel is not None:  # every thread on the channel's videos, newest first
-        tops = [p for p in request.server.world.posts["youtube"] if p.parent is not None
-                and p.parent.parent is None and p.parent.author.key == channel]
+        tops = list(_by_channel(request)[1].get(channel, []))
         tops.sort(key=lambda p: p.created_at, reverse=True)
         return _page(request, "commentThread", tops,
                      lambda top, _: _thread_resource(top, with_replies), 100)
