@@ -35,8 +35,11 @@ from reports.terminal import print_metrics
 @click.option("--request-log", type=click.Path(dir_okay=False), default=None,
               help="Append one JSON line per request here: time (Unix seconds), platform, "
                    "path, status; to measure rates and throughput.")
+@click.option("--brands", type=click.IntRange(0, 999), default=0, show_default=True,
+              help="Add a generated panel of N brands (brand001…) on the platforms that can "
+                   "host them, for measuring scale (docs/scale.md).")
 def simulate(port: int, seed: int, now: datetime | None, faults: str, truth: str | None,
-             write_config: str | None, request_log: str | None) -> None:
+             write_config: str | None, request_log: str | None, brands: int) -> None:
     """Serve every supported platform (APIs and pages) over a seeded world on 127.0.0.1.
 
     Example:
@@ -53,12 +56,13 @@ def simulate(port: int, seed: int, now: datetime | None, faults: str, truth: str
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--faults") from None
     server = start_simulator(seed=seed, now=now, faults=fault_spec, port=port,
-                             request_log=request_log)
+                             request_log=request_log, brands=brands)
     if truth:
         files.write_text(truth, json.dumps(truth_document(server.world), indent=1))
     if write_config:
         write_simulator_config(server, Path(write_config))
-    click.echo(f"Simulator (seed {seed}) serving on {server.base_url}; Ctrl-C stops it.")
+    panel = f", {brands} generated brands" if brands else ""
+    click.echo(f"Simulator (seed {seed}{panel}) serving on {server.base_url}; Ctrl-C stops it.")
     click.echo("Logins it accepts: " + " ".join(
         f"{name}={value}" for name, value in login_environment(PLATFORM_DEFAULTS).items()))
     try:

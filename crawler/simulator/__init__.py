@@ -52,16 +52,18 @@ def start_simulator(seed: int = 1, now: datetime | None = None, faults: Faults |
                     port: int = 0, settings: WorldSettings | None = None,
                     session_seconds: float = 7200.0,
                     rate_limits: dict[str, tuple[int, int]] | None = None,
-                    request_log: str | None = None) -> SimServer:
+                    request_log: str | None = None, brands: int = 0) -> SimServer:
     """Generate the world for `seed` at `now` (default: this instant) and start serving it.
 
     `rate_limits` overrides a platform's (requests, window seconds); the defaults are the
     real platforms' (Bluesky 3000 per 300 s, Mastodon 300 per 300 s, Reddit 1000 per 600 s).
     `request_log`: a file that gets one JSON line per request (time, platform, path, status).
+    `brands`: a generated panel of that many brands besides the demo's (world.generate_panel).
     """
     now = (now or datetime.now(UTC)).astimezone(UTC)
     now = now.replace(microsecond=now.microsecond // 1000 * 1000)
-    world = generate_world(seed, now, {p: m.IDS for p, m in PLATFORM_MODULES.items()}, settings)
+    world = generate_world(seed, now, {p: m.IDS for p, m in PLATFORM_MODULES.items()}, settings,
+                           brands)
     routes = [route for module in PLATFORM_MODULES.values() for route in module.routes()]
     server = SimServer(world, routes, faults, port, SIM_CREDENTIALS, session_seconds,
                        request_log)

@@ -30,6 +30,7 @@ class _BlueskyIds:
     customer_domains = ["bsky.social"]
     hostile_handle = "evil.bsky.social"
     bot_handles = ["flightalerts.bsky.social"]  # labels itself `bot` (profile_basic)
+    panel_handle = "{id}.bsky.social"  # a generated panel brand's account (world.PanelBrand)
 
     def customer_handle(self, user: str, domain: str) -> str:
         return f"{user}.{domain}"
@@ -153,7 +154,7 @@ def _get_profile(request: SimRequest) -> SimResponse:
     account = _find_account(request, request.arg("actor"))
     if account is None:
         return _error(400, "InvalidRequest", "Profile not found")
-    count = sum(1 for p in request.server.world.posts["bluesky"] if p.author is account)
+    count = len(request.server.world.posts_by("bluesky", account))
     return SimResponse(body=profile_detailed(account, count))
 
 
@@ -176,8 +177,8 @@ def _author_feed(request: SimRequest) -> SimResponse:
     if account is None:
         return _error(400, "InvalidRequest", "Profile not found")
     with_replies = request.arg("filter", "posts_with_replies") == "posts_with_replies"
-    posts = [p for p in request.server.world.posts["bluesky"] if p.author is account
-             and (with_replies or p.parent is None)]
+    posts = [p for p in request.server.world.posts_by("bluesky", account)
+             if with_replies or p.parent is None]
     posts.sort(key=lambda p: p.created_at, reverse=True)
     page, cursor = _page(posts, request, 100)
     feed = []

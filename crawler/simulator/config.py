@@ -12,7 +12,8 @@ from crawler.simulator.world import DEMO_BRANDS
 
 
 def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, object]:
-    """The config document: the demo brands, the world's window and thresholds, local URLs.
+    """The config document: the demo brands (and a generated panel's), the world's window and
+    thresholds, local URLs.
 
     `as_of` is the world's `now`: statuses are judged at the instant the ground truth is for,
     however long after it the crawl runs.
@@ -31,6 +32,22 @@ def simulator_config(server: SimServer, db: str = "audit.duckdb") -> dict[str, o
             entry = module.brand_entry(brand_id, server.base_url)
             if entry is not None and platform in world.accounts:
                 brand[platform] = entry
+        brands.append(brand)
+    # A generated panel's brands: their accounts on each platform that hosts them.
+    handles: dict[tuple[str, str], list[str]] = {}
+    for platform, accounts in world.accounts.items():
+        for account in accounts:
+            if account.brand_id is not None:
+                handles.setdefault((account.brand_id, platform), []).append(account.handle)
+    for panel_brand in world.panel:
+        brand = {"id": panel_brand.id, "name": panel_brand.name}
+        for platform, module in PLATFORM_MODULES.items():
+            if (panel_brand.id, platform) not in handles:
+                continue
+            # A module whose entry is more than handles writes it (`panel_entry`).
+            panel_entry = getattr(module, "panel_entry", None)
+            brand[platform] = (panel_entry(panel_brand.id, server.base_url) if panel_entry
+                               else handles[panel_brand.id, platform])
         brands.append(brand)
     return {
         "audit": {

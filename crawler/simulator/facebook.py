@@ -76,15 +76,31 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
     # The sample is the posts published in the window with every comment below them.
     for day in each_day(b, settings):
         for brand_id, page in pages.items():
-            t = day
-            while (t := t + timedelta(days=b.rng.expovariate(
-                    settings.brand_posts_per_day * 1.5))) < day + timedelta(days=1):
-                post = b.post(page, t, b.rng.choice(ANNOUNCEMENTS))
-                for _ in range(b.rng.randint(0, 6)):
-                    comment = b.post(b.customer(), t + b.delay(0.3), b.complaint(), parent=post)
-                    b.maybe_answer(comment, brand_id, [page])
+            _page_day(b, settings, day, brand_id, page)
+    # A generated panel (world.PanelBrand): a page each (`Brand001Page`, a numeric id from its
+    # place), from its own streams.
+    for index, brand in enumerate(b.world.panel, 1):
+        b.panel_stream(brand)
+        pages[brand.id] = b.account(f"2049581628{index:05d}", brand.name,
+                                    b.rng.randint(20_000, 900_000), brand.id)
+        pages[brand.id].handle = f"{brand.camel}Page"
+    for brand in b.world.panel:
+        for day in each_day(b, settings, f":{brand.id}"):
+            _page_day(b, settings, day, brand.id, pages[brand.id])
     _flatten(b.posts)
     _assign_ids(b.posts)
+
+
+def _page_day(b: _Builder, settings: WorldSettings, day: datetime, brand_id: str,
+              page: Account) -> None:
+    """A page's posts of `day` with their comments and its answers."""
+    t = day
+    while (t := t + timedelta(days=b.rng.expovariate(
+            settings.brand_posts_per_day * 1.5))) < day + timedelta(days=1):
+        post = b.post(page, t, b.rng.choice(ANNOUNCEMENTS))
+        for _ in range(b.rng.randint(0, 6)):
+            comment = b.post(b.customer(), t + b.delay(0.3), b.complaint(), parent=post)
+            b.maybe_answer(comment, brand_id, [page])
 
 
 def _flatten(posts: list[Post]) -> None:
@@ -229,8 +245,8 @@ def _posts(request: SimRequest) -> SimResponse:
         return _error(400, "(#10) This endpoint requires the 'pages_read_engagement' permission "
                       "or the 'Page Public Content Access' feature.", "OAuthException", 10)
     since, until = request.arg("since"), request.arg("until")
-    posts = [p for p in request.server.world.posts[PLATFORM]
-             if p.parent is None and p.author is page
+    posts = [p for p in request.server.world.posts_by(PLATFORM, page)
+             if p.parent is None
              and (not since or p.created_at.timestamp() >= int(since))
              and (not until or p.created_at.timestamp() <= int(until))]
     posts.sort(key=lambda p: p.created_at, reverse=True)

@@ -31,6 +31,7 @@ class _MastodonIds:
     # Accounts with the `bot` flag: Globex's auto-acknowledgement account, flight trackers.
     automated_handles = {"globex": "globexcare@fosstodon.org"}
     bot_handles = ["flightalerts@botsin.space", "delaywatch@mastodon.social"]
+    panel_handle = "{id}@mastodon.social"  # a generated panel brand's (world.PanelBrand)
 
     def customer_handle(self, user: str, domain: str) -> str:
         return f"{user}@{domain}"
@@ -154,7 +155,7 @@ def _account_statuses(request: SimRequest) -> SimResponse:
     account = _index(request)["accounts"].get(request.match.group(1))
     if account is None:
         return _error(404, "Record not found")
-    posts = [p for p in request.server.world.posts["mastodon"] if p.author is account]
+    posts = request.server.world.posts_by("mastodon", account)
     if request.arg("exclude_replies") in ("true", "1"):
         posts = [p for p in posts if p.parent is None]
     posts.sort(key=lambda p: int(p.native_id), reverse=True)
@@ -213,8 +214,9 @@ def _search(request: SimRequest) -> SimResponse:
         return _error(401, "The access token is invalid")
     q = (request.arg("q") or "").removeprefix("@")
     user = q.split("@")[0].lower()
-    hits = [p for p in request.server.world.posts["mastodon"]
-            if user and f"@{user}" in p.text.lower()]  # loose, like full-text search
+    lowered = request.server.cached("mastodon_texts", lambda: [
+        (p, p.text.lower()) for p in request.server.world.posts["mastodon"]])
+    hits = [p for p, text in lowered if user and f"@{user}" in text]  # loose, like full-text
     hits.sort(key=lambda p: int(p.native_id), reverse=True)
     offset = int(request.arg("offset") or 0)
     limit = request.int_arg("limit", 20, 40)

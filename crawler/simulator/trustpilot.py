@@ -64,23 +64,37 @@ class _TrustpilotIds:
         for day in each_day(b, settings, reach_days=REPLIES_WITHIN_DAYS):
             rng = b.rng
             for brand_id, _, rate, speed in DEMO_BRANDS:
-                company = companies[brand_id]
-                t = day
-                while (t := t + timedelta(days=rng.expovariate(REVIEWS_PER_DAY))) < (
-                        day + timedelta(days=1)):
-                    rating = rng.choices(RATINGS, RATING_WEIGHTS)[0]
-                    review = b.post(rng.choice(customers), t,
-                                    f"{TITLES[rating]}\n{b.complaint()}", addressed_to=brand_id)
-                    review.rating = rating
-                    review.language = rng.choice(("en", "en", "en", "de", "fr"))
-                    # Companies answer complaints more often than praise.
-                    if rng.random() < min(0.95, rate + (0.2 if rating <= 2 else -0.1)):
-                        b.post(company, t + b.delay(speed) * 6, "Thank you for your review. "
-                               "Please contact us so we can look into it.", parent=review)
+                _reviews_of_day(b, day, companies[brand_id], customers, rate, speed)
             if day_number(day) % 7 == 2 and settings.hostile:  # where the report quotes
                 review = b.post(hostile, day + timedelta(minutes=rng.randint(360, 960)),
                                 f"{TITLES[1]}\n{text}", addressed_to="acme")
                 review.rating = 1
+        # A generated panel (world.PanelBrand): `brand001.example`, from its own streams.
+        panel = {}
+        for brand in b.world.panel:
+            b.panel_stream(brand)
+            panel[brand.id] = b.account(f"{brand.id}.example", brand.name, 0, brand.id)
+        for brand in b.world.panel:
+            for day in each_day(b, settings, f":{brand.id}", REPLIES_WITHIN_DAYS):
+                _reviews_of_day(b, day, panel[brand.id], customers, brand.answer_rate,
+                                brand.speed)
+
+
+def _reviews_of_day(b: _Builder, day: datetime, company: Account, customers: list[Account],
+                    rate: float, speed: float) -> None:
+    """A company's reviews written on `day`, and its replies to them."""
+    rng = b.rng
+    t = day
+    while (t := t + timedelta(days=rng.expovariate(REVIEWS_PER_DAY))) < day + timedelta(days=1):
+        rating = rng.choices(RATINGS, RATING_WEIGHTS)[0]
+        review = b.post(rng.choice(customers), t, f"{TITLES[rating]}\n{b.complaint()}",
+                        addressed_to=company.brand_id)
+        review.rating = rating
+        review.language = rng.choice(("en", "en", "en", "de", "fr"))
+        # Companies answer complaints more often than praise.
+        if rng.random() < min(0.95, rate + (0.2 if rating <= 2 else -0.1)):
+            b.post(company, t + b.delay(speed) * 6, "Thank you for your review. "
+                   "Please contact us so we can look into it.", parent=review)
 
 
 IDS = _TrustpilotIds()
@@ -96,8 +110,13 @@ def _reviews(request: SimRequest, domain: str) -> tuple[Account, list[Post]] | N
                     if a.brand_id and a.handle == domain), None)
     if company is None:
         return None
-    reviews = [p for p in world.posts["trustpilot"]
-               if p.parent is None and p.addressed_to == company.brand_id]
+    def build() -> dict[str | None, list[Post]]:
+        index: dict[str | None, list[Post]] = {}
+        for p in world.posts["trustpilot"]:
+            if p.parent is None:
+                index.setdefault(p.addressed_to, []).append(p)
+        return index
+    reviews = list(request.server.cached("trustpilot_reviews", build).get(company.brand_id, []))
     return company, reviews
 
 

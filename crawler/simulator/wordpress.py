@@ -36,16 +36,19 @@ from typing import TYPE_CHECKING, Any
 from crawler.simulator.server import Route, SimRequest, SimResponse
 from crawler.simulator.wordpress_site import (
     FEED_ITEMS,
-    SITES,
-    STAFF,
     Site,
     all_below,
     article_page,
     comments_feed,
     feed,
     permalink,
+    site_for,
     site_of,
     slug,
+    staff_of,
+)
+from crawler.simulator.wordpress_site import (
+    SITES as SITES,  # the demo brands' blogs, for the tests
 )
 from crawler.simulator.world import ANNOUNCEMENTS, DEMO_BRANDS, Account, Post, each_day
 
@@ -82,29 +85,46 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
                  for i in range(settings.customers_per_platform // 2)]
     for account in customers:
         account.native_id = "0"
-    people: dict[str, tuple[Account, list[Account]]] = {}
-    for brand_id, name, _, _ in DEMO_BRANDS:
-        site = SITES[brand_id]
-        editor = b.account(f"{site.home}/?author=1", name, 0, brand_id)
-        editor.native_id = "1"
-        support = b.account(f"{site.home}/?author=2", f"{name} Support", 0, brand_id)
-        support.native_id = "2"
-        staff = b.account(f"guest:{STAFF[brand_id]}", STAFF[brand_id], 0, brand_id)
-        staff.native_id = "0"
-        people[brand_id] = (editor, [support, staff])
+    people = {brand_id: _blog_people(b, brand_id, name) for brand_id, name, _, _ in DEMO_BRANDS}
     for day in each_day(b, settings):
         for brand_id, (editor, answerers) in people.items():
-            t = day
-            while True:
-                t += timedelta(days=b.rng.expovariate(settings.brand_posts_per_day))
-                if t >= day + timedelta(days=1):
-                    break
-                article = b.post(editor, t, b.rng.choice(ANNOUNCEMENTS))
-                for _ in range(b.rng.randint(0, 5)):
-                    comment = b.post(b.customer(), t + b.delay(0.4), b.complaint(),
-                                     parent=article)
-                    b.maybe_answer(comment, brand_id, answerers)
+            _blog_day(b, settings, day, brand_id, editor, answerers)
+    # A generated panel (world.PanelBrand): a blog each (wordpress_site.site_for), from its
+    # own streams.
+    for brand in b.world.panel:
+        b.panel_stream(brand)
+        people[brand.id] = _blog_people(b, brand.id, brand.name)
+    for brand in b.world.panel:
+        for day in each_day(b, settings, f":{brand.id}"):
+            _blog_day(b, settings, day, brand.id, *people[brand.id])
     _assign_ids(b.posts)
+
+
+def _blog_people(b: _Builder, brand_id: str, name: str) -> tuple[Account, list[Account]]:
+    """A blog's editor, and who answers comments: its support user and its staff as guests."""
+    site, staff_name = site_for(brand_id), staff_of(brand_id)
+    assert site is not None
+    editor = b.account(f"{site.home}/?author=1", name, 0, brand_id)
+    editor.native_id = "1"
+    support = b.account(f"{site.home}/?author=2", f"{name} Support", 0, brand_id)
+    support.native_id = "2"
+    staff = b.account(f"guest:{staff_name}", staff_name, 0, brand_id)
+    staff.native_id = "0"
+    return editor, [support, staff]
+
+
+def _blog_day(b: _Builder, settings: WorldSettings, day: datetime, brand_id: str,
+              editor: Account, answerers: list[Account]) -> None:
+    """A blog's articles of `day`, their comments and the brand's answers."""
+    t = day
+    while True:
+        t += timedelta(days=b.rng.expovariate(settings.brand_posts_per_day))
+        if t >= day + timedelta(days=1):
+            break
+        article = b.post(editor, t, b.rng.choice(ANNOUNCEMENTS))
+        for _ in range(b.rng.randint(0, 5)):
+            comment = b.post(b.customer(), t + b.delay(0.4), b.complaint(), parent=article)
+            b.maybe_answer(comment, brand_id, answerers)
 
 
 # Ids count from here: minutes (articles) and seconds (comments) since, so that a post keeps
@@ -183,13 +203,18 @@ def comment_object(comment: Post) -> dict[str, Any]:
 
 
 def _site(request: SimRequest) -> Site | None:
-    return SITES.get(request.match.group(1))
+    return site_for(request.match.group(1))
 
 
 def _articles(request: SimRequest, site: Site) -> list[Post]:
     """The site's articles, newest first (WordPress's default order)."""
-    posts = [p for p in request.server.world.posts[PLATFORM]
-             if p.parent is None and site_of(p) is site]
+    def build() -> dict[str, list[Post]]:
+        index: dict[str, list[Post]] = {}
+        for p in request.server.world.posts[PLATFORM]:
+            if p.parent is None:
+                index.setdefault(site_of(p).brand_id, []).append(p)
+        return index
+    posts = list(request.server.cached("wordpress_articles", build).get(site.brand_id, []))
     return sorted(posts, key=lambda p: p.created_at, reverse=True)
 
 
@@ -357,7 +382,11 @@ def _cut_off(handler: Callable[[SimRequest], SimResponse]) -> Callable[[SimReque
 def brand_entry(brand_id: str, base_url: str) -> dict[str, Any]:
     """The brand's `wordpress` config entry: its blog as the simulator serves it, and the
     name its staff comment under without logging in."""
-    return {"sites": [f"{base_url}/wp/{brand_id}"], "staff": [STAFF[brand_id]]}
+    return {"sites": [f"{base_url}/wp/{brand_id}"], "staff": [staff_of(brand_id)]}
+
+
+# A panel brand's entry is written the same way (simulator/config.py).
+panel_entry = brand_entry
 
 
 def config_section(base_url: str) -> dict[str, Any]:

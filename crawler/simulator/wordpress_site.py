@@ -33,12 +33,31 @@ SITES = {
                     offset_hours=2),
 }
 STAFF = {"acme": "Acme Team", "globex": "Globex Social Team", "initech": "Initech Care"}
+PANEL_ID = re.compile(r"brand\d{3}$")  # a generated panel brand's id (world.PanelBrand)
+_PANEL_SITES: dict[str, Site] = {}
+
+
+def site_for(brand_id: str) -> Site | None:
+    """A demo brand's blog (SITES), or a panel brand's: `https://blog.<id>.example`, REST on."""
+    if brand_id in SITES:
+        return SITES[brand_id]
+    if not PANEL_ID.match(brand_id):
+        return None
+    return _PANEL_SITES.setdefault(brand_id, Site(brand_id, f"https://blog.{brand_id}.example",
+                                                  rest=True, offset_hours=0))
+
+
+def staff_of(brand_id: str) -> str:
+    """The name a brand's staff comment under without logging in."""
+    return STAFF.get(brand_id) or f"{brand_id.capitalize()} Care"
 
 
 def site_of(post: Post) -> Site:
     brand_id = post.root.author.brand_id
     assert brand_id is not None
-    return SITES[brand_id]
+    site = site_for(brand_id)
+    assert site is not None
+    return site
 
 
 def slug(article: Post) -> str:

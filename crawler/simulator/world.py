@@ -159,6 +159,44 @@ class OpenHours:
                 "hours": f"{self.opens:%H:%M}-{self.closes:%H:%M}"}
 
 
+# A generated panel (`replyaudit simulate --brands N`): names from these, traits from the seed.
+PANEL_WORDS = ("Aurora", "Boreal", "Cobalt", "Delta", "Ember", "Fjord", "Granite", "Harbor",
+               "Indigo", "Juniper", "Kestrel", "Lumen", "Meridian", "Nimbus", "Orbit", "Pioneer",
+               "Quartz", "Raven", "Sierra", "Tundra")
+PANEL_KINDS = ("Air", "Airways", "Airlines", "Jet", "Wings")
+
+
+@dataclass(frozen=True)
+class PanelBrand:
+    """One generated brand of a panel: `brand001`…, its name and how it answers.
+
+    Platform modules that can host a panel brand derive its handles from `id` (a format of
+    their own, e.g. `{id}.bsky.social`), so there is no table of panel handles anywhere."""
+
+    id: str
+    name: str
+    answer_rate: float
+    speed: float
+
+    @property
+    def camel(self) -> str:
+        """`Brand001`: for platforms whose handles are capitalised words."""
+        return self.id.capitalize()
+
+
+def generate_panel(seed: int, count: int) -> tuple[PanelBrand, ...]:
+    """`count` generated brands, the same for the same seed (each from its own stream, so the
+    first brands of a larger panel are the brands of a smaller one)."""
+    brands = []
+    for i in range(1, count + 1):
+        rng = random.Random(f"{seed}:panel:{i}")
+        name = (f"{PANEL_WORDS[(i - 1) % len(PANEL_WORDS)]} "
+                f"{PANEL_KINDS[(i - 1) // len(PANEL_WORDS) % len(PANEL_KINDS)]} {i:03d}")
+        brands.append(PanelBrand(f"brand{i:03d}", name, round(rng.uniform(0.3, 0.85), 2),
+                                 round(rng.uniform(0.5, 3.0), 2)))
+    return tuple(brands)
+
+
 # Brands whose people answer only while their desk is open (every platform): an answer due
 # while it is closed is written after it opens, working through the night's queue.
 DEMO_OPEN_HOURS: dict[str, OpenHours] = {
@@ -247,6 +285,8 @@ class World:
     reached_from_roots: set[str] = field(default_factory=set)
     # Brands whose desks keep office hours (DEMO_OPEN_HOURS); the written config says so.
     open_hours: dict[str, OpenHours] = field(default_factory=dict)
+    # The generated brands besides the demo's (`--brands N`); also in `brands`.
+    panel: tuple[PanelBrand, ...] = ()
 
     @property
     def window_start(self) -> datetime:
@@ -258,6 +298,18 @@ class World:
 
     def post(self, platform: str, post_id: str) -> Post | None:
         return self._index(platform).get(post_id)
+
+    def posts_by(self, platform: str, author: Account) -> list[Post]:
+        """The author's posts on the platform, oldest first (what filtering `posts` by author
+        gives), from an index built once: a feed request costs its account's posts, not the
+        whole world's (a generated panel's world is large)."""
+        cache = self.__dict__.setdefault("_by_author", {})
+        if platform not in cache:
+            index: dict[int, list[Post]] = {}
+            for post in self.posts[platform]:
+                index.setdefault(id(post.author), []).append(post)
+            cache[platform] = index
+        return list(cache[platform].get(id(author), []))
 
     def _index(self, platform: str) -> dict[str, Post]:
         cache = self.__dict__.setdefault("_post_index", {})
@@ -278,8 +330,10 @@ class _Builder:
         self.world, self.platform, self.ids, self.rng = world, platform, ids, rng
         self.posts: list[Post] = []
         self.brand_traits = {b[0]: (b[2], b[3]) for b in DEMO_BRANDS}
+        self.brand_traits.update({b.id: (b.answer_rate, b.speed) for b in world.panel})
         # A brand's auto-acknowledgement account on this platform, if it has one.
         self.auto_accounts: dict[str, Account] = {}
+        self._customers: tuple[int, list[Account]] = (-1, [])
 
     def account(self, handle: str, name: str, followers: int, brand_id: str | None,
                 automated: bool = False) -> Account:
@@ -374,8 +428,17 @@ class _Builder:
         self.maybe_answer(follow, brand_id, accounts)
 
     def customer(self) -> Account:
-        return self.rng.choice([a for a in self.world.accounts[self.platform]
-                                if not a.brand_id and not a.automated])
+        accounts = self.world.accounts[self.platform]
+        # The same list as filtering every time, recomputed only when accounts were added.
+        if self._customers[0] != len(accounts):
+            self._customers = (len(accounts), [a for a in accounts
+                                               if not a.brand_id and not a.automated])
+        return self.rng.choice(self._customers[1])
+
+    def panel_stream(self, brand: PanelBrand) -> None:
+        """Set `rng` to the panel brand's own account stream on this platform: a panel brand's
+        accounts and days never draw from the demo brands' streams."""
+        self.rng = random.Random(f"{self.world.seed}:{self.platform}:{brand.id}")
 
     def complaint(self) -> str:
         flight = f"{self.rng.choice('AGI')}{self.rng.randint(100, 999)}"
@@ -383,16 +446,22 @@ class _Builder:
 
 
 def generate_world(seed: int, now: datetime, platforms: dict[str, PlatformIds],
-                   settings: WorldSettings | None = None) -> World:
+                   settings: WorldSettings | None = None, brands: int = 0) -> World:
     """Build the world for `seed` as it stands at `now` (posts after `now` do not exist yet).
 
     Accounts come from one stream per platform; conversations from one stream per platform
-    and UTC day, starting `history_days` before `now` (see the module docstring).
+    and UTC day, starting `history_days` before `now` (see the module docstring). `brands`
+    adds a generated panel (generate_panel) on the platforms that can host one (a timeline
+    platform's `panel_handle`; a module with its own `populate` generates it there); each
+    panel brand's accounts and days come from streams of its own, after the demo brands', so
+    the demo brands' part of the world is the same with or without it.
     """
     settings = settings or WorldSettings()
-    world = World(seed, now, settings, {b[0]: b[1] for b in DEMO_BRANDS},
+    panel = generate_panel(seed, brands)
+    world = World(seed, now, settings,
+                  {b[0]: b[1] for b in DEMO_BRANDS} | {b.id: b.name for b in panel},
                   {p: [] for p in platforms}, {p: [] for p in platforms},
-                  open_hours=dict(DEMO_OPEN_HOURS))
+                  open_hours=dict(DEMO_OPEN_HOURS), panel=panel)
     for platform, ids in sorted(platforms.items()):
         builder = _Builder(world, platform, ids, random.Random(f"{seed}:{platform}"))
         populate = getattr(ids, "populate", None)
@@ -425,6 +494,26 @@ def _populate_timelines(b: _Builder, settings: WorldSettings, seed: int, now: da
             # same with or without them.
             b.rng = random.Random(f"{seed}:{b.platform}:{day.isoformat()}:bots")
             _bot_day(b, bots, brand_accounts, start)
+    panel_handle = getattr(b.ids, "panel_handle", None)
+    if panel_handle and b.world.panel:
+        _populate_panel_timelines(b, settings, panel_handle, brand_accounts, hostile)
+
+
+def _populate_panel_timelines(b: _Builder, settings: WorldSettings, panel_handle: str,
+                              demo_accounts: dict[str, list[Account]], hostile: Account) -> None:
+    """The panel brands' accounts (`panel_handle` formatted with the brand) and their
+    timelines, played out as the demo brands' are, each brand and day from its own stream.
+    A customer who mentions two brands may name any other brand of the world."""
+    everyone = dict(demo_accounts)
+    for brand in b.world.panel:
+        b.panel_stream(brand)
+        handle = panel_handle.format(id=brand.id, camel=brand.camel)
+        everyone[brand.id] = [b.account(handle, brand.name, b.rng.randint(20_000, 400_000),
+                                        brand.id)]
+    for index, brand in enumerate(b.world.panel):
+        for day in each_day(b, settings, f":{brand.id}"):
+            _populate_day(b, settings, {brand.id: everyone[brand.id]}, hostile, day,
+                          everyone, index)
 
 
 def each_day(b: _Builder, settings: WorldSettings, tag: str = "",
@@ -497,9 +586,15 @@ def _bot_day(b: _Builder, bots: list[Account], brand_accounts: dict[str, list[Ac
 
 
 def _populate_day(b: _Builder, settings: WorldSettings, brand_accounts: dict[str, list[Account]],
-                  hostile: Account, day: datetime) -> None:
-    """Every conversation that starts on `day`, played out in full (answers may come later)."""
+                  hostile: Account, day: datetime,
+                  everyone: dict[str, list[Account]] | None = None,
+                  panel_index: int | None = None) -> None:
+    """Every conversation that starts on `day`, played out in full (answers may come later).
+
+    For a panel brand (`panel_index`, its place in the panel), `brand_accounts` is that brand
+    alone and `everyone` every brand's accounts: the demo's special posts are left out."""
     rng = b.rng
+    everyone = everyone if everyone is not None else brand_accounts
     end = day + timedelta(days=1)
     day_number = (day.date() - date(2000, 1, 3)).days  # 2000-01-03 was a Monday
     for index, (brand_id, accounts) in enumerate(brand_accounts.items()):
@@ -526,15 +621,18 @@ def _populate_day(b: _Builder, settings: WorldSettings, brand_accounts: dict[str
                 break
             targets = [accounts[0]]
             if rng.random() < 0.1:  # one post, two brands: counts for each
-                other = rng.choice([a for k, v in brand_accounts.items() if k != brand_id
+                other = rng.choice([a for k, v in everyone.items() if k != brand_id
                                     for a in v])
                 targets.append(other)
             mention = b.post(b.customer(), t, b.complaint(), mentions=targets)
             for target in targets:
                 answering = target.brand_id or brand_id
-                b.maybe_answer(mention, answering, brand_accounts[answering])
-        if day_number % 12 == 4 * index:  # every brand, every 12 days: a thread platforms cut
+                b.maybe_answer(mention, answering, everyone[answering])
+        place = 4 * index if panel_index is None else panel_index % 12
+        if day_number % 12 == place:  # every brand, every 12 days: a thread platforms cut
             _deep_thread(b, accounts, brand_id, day + timedelta(hours=rng.uniform(8, 16)))
+    if panel_index is not None:
+        return
     if day_number % 7 == 3:
         # The client's handle in plain text without a mention: search servers that match
         # text return it, and it must not count (a mention is a facet/entity, not a string).

@@ -33,6 +33,7 @@ class _XIds:
                      "initech": ["InitechAir"]}
     customer_domains = ["x.com"]  # X has no domains: the simulator serves the part before '@'
     hostile_handle = "evil@hachyderm.io"
+    panel_handle = "{camel}"  # a generated panel brand's account (world.PanelBrand)
 
     def customer_handle(self, user: str, domain: str) -> str:
         return f"{user}@{domain}"
@@ -179,7 +180,7 @@ def _user_tweets(request: SimRequest) -> SimResponse:
     account = _index(request)["users"].get(request.match.group(1))
     if account is None:
         return _error(404, "Not Found Error", "Could not find user.")
-    posts = [p for p in request.server.world.posts["x"] if p.author is account]
+    posts = request.server.world.posts_by("x", account)
     return _page(request, posts, "pagination_token", 100)
 
 
@@ -187,8 +188,30 @@ def _user_mentions(request: SimRequest) -> SimResponse:
     account = _index(request)["users"].get(request.match.group(1))
     if account is None:
         return _error(404, "Not Found Error", "Could not find user.")
-    posts = [p for p in request.server.world.posts["x"] if account in p.mentions]
+    posts = list(_mentions(request).get(id(account), []))
     return _page(request, posts, "pagination_token", 100)
+
+
+def _mentions(request: SimRequest) -> dict[int, list[Post]]:
+    """Posts by the accounts they mention, oldest first: built once, not scanned per call."""
+    def build() -> dict[int, list[Post]]:
+        index: dict[int, list[Post]] = {}
+        for post in request.server.world.posts["x"]:
+            for account in dict.fromkeys(id(m) for m in post.mentions):
+                index.setdefault(account, []).append(post)
+        return index
+    return request.server.cached("x_mentions", build)
+
+
+def _conversations(request: SimRequest) -> dict[str, list[Post]]:
+    """Every reply by its conversation (its root's id), oldest first: built once."""
+    def build() -> dict[str, list[Post]]:
+        index: dict[str, list[Post]] = {}
+        for post in request.server.world.posts["x"]:
+            if post.parent is not None:
+                index.setdefault(post.root.post_id, []).append(post)
+        return index
+    return request.server.cached("x_conversations", build)
 
 
 def _search(recent: bool) -> Any:
@@ -206,8 +229,7 @@ def _search(recent: bool) -> Any:
                                 f"after {floor.strftime('%Y-%m-%dT%H:%MZ')}")
         conversation = query.split(":", 1)[1]
         # "all replies to the original post" (docs.x.com): the root itself is not a result
-        posts = [p for p in request.server.world.posts["x"]
-                 if p.root.post_id == conversation and p.parent is not None]
+        posts = list(_conversations(request).get(conversation, []))
         if recent and not start:
             floor = request.server.world.now - timedelta(days=RECENT_SEARCH_DAYS)
             posts = [p for p in posts if p.created_at >= floor]

@@ -82,23 +82,22 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
         b.account(f"@traveller{i:03d}", customer_name(i), 0, None)
     for day in each_day(b, settings):
         for index, (brand_id, channel) in enumerate(channels.items()):
-            t = day
-            while (t := t + timedelta(days=b.rng.expovariate(0.4))) < day + timedelta(days=1):
-                video = b.post(channel, t, b.rng.choice(ANNOUNCEMENTS))
-                for _ in range(b.rng.randint(0, 7)):
-                    _thread(b, video, brand_id, channel, video.created_at + b.delay(0.5))
-                if b.rng.random() < 0.4:
-                    _channel_thread(b, video, brand_id, channel)
-            if day_number(day) % 14 == 3 * index + 1:
-                quiet = day + timedelta(hours=b.rng.uniform(6, 18))
-                b.post(channel, quiet, PRIVATE)
-                b.post(channel, quiet + timedelta(hours=5), NO_COMMENTS)
+            _channel_day(b, day, brand_id, channel, 3 * index + 1)
         if day_number(day) % 14 == 5:
             viral = b.post(channels["acme"], day + timedelta(hours=b.rng.uniform(8, 12)),
                            "Our new cabins: a first look")
             for i in range(105):  # more threads than one page holds
                 _thread(b, viral, "acme", channels["acme"],
                         viral.created_at + timedelta(minutes=7 * i + 1))
+    # A generated panel (world.PanelBrand): a channel each, `@brand001`, its own streams.
+    panel = {}
+    for brand in world.panel:
+        b.panel_stream(brand)
+        panel[brand.id] = b.account(f"@{brand.id}", brand.name, b.rng.randint(50_000, 900_000),
+                                    brand.id)
+    for index, brand in enumerate(world.panel):
+        for day in each_day(b, settings, f":{brand.id}"):
+            _channel_day(b, day, brand.id, panel[brand.id], index % 14)
     for post in b.posts:
         # YouTube reports whole seconds; ids take the form of the post's place.
         post.created_at = post.created_at.replace(microsecond=0)
@@ -110,6 +109,23 @@ def _populate(b: _Builder, settings: WorldSettings) -> None:
             top = post.parent if post.parent.parent.parent is None else post.parent.parent
             post.post_id = f"{top.post_id}.{post.native_id}"
         post.native_id = post.post_id
+
+
+def _channel_day(b: _Builder, day: datetime, brand_id: str, channel: Account,
+                 quiet_day: int) -> None:
+    """A channel's videos of `day` with their comments; on `quiet_day` (of 14) a private
+    video and one with comments turned off."""
+    t = day
+    while (t := t + timedelta(days=b.rng.expovariate(0.4))) < day + timedelta(days=1):
+        video = b.post(channel, t, b.rng.choice(ANNOUNCEMENTS))
+        for _ in range(b.rng.randint(0, 7)):
+            _thread(b, video, brand_id, channel, video.created_at + b.delay(0.5))
+        if b.rng.random() < 0.4:
+            _channel_thread(b, video, brand_id, channel)
+    if day_number(day) % 14 == quiet_day:
+        quiet = day + timedelta(hours=b.rng.uniform(6, 18))
+        b.post(channel, quiet, PRIVATE)
+        b.post(channel, quiet + timedelta(hours=5), NO_COMMENTS)
 
 
 def _thread(b: _Builder, video: Post, brand_id: str, channel: Account, at: datetime) -> None:
@@ -294,10 +310,24 @@ def _channels(request: SimRequest) -> SimResponse:
     return SimResponse(body=_list("channel", items, len(items), 5, None))
 
 
+def _by_channel(request: SimRequest) -> tuple[dict[str, list[Post]], dict[str, list[Post]]]:
+    """Videos by uploads playlist and top-level comments by channel, oldest first: built
+    once, not scanned per call."""
+    def build() -> tuple[dict[str, list[Post]], dict[str, list[Post]]]:
+        videos: dict[str, list[Post]] = {}
+        tops: dict[str, list[Post]] = {}
+        for p in request.server.world.posts["youtube"]:
+            if p.parent is None:
+                videos.setdefault(_uploads(p.author), []).append(p)
+            elif p.parent.parent is None:
+                tops.setdefault(p.parent.author.key, []).append(p)
+        return videos, tops
+    return request.server.cached("youtube_channels", build)
+
+
 def _playlist_items(request: SimRequest) -> SimResponse:
     playlist = request.arg("playlistId") or ""
-    videos = [p for p in request.server.world.posts["youtube"]
-              if p.parent is None and _uploads(p.author) == playlist]
+    videos = list(_by_channel(request)[0].get(playlist, []))
     if not videos:
         return _error(404, "playlistNotFound", "The playlist identified with the request's "
                       "playlistId parameter cannot be found.")
@@ -315,8 +345,7 @@ def _comment_threads(request: SimRequest) -> SimResponse:
         return SimResponse(body=_list("commentThread", items, len(items), len(items), None))
     channel = request.arg("allThreadsRelatedToChannelId")
     if channel is not None:  # every thread on the channel's videos, newest first
-        tops = [p for p in request.server.world.posts["youtube"] if p.parent is not None
-                and p.parent.parent is None and p.parent.author.key == channel]
+        tops = list(_by_channel(request)[1].get(channel, []))
         tops.sort(key=lambda p: p.created_at, reverse=True)
         return _page(request, "commentThread", tops,
                      lambda top, _: _thread_resource(top, with_replies), 100)
